@@ -1,0 +1,59 @@
+package se.vardmote.media.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.util.List;
+import se.vardmote.media.IceCandidate;
+
+/**
+ * One peer connection's transport: ICE-lite, DTLS (server role) and SRTP on the shared UDP port
+ * of its worker. Owned by its worker's event loop.
+ * Methods marked "any thread" are safe anywhere; the rest must be called on {@link #eventLoop()}.
+ */
+public interface WebRtcTransport {
+
+    /** Short random id for stats and logs (carries nothing sensitive). Any thread. */
+    String id();
+
+    /** ICE ufrag the server advertises for this transport. Any thread. */
+    String localUfrag();
+
+    /** ICE password the server advertises for this transport. Any thread. */
+    String localPassword();
+
+    /** Host candidates: each advertised address with this worker's port. Any thread. */
+    List<IceCandidate> localCandidates();
+
+    /** SHA-256 fingerprint of the server's certificate, as in SDP ({@code AB:CD:...}). Any thread. */
+    String localFingerprint();
+
+    /**
+     * What the remote SDP says: its ICE credentials and the fingerprint its DTLS certificate must have.
+     * {@code fingerprintHash} is the SDP hash name ({@code sha-256}). Any thread.
+     */
+    void setRemoteParameters(String remoteUfrag, String remotePassword, String fingerprintHash, String fingerprint);
+
+    /** True once DTLS is done and SRTP contexts exist. Event loop. */
+    boolean isConnected();
+
+    /**
+     * Protects and sends one plaintext RTP packet to the selected remote address.
+     * Takes ownership of {@code packet}. Drops it (counted) if the transport is not connected. Event loop.
+     */
+    void sendRtp(ByteBuf packet);
+
+    /** Protects and sends one plaintext RTCP packet (compound or not). Takes ownership. Event loop. */
+    void sendRtcp(ByteBuf packet);
+
+    /**
+     * A pooled heap buffer for a plaintext packet of {@code length} bytes with room for the SRTP/SRTCP
+     * trailer, so that protection happens in place. Event loop.
+     */
+    ByteBuf allocatePacket(int length);
+
+    /** The event loop that owns this transport. Any thread. */
+    EventLoop eventLoop();
+
+    /** Closes the transport and frees its state; the receiver hears onClosed once. Idempotent. Any thread. */
+    void close();
+}
