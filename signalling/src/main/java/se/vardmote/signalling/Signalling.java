@@ -2,6 +2,8 @@ package se.vardmote.signalling;
 
 import se.vardmote.media.MediaEngine;
 import se.vardmote.signalling.meeting.MeetingService;
+import se.vardmote.signalling.protocol.ClientSession;
+import se.vardmote.signalling.room.Rooms;
 import se.vardmote.signalling.token.TokenService;
 
 /**
@@ -9,28 +11,35 @@ import se.vardmote.signalling.token.TokenService;
  * Thread-safe.
  */
 public final class Signalling implements AutoCloseable {
+    private final MeetingService meetings;
+    private final TokenService tokens;
+    private final SignallingConfig config;
+    private final Rooms rooms;
 
     public Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, SignallingConfig config) {
-        throw new UnsupportedOperationException("TODO");
+        this.meetings = meetings;
+        this.tokens = tokens;
+        this.config = config;
+        this.rooms = new Rooms(media::createRouter, config.maxGroupParticipants());
     }
 
     /** A session for a new WebSocket connection; nothing happens until its first message (join). */
     public SignallingSession openSession(SessionOutput output) {
-        throw new UnsupportedOperationException("TODO");
+        return new ClientSession(output, rooms, meetings, tokens, config);
     }
 
     /** Live rooms (meetings with at least one connected participant). */
     public int roomCount() {
-        throw new UnsupportedOperationException("TODO");
+        return rooms.roomCount();
     }
 
     /** Connected participants over all rooms. */
     public int participantCount() {
-        throw new UnsupportedOperationException("TODO");
+        return rooms.participantCount();
     }
 
     @Override
     public void close() {
-        throw new UnsupportedOperationException("TODO");
+        rooms.closeAll();
     }
 }

@@ -1,0 +1,329 @@
+package se.vardmote.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import se.vardmote.media.Cidr;
+import se.vardmote.media.MediaConfig;
+import se.vardmote.signalling.SignallingConfig;
+import se.vardmote.signalling.store.Database;
+
+/**
+ * Everything an operator can set, read once at start from environment variables and an optional properties
+ * file named by {@code VARDMOTE_CONFIG} (same keys; the environment wins). Immutable.
+ *
+ * <p>{@link #toString()} never shows the API key or the database password.
+ *
+ * @param httpPort              HTTP/WebSocket port; 0 picks an ephemeral one (tests)
+ * @param mediaPort             first UDP media port; worker i listens on mediaPort + i (0: ephemeral)
+ * @param mediaWorkers          media event loops, one UDP socket each
+ * @param bindAddress           where HTTP and media listen (127.0.0.1 unless the operator opens it up)
+ * @param advertisedAddresses   IPs put into ICE host candidates; never a wildcard
+ * @param mediaAllowedNetworks  sources accepted for STUN and media; empty means any
+ * @param publicUrl             base of join links without trailing slash; null means
+ *                              {@code http://<bind or 127.0.0.1>:<bound http port>} (see {@link #publicUrlFor(int)})
+ * @param dataDir               where the H2 database, token secret and API key live
+ * @param apiKey                the booking API key; null means read or create {@code <dataDir>/api-key}
+ * @param dbUrl                 JDBC URL; null means {@link Database#defaultUrl(Path)} of dataDir
+ * @param dbUser                JDBC user (may be null)
+ * @param dbPassword            JDBC password (may be null)
+ * @param maxGroupParticipants  the most participants a group visit admits
+ */
+public record ServerConfig(
+        int httpPort,
+        int mediaPort,
+        int mediaWorkers,
+        InetAddress bindAddress,
+        List<InetAddress> advertisedAddresses,
+        List<Cidr> mediaAllowedNetworks,
+        String publicUrl,
+        Path dataDir,
+        String apiKey,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        int maxGroupParticipants) {
+
+    public static final String CONFIG = "VARDMOTE_CONFIG";
+    public static final String HTTP_PORT = "VARDMOTE_HTTP_PORT";
+    public static final String MEDIA_PORT = "VARDMOTE_MEDIA_PORT";
+    public static final String MEDIA_WORKERS = "VARDMOTE_MEDIA_WORKERS";
+    public static final String BIND_ADDRESS = "VARDMOTE_BIND_ADDRESS";
+    public static final String ADVERTISED_ADDRESSES = "VARDMOTE_ADVERTISED_ADDRESSES";
+    public static final String MEDIA_ALLOWED_NETWORKS = "VARDMOTE_MEDIA_ALLOWED_NETWORKS";
+    public static final String PUBLIC_URL = "VARDMOTE_PUBLIC_URL";
+    public static final String DATA_DIR = "VARDMOTE_DATA_DIR";
+    public static final String API_KEY = "VARDMOTE_API_KEY";
+    public static final String DB_URL = "VARDMOTE_DB_URL";
+    public static final String DB_USER = "VARDMOTE_DB_USER";
+    public static final String DB_PASSWORD = "VARDMOTE_DB_PASSWORD";
+    public static final String MAX_GROUP_PARTICIPANTS = "VARDMOTE_MAX_GROUP_PARTICIPANTS";
+
+    /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
+    static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DTLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    // Operator-typed values are small; anything longer is a mistake (or an attack on the parser).
+    private static final int MAX_VALUE_LENGTH = 4096;
+    private static final int MAX_LIST_ENTRIES = 64;
+
+    public ServerConfig {
+        advertisedAddresses = List.copyOf(advertisedAddresses);
+        mediaAllowedNetworks = List.copyOf(mediaAllowedNetworks);
+        requirePort(HTTP_PORT, httpPort);
+        requirePort(MEDIA_PORT, mediaPort);
+        if (mediaWorkers < 1 || mediaWorkers > 256) {
+            throw new InvalidConfigException(MEDIA_WORKERS, "must be between 1 and 256, was " + mediaWorkers);
+        }
+        if (mediaPort != 0 && mediaPort + mediaWorkers - 1 > 65535) {
+            throw new InvalidConfigException(MEDIA_PORT, "port " + mediaPort + " plus " + mediaWorkers
+                    + " workers runs past 65535; lower " + MEDIA_PORT + " or " + MEDIA_WORKERS);
+        }
+        if (bindAddress == null) throw new InvalidConfigException(BIND_ADDRESS, "must be set");
+        if (advertisedAddresses.isEmpty() && !bindAddress.isAnyLocalAddress()) {
+            throw new InvalidConfigException(ADVERTISED_ADDRESSES, "must list at least one IP address");
+        }
+        if (advertisedAddresses.isEmpty()) {
+            throw new InvalidConfigException(ADVERTISED_ADDRESSES, "the bind address " + bindAddress.getHostAddress()
+                    + " listens on every interface, so browsers need to be told which address to reach: set "
+                    + ADVERTISED_ADDRESSES + " to the public IP(s), comma separated");
+        }
+        for (InetAddress a : advertisedAddresses) {
+            if (a.isAnyLocalAddress()) {
+                throw new InvalidConfigException(ADVERTISED_ADDRESSES,
+                        "a wildcard address cannot be advertised to browsers; list the real IP(s)");
+            }
+        }
+        if (publicUrl != null) publicUrl = checkPublicUrl(publicUrl);
+        if (dataDir == null) throw new InvalidConfigException(DATA_DIR, "must be set");
+        if (apiKey != null && apiKey.length() < 16) {
+            throw new InvalidConfigException(API_KEY, "is too short (at least 16 characters; unset it to have one generated)");
+        }
+        if (maxGroupParticipants < 2 || maxGroupParticipants > 64) {
+            throw new InvalidConfigException(MAX_GROUP_PARTICIPANTS, "must be between 2 and 64, was " + maxGroupParticipants);
+        }
+    }
+
+    /** Reads the settings from the process environment (and the file {@code VARDMOTE_CONFIG} names). */
+    public static ServerConfig fromEnvironment(Map<String, String> env) {
+        Map<String, String> values = new HashMap<>();
+        String file = env.get(CONFIG);
+        if (file != null && !file.isBlank()) values.putAll(readPropertiesFile(file.trim()));
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith("VARDMOTE_")) values.put(e.getKey(), e.getValue());
+        }
+        return fromValues(values);
+    }
+
+    /**
+     * Loopback-only settings for tests: binds and advertises 127.0.0.1, ephemeral HTTP and media ports,
+     * accepts media only from {@code 127.0.0.0/8} and {@code ::1/128}.
+     */
+    public static ServerConfig forTests(Path dataDir) {
+        InetAddress lo = loopbackV4();
+        return new ServerConfig(0, 0, 1, lo, List.of(lo),
+                List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")),
+                null, dataDir, null, null, null, null, 8);
+    }
+
+    /** The public URL, deriving the default from the port the HTTP server actually bound. */
+    public String publicUrlFor(int boundHttpPort) {
+        if (publicUrl != null) return publicUrl;
+        InetAddress host = bindAddress.isAnyLocalAddress() ? loopbackV4() : bindAddress;
+        String literal = host instanceof Inet6Address ? "[" + host.getHostAddress() + "]" : host.getHostAddress();
+        return "http://" + literal + ":" + boundHttpPort;
+    }
+
+    /** The JDBC URL: the configured one, or the embedded H2 file under the data directory. */
+    public String databaseUrl() {
+        return dbUrl != null ? dbUrl : Database.defaultUrl(dataDir);
+    }
+
+    /** The media plane's settings. */
+    public MediaConfig mediaConfig() {
+        return new MediaConfig(bindAddress, mediaPort, mediaWorkers, advertisedAddresses, mediaAllowedNetworks,
+                CONSENT_TIMEOUT, DTLS_HANDSHAKE_TIMEOUT);
+    }
+
+    /** The signalling layer's settings (no STUN/TURN servers: ICE-lite on a reachable address needs none). */
+    public SignallingConfig signallingConfig() {
+        return new SignallingConfig(maxGroupParticipants, List.of());
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[httpPort=" + httpPort + ", mediaPort=" + mediaPort + ", mediaWorkers=" + mediaWorkers
+                + ", bindAddress=" + bindAddress.getHostAddress()
+                + ", advertisedAddresses=" + advertisedAddresses.stream().map(InetAddress::getHostAddress).toList()
+                + ", mediaAllowedNetworks=" + mediaAllowedNetworks + ", publicUrl=" + publicUrl
+                + ", dataDir=" + dataDir + ", apiKey=" + (apiKey == null ? "(file)" : "(set)")
+                + ", dbUrl=" + (dbUrl == null ? "(default)" : redactUrl(dbUrl)) + ", dbUser=" + dbUser
+                + ", dbPassword=" + (dbPassword == null ? "(none)" : "(set)")
+                + ", maxGroupParticipants=" + maxGroupParticipants + "]";
+    }
+
+    static ServerConfig fromValues(Map<String, String> values) {
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (e.getValue() != null && e.getValue().length() > MAX_VALUE_LENGTH) {
+                throw new InvalidConfigException(e.getKey(), "is longer than " + MAX_VALUE_LENGTH + " characters");
+            }
+        }
+        int httpPort = intValue(values, HTTP_PORT, 8080);
+        int mediaPort = intValue(values, MEDIA_PORT, 10000);
+        int workers = intValue(values, MEDIA_WORKERS, 1);
+        InetAddress bind = address(BIND_ADDRESS, text(values, BIND_ADDRESS, "127.0.0.1"));
+        List<InetAddress> advertised = new ArrayList<>();
+        for (String a : list(values, ADVERTISED_ADDRESSES)) advertised.add(address(ADVERTISED_ADDRESSES, a));
+        if (advertised.isEmpty() && !bind.isAnyLocalAddress()) advertised.add(bind);
+        List<Cidr> allowed = new ArrayList<>();
+        for (String n : list(values, MEDIA_ALLOWED_NETWORKS)) {
+            try {
+                allowed.add(Cidr.parse(n));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(MEDIA_ALLOWED_NETWORKS,
+                        "'" + n + "' is not a network in CIDR notation such as 10.0.0.0/8 or ::1/128");
+            }
+        }
+        String publicUrl = text(values, PUBLIC_URL, null);
+        Path dataDir;
+        try {
+            dataDir = Path.of(text(values, DATA_DIR, "./data"));
+        } catch (InvalidPathException e) {
+            throw new InvalidConfigException(DATA_DIR, "is not a valid path");
+        }
+        int maxGroup = intValue(values, MAX_GROUP_PARTICIPANTS, 8);
+        ServerConfig config = new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed, publicUrl,
+                dataDir, text(values, API_KEY, null), text(values, DB_URL, null), text(values, DB_USER, null),
+                text(values, DB_PASSWORD, null), maxGroup);
+        // With a fixed port the default URL is known now; with port 0 it is derived once bound.
+        if (config.publicUrl() == null && httpPort != 0) {
+            return new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed,
+                    config.publicUrlFor(httpPort), dataDir, config.apiKey(), config.dbUrl(), config.dbUser(),
+                    config.dbPassword(), maxGroup);
+        }
+        return config;
+    }
+
+    private static Map<String, String> readPropertiesFile(String file) {
+        Path path;
+        try {
+            path = Path.of(file);
+        } catch (InvalidPathException e) {
+            throw new InvalidConfigException(CONFIG, "is not a valid path");
+        }
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            props.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidConfigException(CONFIG, "cannot read properties file " + path + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        Map<String, String> values = new HashMap<>();
+        for (String key : props.stringPropertyNames()) {
+            if (!key.startsWith("VARDMOTE_") || key.equals(CONFIG)) {
+                throw new InvalidConfigException(CONFIG, "unknown key '" + key + "' in " + path
+                        + " (keys are the environment variable names, e.g. " + HTTP_PORT + ")");
+            }
+            values.put(key, props.getProperty(key));
+        }
+        return values;
+    }
+
+    private static String text(Map<String, String> values, String key, String fallback) {
+        String v = values.get(key);
+        if (v == null || v.isBlank()) return fallback;
+        return v.trim();
+    }
+
+    private static int intValue(Map<String, String> values, String key, int fallback) {
+        String v = text(values, key, null);
+        if (v == null) return fallback;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, "must be a whole number, was '" + abbreviate(v) + "'");
+        }
+    }
+
+    private static List<String> list(Map<String, String> values, String key) {
+        String v = text(values, key, null);
+        if (v == null) return List.of();
+        List<String> out = new ArrayList<>();
+        for (String part : v.split(",", -1)) {
+            String p = part.trim();
+            if (p.isEmpty()) throw new InvalidConfigException(key, "has an empty entry in its comma list");
+            out.add(p);
+        }
+        if (out.size() > MAX_LIST_ENTRIES) throw new InvalidConfigException(key, "has more than " + MAX_LIST_ENTRIES + " entries");
+        return out;
+    }
+
+    /** An IP literal; host names are refused so that start-up never waits on DNS. */
+    private static InetAddress address(String key, String text) {
+        String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (t.isEmpty() || !t.matches("[0-9a-fA-F:.]+") || !(t.contains(".") || t.contains(":"))) {
+            throw new InvalidConfigException(key, "'" + abbreviate(text) + "' is not an IP address (use e.g. 127.0.0.1, 0.0.0.0 or ::1)");
+        }
+        try {
+            return InetAddress.getByName(t); // a literal: no DNS lookup
+        } catch (UnknownHostException e) {
+            throw new InvalidConfigException(key, "'" + abbreviate(text) + "' is not an IP address");
+        }
+    }
+
+    private static void requirePort(String key, int port) {
+        if (port < 0 || port > 65535) throw new InvalidConfigException(key, "must be a port between 0 and 65535, was " + port);
+    }
+
+    private static String checkPublicUrl(String url) {
+        String u = url.trim();
+        while (u.endsWith("/")) u = u.substring(0, u.length() - 1);
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(u);
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidConfigException(PUBLIC_URL, "is not a URL");
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new InvalidConfigException(PUBLIC_URL, "must be an http(s) URL such as https://vard.example.se");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new InvalidConfigException(PUBLIC_URL, "must not carry user info, a query or a fragment");
+        }
+        return u;
+    }
+
+    private static String redactUrl(String jdbcUrl) {
+        // JDBC URLs can carry password=...; show only the part before the first parameter.
+        int cut = jdbcUrl.length();
+        for (char c : new char[] {'?', ';'}) {
+            int i = jdbcUrl.indexOf(c);
+            if (i >= 0) cut = Math.min(cut, i);
+        }
+        return jdbcUrl.substring(0, cut) + (cut < jdbcUrl.length() ? "…" : "");
+    }
+
+    private static String abbreviate(String v) {
+        return v.length() <= 40 ? v : v.substring(0, 40) + "…";
+    }
+
+    private static InetAddress loopbackV4() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

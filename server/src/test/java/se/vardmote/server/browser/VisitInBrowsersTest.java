@@ -1,0 +1,150 @@
+package se.vardmote.server.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.vardmote.server.ServerConfig;
+import se.vardmote.server.VardmoteServer;
+
+/**
+ * Real visits: headless Chromium windows with fake devices join through the web client, and we read
+ * what each decodes from getStats(). Everything runs on 127.0.0.1.
+ */
+@Tag("browser")
+class VisitInBrowsersTest {
+    private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dataDir;
+    static VardmoteServer server;
+    static Chromium chromium;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        chromium = Chromium.launch();
+        server = VardmoteServer.start(ServerConfig.forTests(dataDir));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) chromium.close();
+        if (server != null) server.close();
+    }
+
+    @Test
+    void twoPartyVisitorsDecodeEachOthersVideoAndHearEachOther() throws Exception {
+        List<String> links = book("two-party", "clinician", "patient");
+        try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0));
+             Visitor patient = new Visitor(chromium.browser, "patient", links.get(1))) {
+            for (Visitor v : List.of(clinician, patient)) {
+                Map<String, Object> first = v.awaitReceived("decoding the other's video and audio", MEDIA_TIMEOUT,
+                        s -> Visitor.flowing(s, "videos", "frames", 10) == 1 && Visitor.flowing(s, "audios", "packets", 50) == 1);
+                assertEquals("connected", first.get("dtlsState"), v.name + " DTLS state");
+                assertTrue(first.get("srtpCipher") != null, v.name + " negotiated an SRTP cipher");
+                double frames = Visitor.total(first, "videos", "frames");
+                v.awaitReceived("frames still rising", MEDIA_TIMEOUT, s -> Visitor.total(s, "videos", "frames") > frames + 10);
+                v.awaitReceived("audio with energy (the fake microphone beeps)", MEDIA_TIMEOUT,
+                        s -> Visitor.total(s, "audios", "energy") > 0);
+                assertEquals(1, Visitor.tiles(v.received()), v.name + " shows one remote tile");
+            }
+        }
+        awaitServer("the room to close after both left", () -> server.signalling().roomCount() == 0);
+    }
+
+    @Test
+    void everyoneInAGroupOfFourReceivesTheOtherThree() throws Exception {
+        List<String> links = book("group", "clinician", "patient", "guardian", "interpreter");
+        List<Visitor> visitors = new ArrayList<>();
+        try {
+            for (int i = 0; i < links.size(); i++) visitors.add(new Visitor(chromium.browser, "visitor" + i, links.get(i)));
+            for (Visitor v : visitors) {
+                v.awaitReceived("three videos decoding and three audio streams", Duration.ofSeconds(90),
+                        s -> Visitor.flowing(s, "videos", "frames", 5) == 3 && Visitor.flowing(s, "audios", "packets", 25) == 3);
+                assertEquals(3, Visitor.tiles(v.received()), v.name + " shows three remote tiles");
+            }
+            assertEquals(4, server.signalling().participantCount());
+        } finally {
+            visitors.forEach(Visitor::close);
+        }
+    }
+
+    @Test
+    void aThirdParticipantInATwoPartyRoomIsRefusedWithRoomFull() throws Exception {
+        List<String> links = book("two-party", "clinician", "patient", "guardian");
+        try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0));
+             Visitor patient = new Visitor(chromium.browser, "patient", links.get(1))) {
+            clinician.awaitReceived("the patient's video", MEDIA_TIMEOUT, s -> Visitor.flowing(s, "videos", "frames", 1) == 1);
+            try (Visitor guardian = new Visitor(chromium.browser, "guardian", links.get(2))) {
+                guardian.awaitReceived("refusal", MEDIA_TIMEOUT, s -> "room_full".equals(s.get("lastError")));
+                assertEquals(0, Visitor.tiles(guardian.received()), "the refused visitor sees nobody");
+            }
+            assertEquals(2, server.signalling().participantCount());
+            clinician.awaitReceived("the visit to go on", MEDIA_TIMEOUT, s -> Visitor.tiles(s) == 1);
+        }
+    }
+
+    @Test
+    void whenOneLeavesTheOthersDropTheTileAndTheServerFreesTheSeat() throws Exception {
+        List<String> links = book("group", "clinician", "patient", "interpreter");
+        try (Visitor a = new Visitor(chromium.browser, "clinician", links.get(0));
+             Visitor b = new Visitor(chromium.browser, "patient", links.get(1));
+             Visitor c = new Visitor(chromium.browser, "interpreter", links.get(2))) {
+            for (Visitor v : List.of(a, b, c)) {
+                v.awaitReceived("two remote tiles with video", MEDIA_TIMEOUT,
+                        s -> Visitor.tiles(s) == 2 && Visitor.flowing(s, "videos", "frames", 1) == 2);
+            }
+            int before = server.signalling().participantCount();
+            c.page.click("[data-testid=leave]");
+            for (Visitor v : List.of(a, b)) v.awaitReceived("the tile of the one who left to go", MEDIA_TIMEOUT, s -> Visitor.tiles(s) == 1);
+            awaitServer("the seat to be freed", () -> server.signalling().participantCount() == before - 1);
+            assertEquals(1, server.signalling().roomCount());
+        }
+        awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
+    }
+
+    private List<String> book(String kind, String... roles) throws Exception {
+        StringBuilder participants = new StringBuilder();
+        for (String role : roles) {
+            if (participants.length() > 0) participants.append(',');
+            participants.append("{\"role\":\"").append(role).append("\",\"displayName\":\"Test ").append(role).append("\"}");
+        }
+        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"" + kind + "\",\"lobby\":false,\"startsAt\":\""
+                + Instant.now() + "\",\"durationMinutes\":30,\"participants\":[" + participants + "]}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/meetings"))
+                        .header("Authorization", "Bearer " + server.apiKey())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode(), response.body());
+        List<String> links = new ArrayList<>();
+        for (JsonNode p : JSON.readTree(response.body()).get("participants")) links.add(p.get("joinUrl").asText());
+        return links;
+    }
+
+    private static void awaitServer(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError(what + " did not happen within 15 s");
+            Thread.sleep(100);
+        }
+    }
+}

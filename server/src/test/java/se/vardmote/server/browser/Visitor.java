@@ -1,0 +1,90 @@
+package se.vardmote.server.browser;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** One participant's browser window: its own context (own fake camera), the join page, and its stats. */
+final class Visitor implements AutoCloseable {
+    /** Reads what the page receives, from the subscribe connection's getStats(). */
+    private static final String RECEIVED = """
+            async () => {
+              const v = window.vardmote || {};
+              const out = { videos: [], audios: [], tiles: document.querySelectorAll('video[data-participant-id]').length,
+                            lastError: v.lastError ? (v.lastError.code || String(v.lastError)) : null,
+                            dtlsState: null, srtpCipher: null, tlsVersion: null };
+              if (!v.subscribePc) return out;
+              const stats = await v.subscribePc.getStats();
+              stats.forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video') {
+                  out.videos.push({ id: String(s.trackIdentifier || s.mid || s.ssrc), frames: s.framesDecoded || 0, packets: s.packetsReceived || 0 });
+                } else if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+                  out.audios.push({ id: String(s.trackIdentifier || s.mid || s.ssrc), packets: s.packetsReceived || 0, energy: s.totalAudioEnergy || 0 });
+                } else if (s.type === 'transport') {
+                  out.dtlsState = s.dtlsState || null; out.srtpCipher = s.srtpCipher || null; out.tlsVersion = s.tlsVersion || null;
+                }
+              });
+              return out;
+            }
+            """;
+
+    final String name;
+    private final BrowserContext context;
+    final Page page;
+
+    Visitor(Browser browser, String name, String joinUrl) {
+        this.name = name;
+        this.context = browser.newContext(new Browser.NewContextOptions().setPermissions(List.of("camera", "microphone")));
+        this.page = context.newPage();
+        // Smaller fake camera frames keep four encoders and twelve decoders within two cores.
+        page.addInitScript("window.vardmoteMediaConstraints = { audio: true, video: { width: 320, height: 240, frameRate: 15 } };");
+        page.onConsoleMessage(m -> {
+            if ("error".equals(m.type())) System.out.println("[" + name + " console] " + m.text());
+        });
+        page.navigate(joinUrl);
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> received() {
+        return (Map<String, Object>) page.evaluate(RECEIVED);
+    }
+
+    /** Polls the page's stats until {@code condition} holds; fails with the last stats after {@code timeout}. */
+    Map<String, Object> awaitReceived(String what, Duration timeout, Predicate<Map<String, Object>> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Object> last = null;
+        while (System.nanoTime() < deadline) {
+            last = received();
+            if (condition.test(last)) return last;
+            page.waitForTimeout(250);
+        }
+        throw new AssertionError(name + ": " + what + " did not happen within " + timeout.toSeconds() + " s; last stats: " + last);
+    }
+
+    /** Streams of a kind whose count (frames or packets) has reached {@code atLeast}. */
+    @SuppressWarnings("unchecked")
+    static long flowing(Map<String, Object> stats, String list, String counter, double atLeast) {
+        return ((List<Map<String, Object>>) stats.get(list)).stream()
+                .filter(s -> ((Number) s.get(counter)).doubleValue() >= atLeast)
+                .count();
+    }
+
+    @SuppressWarnings("unchecked")
+    static double total(Map<String, Object> stats, String list, String counter) {
+        return ((List<Map<String, Object>>) stats.get(list)).stream()
+                .mapToDouble(s -> ((Number) s.get(counter)).doubleValue()).sum();
+    }
+
+    static int tiles(Map<String, Object> stats) {
+        return ((Number) stats.get("tiles")).intValue();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

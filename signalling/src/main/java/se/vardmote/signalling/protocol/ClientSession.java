@@ -1,0 +1,300 @@
+package se.vardmote.signalling.protocol;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Optional;
+import se.vardmote.signalling.SessionOutput;
+import se.vardmote.signalling.SignallingConfig;
+import se.vardmote.signalling.SignallingSession;
+import se.vardmote.signalling.meeting.Meeting;
+import se.vardmote.signalling.meeting.MeetingService;
+import se.vardmote.signalling.meeting.Participant;
+import se.vardmote.signalling.room.JoinRefused;
+import se.vardmote.signalling.room.MemberInfo;
+import se.vardmote.signalling.room.MemberListener;
+import se.vardmote.signalling.room.RoomMember;
+import se.vardmote.signalling.room.Rooms;
+import se.vardmote.signalling.sdp.OfferedTrack;
+import se.vardmote.signalling.sdp.SdpException;
+import se.vardmote.signalling.token.InvalidTokenException;
+import se.vardmote.signalling.token.TokenClaims;
+import se.vardmote.signalling.token.TokenService;
+
+/**
+ * One WebSocket connection speaking the vardmote protocol (docs/protocol.md). Frames arrive one at a
+ * time from the connection's thread; room events arrive from other threads and only write output.
+ * A bad message gets an {@code error} reply and changes nothing; the connection and the room survive.
+ */
+public final class ClientSession implements SignallingSession, MemberListener {
+    private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
+    private static final int MAX_TOKEN_CHARS = 4096;
+
+    private final SessionOutput output;
+    private final Rooms rooms;
+    private final MeetingService meetings;
+    private final TokenService tokens;
+    private final SignallingConfig config;
+
+    private volatile RoomMember member;
+    private volatile boolean closed;
+
+    public ClientSession(SessionOutput output, Rooms rooms, MeetingService meetings, TokenService tokens, SignallingConfig config) {
+        this.output = output;
+        this.rooms = rooms;
+        this.meetings = meetings;
+        this.tokens = tokens;
+        this.config = config;
+    }
+
+    @Override
+    public void onMessage(String text) {
+        if (closed) return;
+        try {
+            if (text.length() > Json.MAX_MESSAGE_CHARS) {
+                throw ProtocolError.recoverable("message_too_large", "messages may be at most " + Json.MAX_MESSAGE_CHARS + " characters");
+            }
+            JsonNode message;
+            try {
+                message = Json.MAPPER.readTree(text);
+            } catch (JacksonException e) {
+                throw ProtocolError.recoverable("bad_message", "the message is not valid JSON");
+            }
+            if (message == null || !message.isObject() || !message.path("type").isTextual()) {
+                throw ProtocolError.recoverable("bad_message", "a message is a JSON object with a string field \"type\"");
+            }
+            dispatch(message.get("type").asText(), message);
+        } catch (ProtocolError e) {
+            sendError(e.code(), e.getMessage());
+            if (e.fatal()) close();
+        } catch (RuntimeException e) {
+            // A bug must not take the room down: tell the client, keep the connection.
+            LOG.log(System.Logger.Level.WARNING, "internal error while handling a message", e);
+            sendError("internal_error", "the server could not handle this message");
+        }
+    }
+
+    private void dispatch(String type, JsonNode message) throws ProtocolError {
+        switch (type) {
+            case "join" -> join(message);
+            case "publish" -> publish(message);
+            case "subscribeAnswer" -> subscribeAnswer(message);
+            case "mute" -> mute(message);
+            case "candidate" -> requireJoined(); // ICE-lite: the server learns addresses from the checks themselves
+            case "ping" -> send(object("pong"));
+            case "leave" -> leave();
+            case "chat" -> throw ProtocolError.recoverable("unknown_type", "vardmote has no chat: messages are not carried");
+            default -> throw ProtocolError.recoverable("unknown_type", "unknown message type; see docs/protocol.md");
+        }
+    }
+
+    private void join(JsonNode message) throws ProtocolError {
+        if (member != null) throw ProtocolError.recoverable("already_joined", "this connection has already joined");
+        String token = text(message, "token", MAX_TOKEN_CHARS);
+        TokenClaims claims;
+        try {
+            claims = tokens.verify(token);
+        } catch (InvalidTokenException e) {
+            throw ProtocolError.fatal("invalid_token", "the join link is not valid or has expired: " + e.getMessage());
+        }
+        Optional<Meeting> meeting = meetings.find(claims.meetingId());
+        if (meeting.isEmpty()) throw ProtocolError.fatal("meeting_not_found", "this visit no longer exists");
+        Optional<Participant> participant = meeting.get().participant(claims.participantId());
+        if (participant.isEmpty()) throw ProtocolError.fatal("invalid_token", "the join link does not belong to this visit");
+        try {
+            rooms.join(meeting.get(), participant.get(), this); // sets member through joined()
+        } catch (JoinRefused e) {
+            throw ProtocolError.fatal(e.code(), e.getMessage());
+        }
+    }
+
+    private void publish(JsonNode message) throws ProtocolError {
+        RoomMember m = requireJoined();
+        String sdp = text(message, "sdp", Json.MAX_MESSAGE_CHARS);
+        try {
+            String answer = m.room().publish(m, sdp);
+            ObjectNode reply = object("publishAnswer");
+            reply.put("sdp", answer);
+            send(reply);
+        } catch (SdpException e) {
+            throw sdpRejected(e);
+        }
+    }
+
+    private void subscribeAnswer(JsonNode message) throws ProtocolError {
+        RoomMember m = requireJoined();
+        String sdp = text(message, "sdp", Json.MAX_MESSAGE_CHARS);
+        JsonNode version = message.get("version");
+        if (version == null || !version.canConvertToLong()) {
+            throw ProtocolError.recoverable("bad_message", "\"version\" must be the number of the offer being answered");
+        }
+        try {
+            m.room().subscribeAnswer(m, sdp, version.asLong());
+        } catch (SdpException e) {
+            throw sdpRejected(e);
+        }
+    }
+
+    private void mute(JsonNode message) throws ProtocolError {
+        RoomMember m = requireJoined();
+        JsonNode audio = message.get("audio");
+        JsonNode video = message.get("video");
+        if (audio == null || !audio.isBoolean() || video == null || !video.isBoolean()) {
+            throw ProtocolError.recoverable("bad_message", "\"audio\" and \"video\" must be true (muted) or false");
+        }
+        m.room().setMuted(m, audio.asBoolean(), video.asBoolean());
+    }
+
+    private void leave() throws ProtocolError {
+        requireJoined();
+        send(object("left"));
+        close();
+    }
+
+    private static ProtocolError sdpRejected(SdpException e) {
+        return ProtocolError.recoverable("sdp_rejected", e.code() + ": " + e.getMessage());
+    }
+
+    private RoomMember requireJoined() throws ProtocolError {
+        RoomMember m = member;
+        if (m == null) throw ProtocolError.recoverable("not_joined", "send \"join\" with your token first");
+        return m;
+    }
+
+    private static String text(JsonNode message, String field, int maxChars) throws ProtocolError {
+        JsonNode value = message.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw ProtocolError.recoverable("bad_message", "\"" + field + "\" must be a non-empty string");
+        }
+        if (value.asText().length() > maxChars) {
+            throw ProtocolError.recoverable("bad_message", "\"" + field + "\" is longer than " + maxChars + " characters");
+        }
+        return value.asText();
+    }
+
+    @Override
+    public void onClose() {
+        closed = true;
+        RoomMember m = member;
+        member = null;
+        if (m != null) rooms.leave(m);
+    }
+
+    private void close() {
+        onClose();
+        output.close();
+    }
+
+    // --- what the room tells this member ---
+
+    @Override
+    public void joined(RoomMember self, List<MemberInfo> others) {
+        member = self;
+        Participant p = self.participant();
+        Meeting meeting = self.room().meeting();
+        ObjectNode msg = object("joined");
+        msg.put("meetingId", meeting.meetingId());
+        msg.put("participantId", p.participantId());
+        msg.put("role", p.role().wireName());
+        msg.put("displayName", p.displayName());
+        msg.put("roomKind", meeting.kind().wireName());
+        msg.put("subject", meeting.subject());
+        msg.set("participants", participants(others));
+        msg.set("iceServers", iceServers());
+        send(msg);
+    }
+
+    @Override
+    public void participantJoined(MemberInfo participant) {
+        ObjectNode msg = object("participantJoined");
+        msg.set("participant", participant(participant));
+        send(msg);
+    }
+
+    @Override
+    public void participantLeft(String participantId) {
+        ObjectNode msg = object("participantLeft");
+        msg.put("participantId", participantId);
+        send(msg);
+    }
+
+    @Override
+    public void participantUpdated(MemberInfo participant) {
+        ObjectNode msg = object("participantUpdated");
+        msg.set("participant", participant(participant));
+        send(msg);
+    }
+
+    @Override
+    public void subscribeOffer(String sdp, long version, List<OfferedTrack> tracks) {
+        ObjectNode msg = object("subscribeOffer");
+        msg.put("sdp", sdp);
+        msg.put("version", version);
+        ArrayNode list = msg.putArray("tracks");
+        for (OfferedTrack t : tracks) {
+            if (!t.active()) continue;
+            ObjectNode o = list.addObject();
+            o.put("mid", t.mid());
+            o.put("participantId", t.streamId());
+            o.put("kind", t.kind().sdpName());
+        }
+        send(msg);
+    }
+
+    @Override
+    public void replaced() {
+        member = null;
+        sendError("replaced", "you joined this visit from another window or device");
+        closed = true;
+        output.close();
+    }
+
+    // --- output ---
+
+    private ArrayNode participants(List<MemberInfo> infos) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (MemberInfo i : infos) list.add(participant(i));
+        return list;
+    }
+
+    private static ObjectNode participant(MemberInfo i) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("participantId", i.participantId());
+        o.put("role", i.role().wireName());
+        o.put("displayName", i.displayName());
+        o.put("audioMuted", i.audioMuted());
+        o.put("videoMuted", i.videoMuted());
+        return o;
+    }
+
+    private ArrayNode iceServers() {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (SignallingConfig.IceServer s : config.iceServers()) {
+            ObjectNode o = list.addObject();
+            ArrayNode urls = o.putArray("urls");
+            s.urls().forEach(urls::add);
+            if (s.username() != null) o.put("username", s.username());
+            if (s.credential() != null) o.put("credential", s.credential());
+        }
+        return list;
+    }
+
+    private static ObjectNode object(String type) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("type", type);
+        return o;
+    }
+
+    private void sendError(String code, String message) {
+        ObjectNode o = object("error");
+        o.put("code", code);
+        o.put("message", message);
+        send(o);
+    }
+
+    private void send(ObjectNode message) {
+        output.send(message.toString());
+    }
+}
