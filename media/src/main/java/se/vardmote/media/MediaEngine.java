@@ -1,48 +1,149 @@
 package se.vardmote.media;
 
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import se.vardmote.media.dtls.DtlsCertificate;
+import se.vardmote.media.net.UdpIo;
 import se.vardmote.media.router.Router;
+import se.vardmote.media.transport.MediaWorker;
 
 /**
  * The media module's public entry point: binds the UDP media sockets (one per worker event loop),
  * owns the process's DTLS certificate and hands out {@link Router}s, one per room.
  * Thread-safe.
+ *
+ * <p>Threads it owns: {@code config.workers()} media event loops ("media-worker-N", epoll where available)
+ * and a small pool of "dtls-handshake-N" daemon threads, because bctls handshakes block.
  */
 public final class MediaEngine implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(MediaEngine.class.getName());
+    /** Idle handshake threads kept; more are made while many handshakes run at once, up to the maximum. */
+    private static final int DTLS_CORE_THREADS = 2;
+    private static final int DTLS_MAX_THREADS = 64;
+
+    private final MediaConfig config;
+    private final EventLoopGroup group;
+    private final ThreadPoolExecutor dtlsExecutor;
+    private final DtlsCertificate certificate;
+    private final List<MediaWorker> workers;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MediaEngine(MediaConfig config, EventLoopGroup group, ThreadPoolExecutor dtlsExecutor,
+                        DtlsCertificate certificate, List<MediaWorker> workers) {
+        this.config = config;
+        this.group = group;
+        this.dtlsExecutor = dtlsExecutor;
+        this.certificate = certificate;
+        this.workers = workers;
+    }
+
     /** Binds the sockets and starts the workers. */
     public static MediaEngine start(MediaConfig config) throws InterruptedException {
-        throw new UnsupportedOperationException("TODO");
+        UdpIo io = UdpIo.best();
+        EventLoopGroup group = io.newGroup(config.workers(), new DefaultThreadFactory("media-worker"));
+        AtomicInteger dtlsThreads = new AtomicInteger();
+        ThreadPoolExecutor dtlsExecutor = new ThreadPoolExecutor(DTLS_CORE_THREADS, DTLS_MAX_THREADS,
+                30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "dtls-handshake-" + dtlsThreads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        DtlsCertificate certificate = DtlsCertificate.generate("vardmote");
+        List<MediaWorker> workers = new ArrayList<>();
+        try {
+            Iterator<?> loops = group.iterator();
+            for (int i = 0; i < config.workers(); i++) {
+                MediaWorker worker = new MediaWorker(i, (EventLoop) loops.next(), config, certificate, dtlsExecutor);
+                worker.bind(io);
+                workers.add(worker);
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            for (MediaWorker w : workers) w.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            dtlsExecutor.shutdownNow();
+            throw e;
+        }
+        MediaEngine engine = new MediaEngine(config, group, dtlsExecutor, certificate, List.copyOf(workers));
+        LOG.log(System.Logger.Level.INFO, "media plane on {0} ports {1} ({2})",
+                config.bindAddress().getHostAddress(), engine.ports(), io.name());
+        return engine;
     }
 
     /** A new router for one room, placed on the worker with the fewest routers. */
     public Router createRouter() {
-        throw new UnsupportedOperationException("TODO");
+        MediaWorker worker = leastLoaded();
+        worker.routerCreated();
+        return new Router(worker.eventLoop(), worker);
+    }
+
+    private MediaWorker leastLoaded() {
+        return workers.stream()
+                .min(Comparator.comparingInt(MediaWorker::routerCount).thenComparingInt(MediaWorker::transportCount))
+                .orElseThrow();
+    }
+
+    /** The workers, one per port (for tests and tools that need a transport without a router). */
+    public List<MediaWorker> workers() {
+        return workers;
     }
 
     /** The UDP ports actually bound, one per worker (differs from the config when it asked for port 0). */
     public List<Integer> ports() {
-        throw new UnsupportedOperationException("TODO");
+        List<Integer> ports = new ArrayList<>(workers.size());
+        for (MediaWorker w : workers) ports.add(w.port());
+        return List.copyOf(ports);
     }
 
     /** SHA-256 fingerprint of the process's DTLS certificate, as in SDP: {@code AB:CD:...}. */
     public String certificateFingerprint() {
-        throw new UnsupportedOperationException("TODO");
+        return certificate.fingerprint();
     }
 
     /** Counters by name ({@code stun.dropped.not_allowed}, {@code rtp.in.packets}, ...), summed over workers. */
     public Map<String, Long> counters() {
-        throw new UnsupportedOperationException("TODO");
+        Map<String, Long> sum = new LinkedHashMap<>();
+        for (MediaWorker w : workers) {
+            w.counters().forEach((name, value) -> sum.merge(name, value, Long::sum));
+        }
+        return sum;
     }
 
     /** Number of live transports over all workers. */
     public int transportCount() {
-        throw new UnsupportedOperationException("TODO");
+        int n = 0;
+        for (MediaWorker w : workers) n += w.transportCount();
+        return n;
     }
 
+    public MediaConfig config() {
+        return config;
+    }
+
+    /** Closes every transport and socket, then stops the loops and the DTLS threads. Idempotent. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("TODO");
+        if (!closed.compareAndSet(false, true)) return;
+        for (MediaWorker w : workers) w.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        dtlsExecutor.shutdown();
+        try {
+            if (!dtlsExecutor.awaitTermination(2, TimeUnit.SECONDS)) dtlsExecutor.shutdownNow();
+        } catch (InterruptedException e) {
+            dtlsExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

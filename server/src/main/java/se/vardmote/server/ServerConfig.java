@@ -71,6 +71,11 @@ public record ServerConfig(
     public static final String DB_PASSWORD = "VARDMOTE_DB_PASSWORD";
     public static final String MAX_GROUP_PARTICIPANTS = "VARDMOTE_MAX_GROUP_PARTICIPANTS";
 
+    /** The keys a properties file may set (everything but {@link #CONFIG} itself). */
+    static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(HTTP_PORT, MEDIA_PORT, MEDIA_WORKERS,
+            BIND_ADDRESS, ADVERTISED_ADDRESSES, MEDIA_ALLOWED_NETWORKS, PUBLIC_URL, DATA_DIR, API_KEY, DB_URL, DB_USER,
+            DB_PASSWORD, MAX_GROUP_PARTICIPANTS);
+
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DTLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -122,7 +127,7 @@ public record ServerConfig(
         String file = env.get(CONFIG);
         if (file != null && !file.isBlank()) values.putAll(readPropertiesFile(file.trim()));
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().startsWith("VARDMOTE_")) values.put(e.getKey(), e.getValue());
+            if (KNOWN_KEYS.contains(e.getKey())) values.put(e.getKey(), e.getValue());
         }
         return fromValues(values);
     }
@@ -232,7 +237,7 @@ public record ServerConfig(
         }
         Map<String, String> values = new HashMap<>();
         for (String key : props.stringPropertyNames()) {
-            if (!key.startsWith("VARDMOTE_") || key.equals(CONFIG)) {
+            if (!KNOWN_KEYS.contains(key)) {
                 throw new InvalidConfigException(CONFIG, "unknown key '" + key + "' in " + path
                         + " (keys are the environment variable names, e.g. " + HTTP_PORT + ")");
             }

@@ -1,6 +1,21 @@
 package se.vardmote.media.router;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import se.vardmote.media.rtcp.PayloadFeedback;
+import se.vardmote.media.rtcp.RtcpCompound;
+import se.vardmote.media.rtcp.SenderReport;
+import se.vardmote.media.rtcp.TransportFeedback;
+import se.vardmote.media.rtp.RtpHeaderExtension;
+import se.vardmote.media.rtp.RtpPacket;
+import se.vardmote.media.transport.RtpReceiver;
+import se.vardmote.media.transport.TransportFactory;
 import se.vardmote.media.transport.WebRtcTransport;
 
 /**
@@ -8,40 +23,646 @@ import se.vardmote.media.transport.WebRtcTransport;
  * payload types, header-extension ids, SSRC, sequence numbers and timestamps rewritten per subscriber;
  * PLI/FIR/NACK from subscribers go back upstream (keyframe requests rate-limited).
  * Owned by one worker's event loop. Public methods are safe from any thread (they hop onto the loop).
+ *
+ * <p>All forwarding state (the transports, streams, subscriptions, the reusable packet views and the
+ * counters) lives on the loop and takes no lock. The per-packet path allocates nothing but the pooled
+ * buffers the subscriber transports hand out: indexed loops over {@link ArrayList}s, int-keyed maps, no
+ * lambdas, no logging (drops are counted by reason, see {@link #counters()}).
  */
 public final class Router {
+
+    /** One keyframe request per stream per this interval (avoids PLI storms when many subscribers join). */
+    static final long KEYFRAME_REQUEST_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** SSRC this router uses as the sender of the RTCP it originates (RFC 4585 §6.1 "SSRC of packet sender"). */
+    static final int ROUTER_SSRC = 1;
+
+    private final EventLoop loop;
+    private final TransportFactory transports;
+    private final LongSupplier nanoClock;
+    private final Ingress ingress = new Ingress();
+    private final IdentityHashMap<WebRtcTransport, RouterTransport> byTransport = new IdentityHashMap<>();
+    private final long[] counts = new long[RouterCounter.ALL.length];
+
+    // Reusable views: the loop handles one packet at a time.
+    private final RtpPacket rtp = new RtpPacket();
+    private final RtpHeaderExtension extension = new RtpHeaderExtension();
+    private final RtcpCompound compound = new RtcpCompound();
+    private final SenderReport senderReport = new SenderReport();
+    private final TransportFeedback transportFeedback = new TransportFeedback();
+    private final PayloadFeedback payloadFeedback = new PayloadFeedback();
+
+    private volatile int streamCount;
+    private volatile int subscriptionCount;
+    private boolean closed;
 
     /**
      * A router on {@code loop} whose transports come from {@code transports} (a worker on that loop).
      * MediaEngine uses {@code new Router(worker.eventLoop(), worker)}; tests pass fakes.
      */
     public Router(io.netty.channel.EventLoop loop, se.vardmote.media.transport.TransportFactory transports) {
-        throw new UnsupportedOperationException("TODO");
+        this(loop, transports, System::nanoTime);
+    }
+
+    /** As the public constructor, with the clock the keyframe rate limit reads (tests). */
+    Router(EventLoop loop, TransportFactory transports, LongSupplier nanoClock) {
+        this.loop = loop;
+        this.transports = transports;
+        this.nanoClock = nanoClock;
     }
 
     /** A transport on this router's worker whose packets this router handles. */
-    public WebRtcTransport createTransport() { throw new UnsupportedOperationException("TODO"); }
+    public WebRtcTransport createTransport() {
+        WebRtcTransport transport = transports.createTransport(ingress);
+        onLoop(() -> {
+            if (closed) {
+                transport.close();
+            } else {
+                stateOf(transport);
+            }
+        });
+        return transport;
+    }
 
     /** Starts accepting a stream the publisher sends on {@code transport}. */
     public PublishedStream publish(WebRtcTransport transport, StreamDescription description) {
-        throw new UnsupportedOperationException("TODO");
+        PublishedStream stream = new PublishedStream(this, transport, description);
+        onLoop(() -> register(stream));
+        return stream;
     }
 
     /** Forwards {@code stream} to {@code transport}; asks the publisher for a keyframe. */
     public Subscription subscribe(WebRtcTransport transport, PublishedStream stream, SubscriberParameters parameters) {
-        throw new UnsupportedOperationException("TODO");
+        Subscription subscription = new Subscription(this, transport, stream, parameters);
+        onLoop(() -> register(subscription));
+        return subscription;
     }
 
-    public void unpublish(PublishedStream stream) { throw new UnsupportedOperationException("TODO"); }
+    /**
+     * Switches {@code subscription} to {@code stream} (a re-publish of the same track, for example after the
+     * publisher reconnected): the subscriber keeps its SSRC and sees continuous sequence numbers and
+     * timestamps; a keyframe is requested from the new stream. Switch before unpublishing the old stream,
+     * since unpublishing removes the subscriptions still attached to it.
+     */
+    public void switchStream(Subscription subscription, PublishedStream stream) {
+        onLoop(() -> doSwitch(subscription, stream));
+    }
 
-    public void unsubscribe(Subscription subscription) { throw new UnsupportedOperationException("TODO"); }
+    public void unpublish(PublishedStream stream) {
+        onLoop(() -> removeStream(stream));
+    }
+
+    public void unsubscribe(Subscription subscription) {
+        onLoop(() -> removeSubscription(subscription));
+    }
 
     /** Closes the transport and drops every stream and subscription on it. */
-    public void removeTransport(WebRtcTransport transport) { throw new UnsupportedOperationException("TODO"); }
+    public void removeTransport(WebRtcTransport transport) {
+        onLoop(() -> {
+            RouterTransport state = byTransport.remove(transport);
+            if (state != null) {
+                dropAll(state);
+            }
+            transport.close();
+        });
+    }
 
-    /** Counters of this router ({@code rtp.forwarded}, {@code rtcp.pli.sent}, ...). */
-    public Map<String, Long> counters() { throw new UnsupportedOperationException("TODO"); }
+    /** Counters of this router ({@code rtp.forwarded}, {@code rtcp.pli.sent}, ...). Any thread; may lag. */
+    public Map<String, Long> counters() {
+        Map<String, Long> snapshot = new LinkedHashMap<>();
+        for (RouterCounter c : RouterCounter.ALL) {
+            snapshot.put(c.key, counts[c.ordinal()]);
+        }
+        return snapshot;
+    }
+
+    /** Published streams currently registered. Any thread; may lag. */
+    public int streamCount() {
+        return streamCount;
+    }
+
+    /** Subscriptions currently registered. Any thread; may lag. */
+    public int subscriptionCount() {
+        return subscriptionCount;
+    }
 
     /** Closes every transport; the router is not usable afterwards. */
-    public void close() { throw new UnsupportedOperationException("TODO"); }
+    public void close() {
+        onLoop(() -> {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ArrayList<RouterTransport> all = new ArrayList<>(byTransport.values());
+            byTransport.clear();
+            for (int i = 0; i < all.size(); i++) {
+                dropAll(all.get(i));
+            }
+            for (int i = 0; i < all.size(); i++) {
+                all.get(i).transport.close();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- control plane (event loop)
+
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    private RouterTransport stateOf(WebRtcTransport transport) {
+        RouterTransport state = byTransport.get(transport);
+        if (state == null) {
+            state = new RouterTransport(transport);
+            byTransport.put(transport, state);
+        }
+        return state;
+    }
+
+    private void register(PublishedStream stream) {
+        if (closed || stream.closed) {
+            stream.closed = true;
+            return;
+        }
+        RouterTransport state = stateOf(stream.transport);
+        stream.publisher = state;
+        state.published.add(stream);
+        if (stream.bound) {
+            state.publishedBySsrc.put(stream.ssrc, stream);
+        } else {
+            state.unbound.add(stream);
+        }
+        streamCount++;
+    }
+
+    private void register(Subscription subscription) {
+        PublishedStream stream = subscription.stream;
+        if (closed || subscription.closed || stream.closed || stream.publisher == null) {
+            subscription.closed = true;
+            return;
+        }
+        RouterTransport state = stateOf(subscription.transport);
+        subscription.subscriber = state;
+        state.subscriptions.add(subscription);
+        state.subscriptionsBySsrc.put(subscription.ssrc, subscription);
+        stream.subscriptions.add(subscription);
+        subscriptionCount++;
+        // A new subscriber needs a keyframe to start decoding. If its transport is not connected yet, the
+        // request waits for onConnected: a keyframe now would arrive before it can be received and would use
+        // up the rate limit that the useful request needs.
+        if (subscription.transport.isConnected()) {
+            requestKeyframe(stream, false, RouterCounter.RTCP_PLI_SENT);
+        }
+    }
+
+    private void doSwitch(Subscription subscription, PublishedStream next) {
+        if (closed || subscription.closed || subscription.subscriber == null) {
+            return;
+        }
+        if (next.closed || next.publisher == null) {
+            removeSubscription(subscription);
+            return;
+        }
+        PublishedStream previous = subscription.stream;
+        if (previous == next) {
+            return;
+        }
+        previous.subscriptions.remove(subscription);
+        subscription.switchTo(next);
+        next.subscriptions.add(subscription);
+        if (subscription.transport.isConnected()) {
+            requestKeyframe(next, false, RouterCounter.RTCP_PLI_SENT);
+        }
+    }
+
+    private void removeStream(PublishedStream stream) {
+        if (stream.closed) {
+            return;
+        }
+        stream.closed = true;
+        RouterTransport state = stream.publisher;
+        if (state == null) {
+            return; // never registered
+        }
+        state.published.remove(stream);
+        state.unbound.remove(stream);
+        if (stream.bound && state.publishedBySsrc.get(stream.ssrc) == stream) {
+            state.publishedBySsrc.remove(stream.ssrc);
+        }
+        for (int i = stream.subscriptions.size() - 1; i >= 0; i--) {
+            removeSubscription(stream.subscriptions.get(i));
+        }
+        if (stream.deferredKeyframe != null) {
+            stream.deferredKeyframe.cancel(false);
+            stream.deferredKeyframe = null;
+        }
+        streamCount--;
+    }
+
+    private void removeSubscription(Subscription subscription) {
+        if (subscription.closed) {
+            return;
+        }
+        subscription.closed = true;
+        RouterTransport state = subscription.subscriber;
+        if (state == null) {
+            return; // never registered
+        }
+        subscription.stream.subscriptions.remove(subscription);
+        state.subscriptions.remove(subscription);
+        if (state.subscriptionsBySsrc.get(subscription.ssrc) == subscription) {
+            state.subscriptionsBySsrc.remove(subscription.ssrc);
+        }
+        subscriptionCount--;
+    }
+
+    private void dropAll(RouterTransport state) {
+        for (int i = state.published.size() - 1; i >= 0; i--) {
+            removeStream(state.published.get(i));
+        }
+        for (int i = state.subscriptions.size() - 1; i >= 0; i--) {
+            removeSubscription(state.subscriptions.get(i));
+        }
+    }
+
+    // ---------------------------------------------------------------- keyframe requests (event loop)
+
+    /**
+     * Asks the publisher of {@code stream} for a keyframe (PLI, or FIR when {@code fir}), at most once per
+     * {@link #KEYFRAME_REQUEST_INTERVAL_NANOS}. A request inside the interval is suppressed, and one PLI
+     * is sent when the interval ends, so that a subscriber that asked is not left waiting for the encoder's
+     * next periodic keyframe (seconds away in Chromium).
+     */
+    private void requestKeyframe(PublishedStream stream, boolean fir, RouterCounter counter) {
+        if (!stream.video) {
+            counts[RouterCounter.RTCP_KEYFRAME_AUDIO_IGNORED.ordinal()]++;
+            return;
+        }
+        if (!stream.bound || stream.closed) {
+            counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        long since = now - stream.lastKeyframeRequestNanos;
+        if (stream.keyframeRequested && since < KEYFRAME_REQUEST_INTERVAL_NANOS) {
+            counts[RouterCounter.RTCP_PLI_SUPPRESSED.ordinal()]++;
+            if (stream.deferredKeyframe == null) {
+                stream.deferredKeyframe = loop.schedule(stream.deferredKeyframeTask,
+                        KEYFRAME_REQUEST_INTERVAL_NANOS - since, TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
+        WebRtcTransport publisher = stream.transport;
+        if (!publisher.isConnected()) {
+            counts[RouterCounter.RTCP_DROPPED_NOT_CONNECTED.ordinal()]++;
+            return;
+        }
+        stream.keyframeRequested = true;
+        stream.lastKeyframeRequestNanos = now;
+        long mediaSsrc = stream.ssrc & 0xFFFFFFFFL;
+        if (fir) {
+            ByteBuf out = publisher.allocatePacket(PayloadFeedback.FIR_LENGTH);
+            stream.firSequenceNumber = (stream.firSequenceNumber + 1) & 0xFF;
+            PayloadFeedback.writeFir(out, ROUTER_SSRC, mediaSsrc, stream.firSequenceNumber);
+            publisher.sendRtcp(out);
+            counts[RouterCounter.RTCP_FIR_FORWARDED.ordinal()]++;
+        } else {
+            ByteBuf out = publisher.allocatePacket(PayloadFeedback.PLI_LENGTH);
+            PayloadFeedback.writePli(out, ROUTER_SSRC, mediaSsrc);
+            publisher.sendRtcp(out);
+            counts[counter.ordinal()]++;
+        }
+    }
+
+    void onDeferredKeyframe(PublishedStream stream) {
+        stream.deferredKeyframe = null;
+        if (!closed && !stream.closed && !stream.subscriptions.isEmpty()) {
+            requestKeyframe(stream, false, RouterCounter.RTCP_PLI_SENT);
+        }
+    }
+
+    // ---------------------------------------------------------------- RTP (event loop, hot path)
+
+    private void onRtp(WebRtcTransport from, ByteBuf packet) {
+        RouterTransport state = byTransport.get(from);
+        if (state == null) {
+            counts[RouterCounter.RTP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
+            return;
+        }
+        RtpPacket rtp = this.rtp;
+        if (!rtp.wrap(packet)) {
+            counts[RouterCounter.RTP_DROPPED_MALFORMED.ordinal()]++;
+            return;
+        }
+        PublishedStream stream = state.publishedBySsrc.get(rtp.ssrcInt());
+        if (stream == null) {
+            stream = bindByMid(state, rtp);
+            if (stream == null) {
+                counts[RouterCounter.RTP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
+                return;
+            }
+        }
+        // Only the one codec the subscribers were offered goes out: RTX, RED, FEC... would reach a
+        // subscriber under a payload type it never negotiated.
+        if (rtp.payloadType() != stream.payloadType) {
+            counts[RouterCounter.RTP_DROPPED_PAYLOAD_TYPE.ordinal()]++;
+            return;
+        }
+        ArrayList<Subscription> subscriptions = stream.subscriptions;
+        int n = subscriptions.size();
+        if (n == 0) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        for (int i = 0; i < n; i++) {
+            forward(rtp, stream, subscriptions.get(i), now);
+        }
+    }
+
+    /** RFC 8843 §15: an SSRC not signalled in SDP is associated with its m-section by the MID extension. */
+    private PublishedStream bindByMid(RouterTransport state, RtpPacket rtp) {
+        ArrayList<PublishedStream> unbound = state.unbound;
+        for (int i = 0; i < unbound.size(); i++) {
+            PublishedStream candidate = unbound.get(i);
+            if (candidate.midExtensionId == 0 || rtp.payloadType() != candidate.payloadType
+                    || !rtp.findExtension(candidate.midExtensionId, extension)
+                    || !midEquals(rtp.buffer(), extension.dataOffset(), extension.dataLength(), candidate.mid)) {
+                continue;
+            }
+            int ssrc = rtp.ssrcInt();
+            if (state.publishedBySsrc.get(ssrc) != null) {
+                return null;
+            }
+            unbound.remove(i);
+            candidate.ssrc = ssrc;
+            candidate.bound = true;
+            state.publishedBySsrc.put(ssrc, candidate);
+            counts[RouterCounter.RTP_SSRC_BOUND_BY_MID.ordinal()]++;
+            return candidate;
+        }
+        return null;
+    }
+
+    private static boolean midEquals(ByteBuf buf, int offset, int length, byte[] mid) {
+        if (length != mid.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (buf.getByte(offset + i) != mid[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes the packet as {@code subscription} receives it into a buffer from its transport and sends it.
+     * Borrows {@code rtp}'s buffer; the new buffer's ownership passes to the transport.
+     */
+    private void forward(RtpPacket rtp, PublishedStream stream, Subscription subscription, long now) {
+        WebRtcTransport out = subscription.transport;
+        if (!out.isConnected()) {
+            counts[RouterCounter.RTP_DROPPED_NOT_CONNECTED.ordinal()]++;
+            return;
+        }
+        ByteBuf src = rtp.buffer();
+        int inSequence = rtp.sequenceNumber();
+        int inTimestamp = (int) rtp.timestamp();
+        if (!subscription.offsetsValid) {
+            subscription.rebase(inSequence, inTimestamp, now, stream.clockRate);
+        }
+        int outSequence = (inSequence + subscription.sequenceOffset) & 0xFFFF;
+        int outTimestamp = inTimestamp + subscription.timestampOffset;
+
+        // Header extensions: keep only what the subscriber negotiated, under its ids, in the one-byte form
+        // (RFC 8285 §4.2). An element that does not fit that form drops the whole block: one-byte is what
+        // every browser parses, and no extension we forward needs more.
+        byte[] idMap = subscription.extensionIdMap;
+        RtpHeaderExtension ext = this.extension;
+        int extensionBytes = 0;
+        if (rtp.extensions(ext)) {
+            while (ext.next()) {
+                int to = idMap[ext.id()] & 0xFF;
+                if (to == 0) {
+                    continue;
+                }
+                int length = ext.dataLength();
+                if (to > 14 || length < 1 || length > 16) {
+                    extensionBytes = -1;
+                    counts[RouterCounter.RTP_EXTENSIONS_DROPPED.ordinal()]++;
+                    break;
+                }
+                extensionBytes += 1 + length;
+            }
+        }
+        int extensionBlock = extensionBytes <= 0 ? 0 : 4 + ((extensionBytes + 3) & ~3);
+
+        int csrcBytes = 4 * rtp.csrcCount();
+        int payloadAndPadding = rtp.length() - rtp.headerLength();
+        int length = RtpPacket.FIXED_HEADER_LENGTH + csrcBytes + extensionBlock + payloadAndPadding;
+
+        ByteBuf packet = out.allocatePacket(length);
+        packet.writeByte(0x80 | (rtp.hasPadding() ? 0x20 : 0) | (extensionBlock > 0 ? 0x10 : 0) | rtp.csrcCount());
+        packet.writeByte((rtp.marker() ? 0x80 : 0) | subscription.payloadType);
+        packet.writeShort(outSequence);
+        packet.writeInt(outTimestamp);
+        packet.writeInt(subscription.ssrc);
+        if (csrcBytes > 0) {
+            packet.writeBytes(src, rtp.offset() + RtpPacket.FIXED_HEADER_LENGTH, csrcBytes);
+        }
+        if (extensionBlock > 0) {
+            packet.writeShort(RtpPacket.ONE_BYTE_PROFILE);
+            packet.writeShort((extensionBlock - 4) / 4);
+            rtp.extensions(ext);
+            while (ext.next()) {
+                int to = idMap[ext.id()] & 0xFF;
+                if (to == 0) {
+                    continue;
+                }
+                packet.writeByte((to << 4) | (ext.dataLength() - 1));
+                packet.writeBytes(src, ext.dataOffset(), ext.dataLength());
+            }
+            packet.writeZero(extensionBlock - 4 - extensionBytes);
+        }
+        // Payload and padding unchanged (RFC 3550 §5.1: the last padding octet still counts the padding).
+        packet.writeBytes(src, rtp.payloadOffset(), payloadAndPadding);
+        subscription.sent(outSequence, outTimestamp, now);
+        out.sendRtp(packet);
+        counts[RouterCounter.RTP_FORWARDED.ordinal()]++;
+    }
+
+    // ---------------------------------------------------------------- RTCP (event loop)
+
+    private void onRtcp(WebRtcTransport from, ByteBuf packet) {
+        RouterTransport state = byTransport.get(from);
+        if (state == null) {
+            counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
+            return;
+        }
+        RtcpCompound compound = this.compound.reset(packet);
+        while (compound.next()) {
+            switch (compound.packetType()) {
+                case RtcpCompound.SR -> onSenderReport(state);
+                case RtcpCompound.RR -> counts[RouterCounter.RTCP_CONSUMED_RR.ordinal()]++;
+                case RtcpCompound.SDES -> counts[RouterCounter.RTCP_CONSUMED_SDES.ordinal()]++;
+                case RtcpCompound.BYE -> counts[RouterCounter.RTCP_CONSUMED_BYE.ordinal()]++;
+                case RtcpCompound.RTPFB -> onTransportFeedback(state);
+                case RtcpCompound.PSFB -> onPayloadFeedback(state);
+                default -> counts[RouterCounter.RTCP_CONSUMED_OTHER.ordinal()]++;
+            }
+        }
+        if (compound.malformed()) {
+            counts[RouterCounter.RTCP_DROPPED_MALFORMED.ordinal()]++;
+        }
+    }
+
+    /**
+     * A publisher's SR goes to each subscriber under the subscriber's SSRC with the timestamp shifted by the
+     * same offset as its RTP, so lip sync (RFC 3550 §6.4.1 NTP/RTP pair) survives the rewrite. Report blocks
+     * are dropped: they describe streams the subscriber does not know.
+     */
+    private void onSenderReport(RouterTransport state) {
+        SenderReport sr = senderReport;
+        if (!sr.wrap(compound)) {
+            counts[RouterCounter.RTCP_DROPPED_MALFORMED.ordinal()]++;
+            return;
+        }
+        PublishedStream stream = state.publishedBySsrc.get((int) sr.senderSsrc());
+        if (stream == null) {
+            counts[RouterCounter.RTCP_CONSUMED_SR.ordinal()]++;
+            return;
+        }
+        ArrayList<Subscription> subscriptions = stream.subscriptions;
+        for (int i = 0; i < subscriptions.size(); i++) {
+            Subscription subscription = subscriptions.get(i);
+            WebRtcTransport out = subscription.transport;
+            if (!subscription.offsetsValid) {
+                continue; // no RTP sent yet under the current offsets: the mapping would be wrong
+            }
+            if (!out.isConnected()) {
+                counts[RouterCounter.RTCP_DROPPED_NOT_CONNECTED.ordinal()]++;
+                continue;
+            }
+            ByteBuf packet = out.allocatePacket(SenderReport.MIN_LENGTH);
+            SenderReport.write(packet, subscription.ssrc & 0xFFFFFFFFL, sr.ntpTimestamp(),
+                    (sr.rtpTimestamp() + subscription.timestampOffset) & 0xFFFFFFFFL,
+                    sr.packetCount(), sr.octetCount());
+            out.sendRtcp(packet);
+            counts[RouterCounter.RTCP_SR_FORWARDED.ordinal()]++;
+        }
+    }
+
+    private void onTransportFeedback(RouterTransport state) {
+        TransportFeedback feedback = transportFeedback;
+        if (!feedback.wrap(compound)) {
+            counts[RouterCounter.RTCP_DROPPED_MALFORMED.ordinal()]++;
+            return;
+        }
+        if (!feedback.isGenericNack()) {
+            counts[RouterCounter.RTCP_CONSUMED_OTHER.ordinal()]++; // transport-cc: ours to answer, not forward
+            return;
+        }
+        Subscription subscription = state.subscriptionsBySsrc.get(feedback.mediaSsrcInt());
+        if (subscription == null) {
+            counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
+            return;
+        }
+        PublishedStream stream = subscription.stream;
+        WebRtcTransport publisher = stream.transport;
+        int items = Math.min(feedback.nackCount(), TransportFeedback.MAX_NACK_ITEMS);
+        if (items == 0 || !subscription.offsetsValid || !stream.bound || stream.closed) {
+            counts[RouterCounter.RTCP_NACK_DROPPED.ordinal()]++;
+            return;
+        }
+        if (!publisher.isConnected()) {
+            counts[RouterCounter.RTCP_DROPPED_NOT_CONNECTED.ordinal()]++;
+            return;
+        }
+        // RFC 4585 §6.2.1: the PID is a sequence number; the BLP is relative to it and needs no change.
+        ByteBuf packet = publisher.allocatePacket(TransportFeedback.nackLength(items));
+        TransportFeedback.writeNackHeader(packet, ROUTER_SSRC, stream.ssrc & 0xFFFFFFFFL, items);
+        for (int i = 0; i < items; i++) {
+            TransportFeedback.writeNackItem(packet,
+                    (feedback.nackPacketId(i) - subscription.sequenceOffset) & 0xFFFF, feedback.nackLostBitmask(i));
+        }
+        publisher.sendRtcp(packet);
+        counts[RouterCounter.RTCP_NACK_FORWARDED.ordinal()]++;
+    }
+
+    private void onPayloadFeedback(RouterTransport state) {
+        PayloadFeedback feedback = payloadFeedback;
+        if (!feedback.wrap(compound)) {
+            counts[RouterCounter.RTCP_DROPPED_MALFORMED.ordinal()]++;
+            return;
+        }
+        if (feedback.isPli()) {
+            Subscription subscription = state.subscriptionsBySsrc.get(feedback.mediaSsrcInt());
+            if (subscription == null) {
+                counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
+                return;
+            }
+            requestKeyframe(subscription.stream, false, RouterCounter.RTCP_PLI_FORWARDED);
+        } else if (feedback.isFir()) {
+            // RFC 5104 §4.3.1.2: the FCI entries name the media senders; the header's media SSRC is 0.
+            int entries = feedback.firCount();
+            for (int i = 0; i < entries; i++) {
+                Subscription subscription = state.subscriptionsBySsrc.get(feedback.firSsrcInt(i));
+                if (subscription == null) {
+                    counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
+                    continue;
+                }
+                requestKeyframe(subscription.stream, true, RouterCounter.RTCP_PLI_FORWARDED);
+            }
+        } else if (feedback.isRemb()) {
+            counts[RouterCounter.RTCP_CONSUMED_REMB.ordinal()]++;
+        } else {
+            counts[RouterCounter.RTCP_CONSUMED_OTHER.ordinal()]++;
+        }
+    }
+
+    // ---------------------------------------------------------------- transport events (event loop)
+
+    private void onConnected(WebRtcTransport transport) {
+        RouterTransport state = byTransport.get(transport);
+        if (state == null) {
+            return;
+        }
+        ArrayList<Subscription> subscriptions = state.subscriptions;
+        for (int i = 0; i < subscriptions.size(); i++) {
+            requestKeyframe(subscriptions.get(i).stream, false, RouterCounter.RTCP_PLI_SENT);
+        }
+    }
+
+    private void onClosed(WebRtcTransport transport) {
+        RouterTransport state = byTransport.remove(transport);
+        if (state != null) {
+            dropAll(state);
+        }
+    }
+
+    /** The router as every transport it creates sees it. Calls arrive on the loop. */
+    private final class Ingress implements RtpReceiver {
+        @Override
+        public void onRtp(WebRtcTransport from, ByteBuf packet) {
+            Router.this.onRtp(from, packet);
+        }
+
+        @Override
+        public void onRtcp(WebRtcTransport from, ByteBuf packet) {
+            Router.this.onRtcp(from, packet);
+        }
+
+        @Override
+        public void onConnected(WebRtcTransport transport) {
+            Router.this.onConnected(transport);
+        }
+
+        @Override
+        public void onClosed(WebRtcTransport transport, String reason) {
+            Router.this.onClosed(transport);
+        }
+    }
 }

@@ -1,17 +1,320 @@
 package se.vardmote.media.transport;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import se.vardmote.media.MediaConfig;
+import se.vardmote.media.dtls.DtlsCertificate;
+import se.vardmote.media.ice.IceLiteAgent;
+import se.vardmote.media.ice.MessageIntegrity;
+import se.vardmote.media.ice.StunBinding;
+import se.vardmote.media.ice.StunMessage;
+import se.vardmote.media.net.AllowedNetworks;
+import se.vardmote.media.net.PacketKind;
+import se.vardmote.media.net.UdpIo;
 
 /**
  * One media event loop with its own UDP socket (port). Owns the transports created on it and
  * demultiplexes datagrams to them. Rooms are pinned to one worker so that receive, decrypt, route,
  * encrypt and send all happen on the thread that read the packet.
+ *
+ * <p>Demultiplexing (RFC 7983) happens on the loop: the source must be in the allowed networks, then the
+ * first byte says STUN (answered here, ICE-lite), DTLS or SRTP/SRTCP (handed to the transport that owns
+ * the source address). Every drop is counted, nothing is logged per packet.
+ *
+ * <p>Threads: {@link #createTransport}, {@link #eventLoop}, {@link #port}, {@link #transportCount} and
+ * {@link #counters} are safe from any thread; everything else runs on {@link #eventLoop()}.
  */
 public final class MediaWorker implements TransportFactory {
 
+    /** A receive buffer of 2048 bytes: a 1200-byte DTLS fragment or a 1500-byte datagram is never cut. */
+    static final int RECEIVE_BUFFER_BYTES = 2048;
+
+    private final int index;
+    private final EventLoop loop;
+    private final MediaConfig config;
+    private final DtlsCertificate certificate;
+    private final Executor dtlsExecutor;
+    private final AllowedNetworks allowedNetworks;
+    private final SecureRandom random = new SecureRandom();
+    private final long consentTimeoutNanos;
+
+    // Loop-only state
+    private final long[] counts = new long[WorkerCounter.values().length];
+    private final HashMap<InetSocketAddress, WorkerTransport> byAddress = new HashMap<>();
+    private final StunMessage stun = new StunMessage();
+    private final MessageIntegrity integrity = new MessageIntegrity();
+    private ScheduledFuture<?> consentTask;
+
+    // Any thread: the ufrag is known before the transport's first packet, possibly before the loop runs it
+    private final ConcurrentHashMap<String, WorkerTransport> byUfrag = new ConcurrentHashMap<>();
+    private volatile Channel channel;
+    private volatile int port;
+    private final AtomicInteger routers = new AtomicInteger();
+
+    /** A worker on {@code loop}; {@link #bind} opens its socket. */
+    public MediaWorker(int index, EventLoop loop, MediaConfig config, DtlsCertificate certificate, Executor dtlsExecutor) {
+        this.index = index;
+        this.loop = loop;
+        this.config = config;
+        this.certificate = certificate;
+        this.dtlsExecutor = dtlsExecutor;
+        this.allowedNetworks = new AllowedNetworks(config.allowedNetworks());
+        this.consentTimeoutNanos = config.consentTimeout().toNanos();
+    }
+
+    /** Binds {@code bindAddress:firstPort+index} (port 0 = ephemeral) on this worker's loop. Blocks. */
+    public void bind(UdpIo io) throws InterruptedException {
+        int wanted = config.firstPort() == 0 ? 0 : config.firstPort() + index;
+        Channel ch = new Bootstrap()
+                .group(loop)
+                .channel(io.channelClass())
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+                .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                .option(ChannelOption.SO_SNDBUF, 1 << 20)
+                .handler(new Inbound())
+                .bind(new InetSocketAddress(config.bindAddress(), wanted))
+                .sync()
+                .channel();
+        this.channel = ch;
+        this.port = ((InetSocketAddress) ch.localAddress()).getPort();
+        long periodMillis = Math.max(50, Math.min(1000, config.consentTimeout().toMillis() / 2));
+        // One periodic task per worker rather than a timer per transport or per packet (RFC 7675 §5.1)
+        consentTask = loop.scheduleAtFixedRate(this::expireConsent, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
     @Override
-    public WebRtcTransport createTransport(RtpReceiver receiver) { throw new UnsupportedOperationException("TODO"); }
+    public WebRtcTransport createTransport(RtpReceiver receiver) {
+        String ufrag;
+        WorkerTransport transport;
+        do {
+            ufrag = IceLiteAgent.randomUfrag(random);
+            transport = new WorkerTransport(this, ufrag, IceLiteAgent.randomPassword(random), receiver,
+                    System.nanoTime());
+        } while (byUfrag.putIfAbsent(ufrag, transport) != null);
+        if (loop.inEventLoop()) count(WorkerCounter.TRANSPORTS_CREATED);
+        else loop.execute(() -> count(WorkerCounter.TRANSPORTS_CREATED));
+        return transport;
+    }
 
     /** The loop that owns this worker's socket, transports and routers. */
-    public EventLoop eventLoop() { throw new UnsupportedOperationException("TODO"); }
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    /** The UDP port actually bound. Any thread. */
+    public int port() {
+        return port;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** Live transports. Any thread. */
+    public int transportCount() {
+        return byUfrag.size();
+    }
+
+    /** Routers placed on this worker (for least-loaded placement). */
+    public int routerCount() {
+        return routers.get();
+    }
+
+    /** Called by MediaEngine when it places a router here. */
+    public void routerCreated() {
+        routers.incrementAndGet();
+    }
+
+    /**
+     * Counters by name. Any thread: off the loop it asks the loop for a consistent copy (waits at most 1 s,
+     * then reads the plain fields as they are).
+     */
+    public Map<String, Long> counters() {
+        long[] snapshot;
+        if (loop.inEventLoop() || loop.isShuttingDown()) {
+            snapshot = counts.clone();
+        } else {
+            try {
+                snapshot = loop.submit(counts::clone).get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                snapshot = counts.clone();
+            }
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (WorkerCounter c : WorkerCounter.values()) out.put(c.counterName, snapshot[c.ordinal()]);
+        return out;
+    }
+
+    /** Closes every transport and the socket. Any thread; returns when the loop has done it (or is gone). */
+    public void close() {
+        Runnable shutdown = () -> {
+            if (consentTask != null) consentTask.cancel(false);
+            for (WorkerTransport t : new ArrayList<>(byUfrag.values())) t.closeOnLoop("media_engine_closed");
+            Channel ch = channel;
+            if (ch != null) ch.close();
+        };
+        if (loop.inEventLoop()) {
+            shutdown.run();
+        } else {
+            try {
+                loop.submit(shutdown).await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // the loop is already gone
+            }
+        }
+    }
+
+    // ---- package-private, used by WorkerTransport (loop unless stated) ----
+
+    void count(WorkerCounter counter) {
+        counts[counter.ordinal()]++;
+    }
+
+    MediaConfig config() { return config; }
+
+    DtlsCertificate certificate() { return certificate; }
+
+    Executor dtlsExecutor() { return dtlsExecutor; }
+
+    /** Any thread (Netty's write is thread-safe). */
+    Channel channel() { return channel; }
+
+    void forget(WorkerTransport transport, List<InetSocketAddress> addresses) {
+        byUfrag.remove(transport.localUfrag(), transport);
+        for (InetSocketAddress a : addresses) byAddress.remove(a, transport);
+    }
+
+    /** Source filter (RFC 7983 demux happens only after it). */
+    boolean allows(InetSocketAddress source) {
+        return allowedNetworks.allows(source.getAddress());
+    }
+
+    // ---- the receive path ----
+
+    /** Handles one datagram; borrows {@code packet} (the caller releases it). Loop. */
+    void onDatagram(DatagramPacket packet) {
+        InetSocketAddress from = packet.sender();
+        if (from == null || !allows(from)) {
+            count(WorkerCounter.DROPPED_NOT_ALLOWED_NETWORK);
+            return;
+        }
+        ByteBuf content = packet.content();
+        int length = content.readableBytes();
+        if (length > StunMessage.MAX_MESSAGE_LENGTH) {
+            count(WorkerCounter.DROPPED_OVERSIZED);
+            return;
+        }
+        switch (PacketKind.of(content)) {
+            case STUN -> onStun(content, from);
+            case DTLS -> {
+                WorkerTransport t = byAddress.get(from);
+                if (t == null) count(WorkerCounter.DROPPED_UNKNOWN_ADDRESS);
+                else t.onDtls(content);
+            }
+            case RTP, RTCP -> {
+                WorkerTransport t = byAddress.get(from);
+                if (t == null) {
+                    count(WorkerCounter.DROPPED_UNKNOWN_ADDRESS);
+                    return;
+                }
+                // Copy once into a pooled heap buffer: SRTP decrypts in place on its array (the
+                // datagram itself is direct with epoll).
+                ByteBuf heap = channel.alloc().heapBuffer(length);
+                heap.writeBytes(content, content.readerIndex(), length);
+                t.onSrtp(heap, PacketKind.of(content) == PacketKind.RTCP);
+            }
+            default -> count(WorkerCounter.DROPPED_UNKNOWN_KIND);
+        }
+    }
+
+    private void onStun(ByteBuf content, InetSocketAddress from) {
+        if (!stun.wrap(content)) {
+            count(WorkerCounter.STUN_DROPPED_MALFORMED);
+            return;
+        }
+        if (!stun.isBindingRequest()) {
+            // Responses and indications need no answer from a lite agent (RFC 8445 §2.5)
+            count(WorkerCounter.STUN_DROPPED_NOT_REQUEST);
+            return;
+        }
+        String ufrag = stun.localUfrag();
+        WorkerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
+        if (t == null || t.isClosed()) {
+            count(WorkerCounter.STUN_DROPPED_UNKNOWN_UFRAG);
+            return;
+        }
+        IceLiteAgent agent = t.agent();
+        InetSocketAddress before = agent.selectedAddress();
+        switch (agent.onBindingRequest(stun, from, integrity, System.nanoTime())) {
+            case BAD_INTEGRITY -> {
+                count(WorkerCounter.STUN_DROPPED_BAD_INTEGRITY);
+                return;
+            }
+            case BAD_USERNAME -> {
+                count(WorkerCounter.STUN_DROPPED_BAD_USERNAME);
+                return;
+            }
+            case TOO_MANY_ADDRESSES -> {
+                count(WorkerCounter.STUN_DROPPED_TOO_MANY_ADDRESSES);
+                return;
+            }
+            case ACCEPTED -> { }
+        }
+        WorkerTransport previous = byAddress.put(from, t);
+        if (previous != null && previous != t) previous.forgetAddress(from);
+        if (before != null && !before.equals(agent.selectedAddress())) count(WorkerCounter.ICE_SELECTED_CHANGED);
+        ByteBuf response = channel.alloc().buffer(128);
+        StunBinding.writeSuccessResponse(response, stun, from, agent.key(), integrity);
+        channel.writeAndFlush(new DatagramPacket(response, from), channel.voidPromise());
+        count(WorkerCounter.STUN_ANSWERED);
+    }
+
+    private void expireConsent() {
+        long now = System.nanoTime();
+        for (WorkerTransport t : byUfrag.values()) {
+            if (t.agent().consentExpired(now, consentTimeoutNanos)) {
+                count(WorkerCounter.ICE_CONSENT_EXPIRED);
+                t.closeOnLoop("consent_expired");
+            }
+        }
+    }
+
+    /** The channel's only handler: hands datagrams to the worker and releases them. */
+    private final class Inbound extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof DatagramPacket packet) onDatagram(packet);
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP port unreachable and the like surface here on some platforms; UDP keeps going.
+        }
+    }
 }

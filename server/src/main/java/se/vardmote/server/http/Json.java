@@ -1,7 +1,6 @@
 package se.vardmote.server.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -49,8 +48,8 @@ public final class Json {
         if (body.length == 0) throw new MalformedJsonException("the request body is empty; send a JSON object");
         if (body.length > MAX_BODY_BYTES) throw new MalformedJsonException("the request body is too large");
         JsonNode node;
-        try (JsonParser parser = MAPPER.createParser(body)) {
-            node = MAPPER.readTree(parser);
+        try {
+            node = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             var where = e.getLocation();
             throw new MalformedJsonException("the request body is not valid JSON"

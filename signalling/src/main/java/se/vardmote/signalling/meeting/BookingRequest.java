@@ -3,6 +3,7 @@ package se.vardmote.signalling.meeting;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,8 +42,6 @@ public record BookingRequest(
     public static final int MIN_DURATION_MINUTES = 5;
     public static final int MAX_DURATION_MINUTES = 480;
     public static final int MAX_PARTICIPANTS = 20;
-    /** Participants a two-party visit can book. */
-    public static final int TWO_PARTY_PARTICIPANTS = 2;
     /** Largest body {@link #parse(byte[])} reads: 20 seats of long names fit several times over. */
     public static final int MAX_BODY_BYTES = 32 * 1024;
 
@@ -50,8 +49,13 @@ public record BookingRequest(
     private static final Instant EARLIEST_START = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant LATEST_START = Instant.parse("9999-01-01T00:00:00Z");
 
-    /** Parses request bodies: shallow nesting and short strings are all a booking needs. */
+    /**
+     * Parses request bodies: shallow nesting and short strings are all a booking needs. A repeated key is an
+     * error rather than "last one wins", so that we never book something other than what a proxy or the
+     * booking system's own logs saw.
+     */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(16)
                     .maxStringLength(MAX_BODY_BYTES)
@@ -105,8 +109,11 @@ public record BookingRequest(
             tree = JSON.readTree(utf8Body);
         } catch (JsonProcessingException e) {
             // Jackson's own message is precise but may quote the body; give the position only.
-            throw new InvalidBookingException("body", "the body is not valid JSON (near line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            var where = e.getLocation();
+            throw new InvalidBookingException("body", where == null
+                    ? "the body is not valid JSON, or nests deeper or runs longer than a booking can"
+                    : "the body is not valid JSON (near line " + where.getLineNr() + ", column "
+                            + where.getColumnNr() + ")");
         } catch (IOException e) {
             throw new InvalidBookingException("body", "the body could not be read as JSON");
         }
@@ -181,15 +188,15 @@ public record BookingRequest(
             throw new InvalidBookingException("participants",
                     "participants must be an array of {\"role\", \"displayName\"} objects");
         }
-        int max = kind == MeetingKind.TWO_PARTY ? TWO_PARTY_PARTICIPANTS : MAX_PARTICIPANTS;
+        // A two-party visit may book more seats than two (a guardian beside the patient, a stand-in
+        // clinician): the room lets two in at a time and refuses a third with room_full.
+        int max = MAX_PARTICIPANTS;
         if (node.isEmpty()) {
             throw new InvalidBookingException("participants", "participants must name at least one participant");
         }
         if (node.size() > max) {
-            throw new InvalidBookingException("participants", kind == MeetingKind.TWO_PARTY
-                    ? "a two-party visit books at most 2 participants; got " + node.size()
-                            + " (use kind \"group\" for more)"
-                    : "a group visit books at most " + MAX_PARTICIPANTS + " participants; got " + node.size());
+            throw new InvalidBookingException("participants",
+                    "a visit books at most " + MAX_PARTICIPANTS + " participants; got " + node.size());
         }
         List<ParticipantRequest> result = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {

@@ -1,16 +1,302 @@
 package se.vardmote.signalling.sdp;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import se.vardmote.media.MediaKind;
+import se.vardmote.media.router.RtpCodec;
+import se.vardmote.signalling.sdp.MediaDescription.Extmap;
+import se.vardmote.signalling.sdp.MediaDescription.Fingerprint;
+import se.vardmote.signalling.sdp.MediaDescription.RtpMap;
+import se.vardmote.signalling.sdp.MediaDescription.SsrcGroup;
+
 /**
  * Answers a client's publish offer (client sends, server receives): BUNDLE and rtcp-mux required,
  * DTLS-SRTP only, one codec per section (Opus for audio; VP8 preferred for video, else H.264
  * packetization-mode 1), a=setup:passive, a=ice-lite, the server's candidates; sections the server
  * cannot take (m=application, unknown media, no usable codec) are rejected with port 0.
+ *
+ * <p>Stateless; any thread. The answer follows JSEP (RFC 8829 §5.3) for an ICE-lite, DTLS-server peer:
+ * every accepted section keeps the offer's mid, order, payload type and extension ids, so the router can
+ * read what the client sends without renumbering. An offered section that does not send (recvonly or
+ * inactive) is answered inactive: negotiated, bundled, but no stream.
  */
 public final class PublishAnswerer {
+    private static final String DTLS_SRTP = "UDP/TLS/RTP/SAVPF";
+    private static final String OPUS_FMTP = "minptime=10;useinbandfec=1";
+    /** Header extensions the router reads, per kind (RFC 6464 audio level, RFC 8843 §15 mid, 3GPP TS 26.114 CVO). */
+    private static final List<String> AUDIO_EXTENSIONS =
+            List.of("urn:ietf:params:rtp-hdrext:ssrc-audio-level", "urn:ietf:params:rtp-hdrext:sdes:mid");
+    private static final List<String> VIDEO_EXTENSIONS =
+            List.of("urn:ietf:params:rtp-hdrext:sdes:mid", "urn:3gpp:video-orientation");
+    /** The RTCP feedback the server answers (RFC 4585 NACK and PLI, RFC 5104 FIR); nothing else is echoed. */
+    private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir");
+
     private PublishAnswerer() {
     }
 
+    /** What the answer does with one offered section. */
+    private record Decision(MediaDescription offered, MediaKind kind, RtpMap codec, boolean receives) {
+        boolean accepted() {
+            return codec != null;
+        }
+    }
+
     public static PublishAnswer answer(String offerSdp, LocalTransport local) throws SdpException {
-        throw new UnsupportedOperationException("TODO");
+        SessionDescription offer = SessionDescription.parse(offerSdp);
+        List<Decision> decisions = new ArrayList<>();
+        for (MediaDescription m : offer.media()) {
+            decisions.add(decide(m));
+        }
+        List<String> bundle = new ArrayList<>();
+        for (Decision d : decisions) {
+            if (d.accepted()) {
+                check(offer, d.offered());
+                bundle.add(d.offered().mid());
+            }
+        }
+        if (bundle.isEmpty()) {
+            throw new SdpException("sdp_no_codec",
+                    "sdp_no_codec: the offer has no audio section with Opus (48000/2) and no video section with VP8 "
+                            + "or H.264 packetization-mode=1; offer at least one of them");
+        }
+        // RFC 8843 §7.3.1: the answerer's BUNDLE group keeps the offer's order of the mids it accepts.
+        bundle.sort((a, b) -> Integer.compare(offer.bundleMids().indexOf(a), offer.bundleMids().indexOf(b)));
+        MediaDescription transportSection = offer.section(bundle.get(0));
+        Fingerprint remoteFingerprint = transportSection.fingerprint("sha-256");
+        RemoteTransport remote = new RemoteTransport(transportSection.iceUfrag(), transportSection.icePwd(),
+                remoteFingerprint.hash(), remoteFingerprint.value());
+
+        SdpWriter sdp = new SdpWriter()
+                .sessionHeader(Long.toString(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)), "2")
+                .line("a=ice-lite")
+                .line("a=group:BUNDLE " + String.join(" ", bundle));
+        if (offer.extmapAllowMixed()) {
+            sdp.line("a=extmap-allow-mixed");
+        }
+        sdp.line("a=msid-semantic: WMS");
+        List<AcceptedStream> streams = new ArrayList<>();
+        for (Decision d : decisions) {
+            if (d.accepted()) {
+                AcceptedStream stream = writeAccepted(sdp, offer, d, local);
+                if (stream != null) {
+                    streams.add(stream);
+                }
+            } else {
+                writeRejected(sdp, d.offered());
+            }
+        }
+        return new PublishAnswer(sdp.toString(), remote, streams);
+    }
+
+    private static Decision decide(MediaDescription m) throws SdpException {
+        MediaKind kind = switch (m.kind()) {
+            case "audio" -> MediaKind.AUDIO;
+            case "video" -> MediaKind.VIDEO;
+            default -> null;
+        };
+        if (m.port() == 0 || kind == null || !m.isRtp()) {
+            return new Decision(m, kind, null, false);
+        }
+        if (!m.proto().equalsIgnoreCase(DTLS_SRTP)) {
+            throw new SdpException("sdp_no_dtls", "sdp_no_dtls: the " + m.kind() + " section uses " + m.proto()
+                    + "; only " + DTLS_SRTP + " (DTLS-SRTP, RFC 5764) is accepted");
+        }
+        RtpMap codec = kind == MediaKind.AUDIO ? opus(m) : video(m);
+        return new Decision(m, kind, codec, m.remoteSends());
+    }
+
+    /** The checks a section must pass before the server takes it; failing any fails the whole offer. */
+    private static void check(SessionDescription offer, MediaDescription m) throws SdpException {
+        if (offer.bundleMids() == null || m.mid() == null || !offer.bundleMids().contains(m.mid())) {
+            throw new SdpException("sdp_no_bundle", "sdp_no_bundle: every audio and video section must be in one "
+                    + "a=group:BUNDLE (RFC 8843); set bundlePolicy 'max-bundle'");
+        }
+        if (!m.rtcpMux()) {
+            throw new SdpException("sdp_no_rtcp_mux", "sdp_no_rtcp_mux: section " + m.mid()
+                    + " lacks a=rtcp-mux (RFC 5761); set rtcpMuxPolicy 'require'");
+        }
+        if (m.fingerprint("sha-256") == null) {
+            throw new SdpException("sdp_no_dtls", "sdp_no_dtls: section " + m.mid()
+                    + " has no a=fingerprint:sha-256 (RFC 8122); DTLS-SRTP needs it");
+        }
+        if (m.iceUfrag() == null || m.icePwd() == null) {
+            throw new SdpException("sdp_invalid", "sdp_invalid: section " + m.mid() + " has no a=ice-ufrag and a=ice-pwd");
+        }
+        // RFC 5763 §5: the answerer takes the role the offer leaves; the server is always the DTLS server.
+        if ("passive".equals(m.setup()) || "holdconn".equals(m.setup())) {
+            throw new SdpException("sdp_mismatch", "sdp_mismatch: section " + m.mid() + " has a=setup:" + m.setup()
+                    + "; the server is always the DTLS server, offer a=setup:actpass or active");
+        }
+    }
+
+    private static RtpMap opus(MediaDescription m) {
+        for (RtpMap r : offeredCodecs(m)) {
+            if (r.encodingName().equalsIgnoreCase("opus") && r.clockRate() == 48000 && r.channels() == 2) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** VP8 if offered; else H.264 packetization-mode 1, constrained baseline 42e01f first (RFC 6184 §8.1). */
+    private static RtpMap video(MediaDescription m) {
+        RtpMap best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (RtpMap r : offeredCodecs(m)) {
+            if (r.clockRate() != 90000) {
+                continue;
+            }
+            if (r.encodingName().equalsIgnoreCase("VP8")) {
+                return r;
+            }
+            if (r.encodingName().equalsIgnoreCase("H264")) {
+                Map<String, String> p = fmtpParameters(m.fmtps().get(r.payloadType()));
+                if (!"1".equals(p.get("packetization-mode"))) {
+                    continue;
+                }
+                String profile = p.getOrDefault("profile-level-id", "");
+                int rank = profile.equals("42e01f") ? 0 : profile.startsWith("42") ? 1 : 2;
+                if (rank < bestRank) {
+                    best = r;
+                    bestRank = rank;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The rtpmaps of the payload types on the m= line, in the offer's order of preference. */
+    private static List<RtpMap> offeredCodecs(MediaDescription m) {
+        List<RtpMap> out = new ArrayList<>();
+        for (String format : m.formats()) {
+            try {
+                RtpMap r = m.rtpMaps().get(Integer.parseInt(format));
+                if (r != null) {
+                    out.add(r);
+                }
+            } catch (NumberFormatException notAPayloadType) {
+                // A format that is not a payload type cannot be an RTP codec of ours.
+            }
+        }
+        return out;
+    }
+
+    /** RFC 4566 fmtp for H.264: key=value pairs separated by ';'; keys lower-cased. */
+    private static Map<String, String> fmtpParameters(String fmtp) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (fmtp == null) {
+            return out;
+        }
+        for (String pair : fmtp.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.putIfAbsent(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+                        pair.substring(eq + 1).trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    private static AcceptedStream writeAccepted(SdpWriter sdp, SessionDescription offer, Decision d, LocalTransport local) {
+        MediaDescription m = d.offered();
+        RtpMap codec = d.codec();
+        int pt = codec.payloadType();
+        sdp.line("m=" + m.kind() + " " + SdpWriter.port(local) + " " + DTLS_SRTP + " " + pt);
+        sdp.transport(local, "passive");
+        sdp.line("a=mid:" + m.mid());
+        Map<String, Integer> extensionIds = new LinkedHashMap<>();
+        List<String> wanted = d.kind() == MediaKind.AUDIO ? AUDIO_EXTENSIONS : VIDEO_EXTENSIONS;
+        for (Extmap e : m.extmaps()) {
+            if (!wanted.contains(e.uri()) || extensionIds.containsKey(e.uri())) {
+                continue;
+            }
+            // RFC 8285 §6: the offer's direction is the offerer's; we only need what the client sends.
+            String direction = e.direction() == null || e.direction().equals("sendrecv") ? ""
+                    : e.direction().equals("sendonly") ? "/recvonly" : null;
+            if (direction == null) {
+                continue;
+            }
+            sdp.line("a=extmap:" + e.id() + direction + " " + e.uri());
+            extensionIds.put(e.uri(), e.id());
+        }
+        sdp.line(d.receives() ? "a=recvonly" : "a=inactive");
+        sdp.line("a=rtcp-mux");
+        if (m.rtcpRsize()) {
+            sdp.line("a=rtcp-rsize");
+        }
+        if (m.extmapAllowMixed() && !offer.extmapAllowMixed()) {
+            sdp.line("a=extmap-allow-mixed");
+        }
+        RtpCodec rtpCodec;
+        if (d.kind() == MediaKind.AUDIO) {
+            sdp.line("a=rtpmap:" + pt + " opus/48000/2");
+            sdp.line("a=fmtp:" + pt + " " + OPUS_FMTP);
+            rtpCodec = new RtpCodec("opus", 48000, 2, pt);
+        } else {
+            boolean vp8 = codec.encodingName().equalsIgnoreCase("VP8");
+            String name = vp8 ? "VP8" : "H264";
+            sdp.line("a=rtpmap:" + pt + " " + name + "/90000");
+            String fmtp = m.fmtps().get(pt);
+            if (!vp8 && fmtp != null && !fmtp.isEmpty()) {
+                sdp.line("a=fmtp:" + pt + " " + fmtp);
+            }
+            List<String> offeredFeedback = m.rtcpFeedbackFor(pt);
+            for (String fb : VIDEO_FEEDBACK) {
+                if (offeredFeedback.contains(fb)) {
+                    sdp.line("a=rtcp-fb:" + pt + " " + fb);
+                }
+            }
+            rtpCodec = new RtpCodec(name, 90000, 1, pt);
+        }
+        sdp.candidates(local);
+        if (!d.receives()) {
+            return null;
+        }
+        long ssrc = primarySsrc(m);
+        String msidStream = "-";
+        String msidTrack = m.mid();
+        if (m.msid() != null) {
+            msidStream = m.msid().stream();
+            if (m.msid().track() != null) {
+                msidTrack = m.msid().track();
+            }
+        } else if (ssrc != 0) {
+            String ssrcMsid = m.ssrcAttribute(ssrc, "msid");
+            if (ssrcMsid != null && !ssrcMsid.isBlank()) {
+                String[] f = ssrcMsid.trim().split(" ");
+                msidStream = f[0];
+                if (f.length > 1 && !f[1].isEmpty()) {
+                    msidTrack = f[1];
+                }
+            }
+        }
+        return new AcceptedStream(m.mid(), d.kind(), ssrc, msidStream, msidTrack, rtpCodec, extensionIds);
+    }
+
+    /** The media SSRC: the first of the first FID group (RFC 5576 §4.2, RFC 4588), else the first a=ssrc, else 0. */
+    private static long primarySsrc(MediaDescription m) {
+        for (SsrcGroup g : m.ssrcGroups()) {
+            if (g.semantics().equals("FID") && !g.ssrcs().isEmpty()) {
+                return g.ssrcs().get(0);
+            }
+        }
+        return m.ssrcs().isEmpty() ? 0 : m.ssrcs().get(0).ssrc();
+    }
+
+    /**
+     * A rejected section (RFC 3264 §6, RFC 8829 §5.3.1): port 0, the offer's proto and first format, its mid,
+     * a=inactive and nothing else; it is left out of the BUNDLE group.
+     */
+    private static void writeRejected(SdpWriter sdp, MediaDescription m) {
+        sdp.line("m=" + m.kind() + " 0 " + m.proto() + " " + m.formats().get(0));
+        sdp.line("c=IN IP4 0.0.0.0");
+        if (m.mid() != null) {
+            sdp.line("a=mid:" + m.mid());
+        }
+        sdp.line("a=inactive");
     }
 }

@@ -236,7 +236,7 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
                 case "extmap-allow-mixed" -> extmapAllowMixed = true;
                 case "ice-lite" -> iceLite = true;
                 case "rtcp-mux" -> rtcpMux = true;
-                case "extmap" -> extmaps.add(extmap(value));
+                case "extmap" -> addExtmap(extmaps, extmap(value));
                 case "sendrecv", "sendonly", "recvonly", "inactive" -> direction = name;
                 default -> {
                     // Unknown or uninteresting at session level: ignored (RFC 8866 §5.13).
@@ -321,15 +321,7 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
                         list.add(fb);
                     }
                 }
-                case "extmap" -> {
-                    Extmap e = extmap(value);
-                    for (Extmap other : s.extmaps) {
-                        if (other.id() == e.id()) {
-                            throw error("repeats extmap id " + e.id() + " (RFC 8285 §5)");
-                        }
-                    }
-                    s.extmaps.add(e);
-                }
+                case "extmap" -> addExtmap(s.extmaps, extmap(value));
                 case "ssrc" -> {
                     String v = require(value, name);
                     int sp = v.indexOf(' ');
@@ -362,6 +354,16 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
             }
         }
 
+        /** Adds an extmap, refusing a repeated id; this also bounds the list to 255 entries. */
+        private void addExtmap(List<Extmap> list, Extmap e) throws SdpException {
+            for (Extmap other : list) {
+                if (other.id() == e.id()) {
+                    throw error("repeats extmap id " + e.id() + " (RFC 8285 §5)");
+                }
+            }
+            list.add(e);
+        }
+
         private Extmap extmap(String value) throws SdpException {
             String[] f = require(value, "extmap").split(" ", -1);
             if (f.length < 2 || f[1].isEmpty()) {
@@ -379,7 +381,7 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
             }
             // RFC 8285 §5: ids 1-14 for one-byte headers, up to 255 for two-byte headers.
             int id = (int) number(idText, 255, "extmap id");
-            if (id == 0 || !isToken(f[1])) {
+            if (id == 0 || !isVisible(f[1])) {
                 throw error("is not a valid a=extmap");
             }
             return new Extmap(id, dir, f[1]);
@@ -536,6 +538,17 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 8866 §9 VCHAR: visible ASCII, no space (URIs are written with these). */
+    static boolean isVisible(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
                 return false;
             }
         }

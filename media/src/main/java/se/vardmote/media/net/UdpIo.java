@@ -1,0 +1,36 @@
+package se.vardmote.media.net;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The Netty I/O flavour for UDP: native epoll where it loads (Linux), NIO elsewhere.
+ * Immutable; any thread.
+ */
+public record UdpIo(IoHandlerFactory handlerFactory, Class<? extends DatagramChannel> channelClass, String name) {
+
+    /** Epoll when {@link Epoll#isAvailable()}, else NIO. */
+    public static UdpIo best() {
+        if (Epoll.isAvailable()) {
+            return new UdpIo(EpollIoHandler.newFactory(), EpollDatagramChannel.class, "epoll");
+        }
+        return new UdpIo(NioIoHandler.newFactory(), NioDatagramChannel.class, "nio");
+    }
+
+    /** Always NIO (for comparison and for platforms without the native library). */
+    public static UdpIo nio() {
+        return new UdpIo(NioIoHandler.newFactory(), NioDatagramChannel.class, "nio");
+    }
+
+    public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
+        return new MultiThreadIoEventLoopGroup(threads, threadFactory, handlerFactory);
+    }
+}

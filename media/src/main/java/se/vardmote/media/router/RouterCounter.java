@@ -1,0 +1,40 @@
+package se.vardmote.media.router;
+
+/**
+ * What a {@link Router} counts, one slot each in a {@code long[]} (Jitsi Videobridge habit: every drop is
+ * counted by reason, never logged). The names are the keys of {@link Router#counters()}.
+ */
+enum RouterCounter {
+    RTP_FORWARDED("rtp.forwarded"),
+    RTP_DROPPED_MALFORMED("rtp.dropped.malformed"),
+    RTP_DROPPED_UNKNOWN_SSRC("rtp.dropped.unknown_ssrc"),
+    RTP_DROPPED_PAYLOAD_TYPE("rtp.dropped.payload_type"),
+    RTP_DROPPED_NOT_CONNECTED("rtp.dropped.not_connected"),
+    RTP_EXTENSIONS_DROPPED("rtp.extensions.dropped"),
+    RTP_SSRC_BOUND_BY_MID("rtp.ssrc.bound_by_mid"),
+    RTCP_DROPPED_MALFORMED("rtcp.dropped.malformed"),
+    RTCP_DROPPED_UNKNOWN_SSRC("rtcp.dropped.unknown_ssrc"),
+    RTCP_DROPPED_NOT_CONNECTED("rtcp.dropped.not_connected"),
+    RTCP_SR_FORWARDED("rtcp.sr.forwarded"),
+    RTCP_PLI_FORWARDED("rtcp.pli.forwarded"),
+    RTCP_PLI_SENT("rtcp.pli.sent"),
+    RTCP_PLI_SUPPRESSED("rtcp.pli.suppressed"),
+    RTCP_FIR_FORWARDED("rtcp.fir.forwarded"),
+    RTCP_NACK_FORWARDED("rtcp.nack.forwarded"),
+    RTCP_NACK_DROPPED("rtcp.nack.dropped"),
+    RTCP_KEYFRAME_AUDIO_IGNORED("rtcp.keyframe.audio_ignored"),
+    RTCP_CONSUMED_SR("rtcp.consumed.sr"),
+    RTCP_CONSUMED_RR("rtcp.consumed.rr"),
+    RTCP_CONSUMED_SDES("rtcp.consumed.sdes"),
+    RTCP_CONSUMED_BYE("rtcp.consumed.bye"),
+    RTCP_CONSUMED_REMB("rtcp.consumed.remb"),
+    RTCP_CONSUMED_OTHER("rtcp.consumed.other");
+
+    final String key;
+
+    RouterCounter(String key) {
+        this.key = key;
+    }
+
+    static final RouterCounter[] ALL = values();
+}

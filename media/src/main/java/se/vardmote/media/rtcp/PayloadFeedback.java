@@ -1,0 +1,156 @@
+package se.vardmote.media.rtcp;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * View and writer of payload-specific feedback (RFC 4585 §6.3, PT 206 PSFB): picture loss indication
+ * (FMT 1, RFC 4585 §6.3.1), full intra request (FMT 4, RFC 5104 §4.3.1) and receiver estimated maximum
+ * bitrate (FMT 15 with the "REMB" identifier, draft-alvestrand-rmcat-remb §2.2).
+ * Allocation-free and reusable; borrows the buffer. Not thread-safe: owned by one event loop.
+ */
+public final class PayloadFeedback {
+
+    public static final int FMT_PLI = 1;
+    public static final int FMT_FIR = 4;
+    /** Application layer feedback; REMB when the FCI starts with "REMB". */
+    public static final int FMT_AFB = 15;
+    /** Header (4), sender SSRC (4), media SSRC (4). */
+    public static final int MIN_LENGTH = 12;
+    public static final int PLI_LENGTH = 12;
+    /** One FIR entry: SSRC (4), sequence number (1), reserved (3). */
+    public static final int FIR_ENTRY_LENGTH = 8;
+    public static final int FIR_LENGTH = MIN_LENGTH + FIR_ENTRY_LENGTH;
+    /** ASCII "REMB". */
+    private static final int REMB_IDENTIFIER = 0x52454D42;
+
+    private ByteBuf buf;
+    private int offset;
+    private int fciLength;
+
+    /** Views the current packet of {@code compound}; false unless it is a well-formed PSFB. */
+    public boolean wrap(RtcpCompound compound) {
+        return wrap(compound.buffer(), compound.packetOffset(), compound.packetLength() - compound.paddingLength());
+    }
+
+    /** Views {@code length} bytes at absolute index {@code offset} (padding excluded). */
+    public boolean wrap(ByteBuf buf, int offset, int length) {
+        this.buf = null;
+        if (length < MIN_LENGTH || offset < 0 || offset > buf.writerIndex() - length
+                || buf.getUnsignedByte(offset + 1) != RtcpCompound.PSFB) {
+            return false;
+        }
+        this.buf = buf;
+        this.offset = offset;
+        this.fciLength = length - MIN_LENGTH;
+        return true;
+    }
+
+    public int fmt() {
+        return buf.getUnsignedByte(offset) & 0x1F;
+    }
+
+    public long senderSsrc() {
+        return buf.getUnsignedInt(offset + 4);
+    }
+
+    /** The media source; for FIR RFC 5104 §4.3.1.2 says it is 0 and the FCI entries name the sources. */
+    public long mediaSsrc() {
+        return buf.getUnsignedInt(offset + 8);
+    }
+
+    public int mediaSsrcInt() {
+        return buf.getInt(offset + 8);
+    }
+
+    public int fciOffset() {
+        return offset + MIN_LENGTH;
+    }
+
+    public int fciLength() {
+        return fciLength;
+    }
+
+    public boolean isPli() {
+        return fmt() == FMT_PLI;
+    }
+
+    public boolean isFir() {
+        return fmt() == FMT_FIR;
+    }
+
+    /** Number of FIR entries (0 unless {@link #isFir()}). */
+    public int firCount() {
+        return isFir() ? fciLength / FIR_ENTRY_LENGTH : 0;
+    }
+
+    public long firSsrc(int i) {
+        return buf.getUnsignedInt(firEntry(i));
+    }
+
+    public int firSsrcInt(int i) {
+        return buf.getInt(firEntry(i));
+    }
+
+    public int firSequenceNumber(int i) {
+        return buf.getUnsignedByte(firEntry(i) + 4);
+    }
+
+    private int firEntry(int i) {
+        if (i < 0 || i >= firCount()) {
+            throw new IllegalArgumentException("fir entry " + i + " of " + firCount());
+        }
+        return offset + MIN_LENGTH + FIR_ENTRY_LENGTH * i;
+    }
+
+    /** True for FMT 15 whose FCI holds "REMB", a bitrate and as many SSRCs as it announces. */
+    public boolean isRemb() {
+        if (fmt() != FMT_AFB || fciLength < 8 || buf.getInt(offset + MIN_LENGTH) != REMB_IDENTIFIER) {
+            return false;
+        }
+        return 8 + 4 * buf.getUnsignedByte(offset + MIN_LENGTH + 4) <= fciLength;
+    }
+
+    /** REMB bitrate in bits per second: 18-bit mantissa shifted left by a 6-bit exponent. */
+    public long rembBitrate() {
+        int v = buf.getInt(offset + MIN_LENGTH + 4);
+        int exponent = (v >>> 18) & 0x3F;
+        long mantissa = v & 0x3FFFF;
+        return exponent > 46 ? Long.MAX_VALUE : mantissa << exponent;
+    }
+
+    public int rembSsrcCount() {
+        return buf.getUnsignedByte(offset + MIN_LENGTH + 4);
+    }
+
+    public long rembSsrc(int i) {
+        if (i < 0 || i >= rembSsrcCount()) {
+            throw new IllegalArgumentException("remb ssrc " + i + " of " + rembSsrcCount());
+        }
+        return buf.getUnsignedInt(offset + MIN_LENGTH + 8 + 4 * i);
+    }
+
+    /** Writes a 12-byte PLI (RFC 4585 §6.3.1) at the writer index of {@code out}. Borrows {@code out}. */
+    public static void writePli(ByteBuf out, long senderSsrc, long mediaSsrc) {
+        out.writeByte(0x80 | FMT_PLI);
+        out.writeByte(RtcpCompound.PSFB);
+        out.writeShort(PLI_LENGTH / 4 - 1);
+        out.writeInt((int) senderSsrc);
+        out.writeInt((int) mediaSsrc);
+    }
+
+    /**
+     * Writes a 20-byte FIR (RFC 5104 §4.3.1) asking {@code mediaSsrc} for a decoder refresh.
+     * {@code sequenceNumber} is the sender's per-media-SSRC command number (RFC 5104 §4.3.1.2: incremented
+     * by one for each new request, 8 bits). Borrows {@code out}.
+     */
+    public static void writeFir(ByteBuf out, long senderSsrc, long mediaSsrc, int sequenceNumber) {
+        out.writeByte(0x80 | FMT_FIR);
+        out.writeByte(RtcpCompound.PSFB);
+        out.writeShort(FIR_LENGTH / 4 - 1);
+        out.writeInt((int) senderSsrc);
+        out.writeInt(0);
+        out.writeInt((int) mediaSsrc);
+        out.writeByte(sequenceNumber);
+        out.writeMedium(0);
+    }
+}

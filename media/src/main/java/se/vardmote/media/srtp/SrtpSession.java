@@ -1,0 +1,168 @@
+package se.vardmote.media.srtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.collection.IntObjectHashMap;
+import java.security.GeneralSecurityException;
+import org.jitsi.srtp.SrtcpCryptoContext;
+import org.jitsi.srtp.SrtpContextFactory;
+import org.jitsi.srtp.SrtpCryptoContext;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.utils.logging2.Logger;
+import org.jitsi.utils.logging2.LoggerImpl;
+
+/**
+ * SRTP and SRTCP (RFC 3711, RFC 7714) for one transport: one inbound and one outbound jitsi-srtp context
+ * factory, and a crypto context per SSRC and direction, cached without boxing. Protects and unprotects in
+ * place in heap {@link ByteBuf}s (pooled ones on the hot path), so no packet is copied or allocated here.
+ *
+ * <p>Owned by the transport's event loop; not thread-safe.
+ *
+ * <p>On Java 22+ jitsi-srtp loads its OpenSSL glue through JNA/JNI: run with
+ * {@code --enable-native-access=ALL-UNNAMED} to silence (and, in future JDKs, allow) that.
+ */
+public final class SrtpSession implements AutoCloseable {
+
+    /** Bounds the contexts a peer can make us derive (and keep) by inventing SSRCs. */
+    public static final int MAX_SSRCS_PER_DIRECTION = 64;
+
+    private static final Logger JITSI_LOGGER = new LoggerImpl(SrtpSession.class.getName());
+
+    private final SrtpProfile profile;
+    private final SrtpContextFactory inbound;
+    private final SrtpContextFactory outbound;
+    private final IntObjectHashMap<SrtpCryptoContext> rtpIn = new IntObjectHashMap<>();
+    private final IntObjectHashMap<SrtpCryptoContext> rtpOut = new IntObjectHashMap<>();
+    private final IntObjectHashMap<SrtcpCryptoContext> rtcpIn = new IntObjectHashMap<>();
+    private final IntObjectHashMap<SrtcpCryptoContext> rtcpOut = new IntObjectHashMap<>();
+    private final ByteBufArrayBuffer view = new ByteBufArrayBuffer();
+    private boolean closed;
+
+    /**
+     * @param keys       exported from DTLS
+     * @param dtlsServer true on the server: it sends with the server key and receives with the client key
+     *                   (RFC 5764 §4.2); false in the client role
+     */
+    public SrtpSession(SrtpKeyMaterial keys, boolean dtlsServer) {
+        this.profile = keys.profile();
+        byte[] inKey = dtlsServer ? keys.clientKey() : keys.serverKey();
+        byte[] inSalt = dtlsServer ? keys.clientSalt() : keys.serverSalt();
+        byte[] outKey = dtlsServer ? keys.serverKey() : keys.clientKey();
+        byte[] outSalt = dtlsServer ? keys.serverSalt() : keys.clientSalt();
+        this.inbound = new SrtpContextFactory(false, inKey, inSalt, profile.policy(), profile.policy(), JITSI_LOGGER);
+        this.outbound = new SrtpContextFactory(true, outKey, outSalt, profile.policy(), profile.policy(), JITSI_LOGGER);
+    }
+
+    public SrtpProfile profile() { return profile; }
+
+    /** Bytes to reserve after an RTP payload for the SRTP tag. SRTCP needs {@link #rtcpOverhead()}. */
+    public int rtpOverhead() { return profile.tagLength; }
+
+    /** SRTCP adds the 4-byte E-flag/index word before the tag (RFC 3711 §3.4). */
+    public int rtcpOverhead() { return profile.tagLength + 4; }
+
+    /**
+     * Encrypts and authenticates the RTP packet in the readable bytes of {@code packet} in place, appending
+     * the tag. Borrows the buffer; it must be a heap buffer (grows if it lacks room for the tag).
+     *
+     * @return false when the packet is too short or not a heap buffer (nothing is sent then)
+     */
+    public boolean protectRtp(ByteBuf packet) {
+        if (closed || !packet.hasArray() || packet.readableBytes() < 12) return false;
+        int ssrc = packet.getInt(packet.readerIndex() + 8);
+        SrtpCryptoContext context = rtpOut.get(ssrc);
+        try {
+            if (context == null) {
+                if (rtpOut.size() >= MAX_SSRCS_PER_DIRECTION) return false;
+                context = outbound.deriveContext(ssrc, 0);
+                rtpOut.put(ssrc, context);
+            }
+            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        } finally {
+            view.unwrap();
+        }
+    }
+
+    /**
+     * Authenticates and decrypts the SRTP packet in {@code packet} in place, removing the tag.
+     * Borrows the buffer (heap only).
+     *
+     * @return false on authentication failure, replay, or a malformed packet
+     */
+    public boolean unprotectRtp(ByteBuf packet) {
+        if (closed || !packet.hasArray() || packet.readableBytes() < 12 + profile.tagLength) return false;
+        int ssrc = packet.getInt(packet.readerIndex() + 8);
+        SrtpCryptoContext context = rtpIn.get(ssrc);
+        boolean fresh = false;
+        try {
+            if (context == null) {
+                if (rtpIn.size() >= MAX_SSRCS_PER_DIRECTION) return false;
+                context = inbound.deriveContext(ssrc, 0);
+                fresh = true;
+            }
+            boolean ok = context.reverseTransformPacket(view.wrap(packet), false) == SrtpErrorStatus.OK;
+            // Keep a context only for an SSRC that authenticated, so forged SSRCs cost nothing lasting.
+            if (ok && fresh) rtpIn.put(ssrc, context);
+            return ok;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        } finally {
+            view.unwrap();
+        }
+    }
+
+    /** As {@link #protectRtp}, for an RTCP packet (compound or not); the sender SSRC picks the context. */
+    public boolean protectRtcp(ByteBuf packet) {
+        if (closed || !packet.hasArray() || packet.readableBytes() < 8) return false;
+        int ssrc = packet.getInt(packet.readerIndex() + 4);
+        SrtcpCryptoContext context = rtcpOut.get(ssrc);
+        try {
+            if (context == null) {
+                if (rtcpOut.size() >= MAX_SSRCS_PER_DIRECTION) return false;
+                context = outbound.deriveControlContext(ssrc);
+                rtcpOut.put(ssrc, context);
+            }
+            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        } finally {
+            view.unwrap();
+        }
+    }
+
+    /** As {@link #unprotectRtp}, for SRTCP. */
+    public boolean unprotectRtcp(ByteBuf packet) {
+        if (closed || !packet.hasArray() || packet.readableBytes() < 8 + 4 + profile.tagLength) return false;
+        int ssrc = packet.getInt(packet.readerIndex() + 4);
+        SrtcpCryptoContext context = rtcpIn.get(ssrc);
+        boolean fresh = false;
+        try {
+            if (context == null) {
+                if (rtcpIn.size() >= MAX_SSRCS_PER_DIRECTION) return false;
+                context = inbound.deriveControlContext(ssrc);
+                fresh = true;
+            }
+            boolean ok = context.reverseTransformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
+            if (ok && fresh) rtcpIn.put(ssrc, context);
+            return ok;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        } finally {
+            view.unwrap();
+        }
+    }
+
+    /** Drops every context and the factories' key copies. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        rtpIn.clear();
+        rtpOut.clear();
+        rtcpIn.clear();
+        rtcpOut.clear();
+        inbound.close();
+        outbound.close();
+    }
+}

@@ -1,0 +1,45 @@
+package se.vardmote.media.transport;
+
+/**
+ * What a {@link MediaWorker} counts, by name. Every packet dropped is counted by reason instead of logged
+ * (as Jitsi Videobridge does). The values live in a plain {@code long[]} per worker, written only by its
+ * event loop.
+ */
+public enum WorkerCounter {
+    DROPPED_NOT_ALLOWED_NETWORK("media.dropped.not_allowed_network"),
+    DROPPED_UNKNOWN_KIND("media.dropped.unknown_kind"),
+    DROPPED_UNKNOWN_ADDRESS("media.dropped.unknown_address"),
+    DROPPED_OVERSIZED("media.dropped.oversized"),
+    STUN_DROPPED_MALFORMED("stun.dropped.malformed"),
+    STUN_DROPPED_NOT_REQUEST("stun.dropped.not_request"),
+    STUN_DROPPED_UNKNOWN_UFRAG("stun.dropped.unknown_ufrag"),
+    STUN_DROPPED_BAD_USERNAME("stun.dropped.bad_username"),
+    STUN_DROPPED_BAD_INTEGRITY("stun.dropped.bad_integrity"),
+    STUN_DROPPED_TOO_MANY_ADDRESSES("stun.dropped.too_many_addresses"),
+    STUN_ANSWERED("stun.requests.answered"),
+    ICE_SELECTED_CHANGED("ice.selected.changed"),
+    ICE_CONSENT_EXPIRED("ice.consent.expired"),
+    DTLS_IN_PACKETS("dtls.in.packets"),
+    DTLS_DROPPED("dtls.dropped.queue_full"),
+    DTLS_HANDSHAKES_COMPLETED("dtls.handshakes.completed"),
+    DTLS_HANDSHAKES_FAILED("dtls.handshakes.failed"),
+    RTP_IN_PACKETS("rtp.in.packets"),
+    RTCP_IN_PACKETS("rtcp.in.packets"),
+    SRTP_UNPROTECT_FAILED("srtp.unprotect.failed"),
+    SRTP_EARLY_QUEUED("srtp.early.queued"),
+    SRTP_EARLY_DROPPED("srtp.early.dropped"),
+    RTP_OUT_PACKETS("rtp.out.packets"),
+    RTCP_OUT_PACKETS("rtcp.out.packets"),
+    OUT_DROPPED_NOT_CONNECTED("media.out.dropped.not_connected"),
+    SRTP_PROTECT_FAILED("srtp.protect.failed"),
+    RECEIVER_ERRORS("media.receiver.errors"),
+    TRANSPORTS_CREATED("transports.created"),
+    TRANSPORTS_CLOSED("transports.closed");
+
+    /** The name in {@code MediaEngine.counters()}. */
+    public final String counterName;
+
+    WorkerCounter(String counterName) {
+        this.counterName = counterName;
+    }
+}

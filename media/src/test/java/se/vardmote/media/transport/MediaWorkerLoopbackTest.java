@@ -1,0 +1,214 @@
+package se.vardmote.media.transport;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import se.vardmote.media.Cidr;
+import se.vardmote.media.IceCandidate;
+import se.vardmote.media.MediaConfig;
+import se.vardmote.media.MediaEngine;
+import se.vardmote.media.net.AllowedNetworks;
+import se.vardmote.media.srtp.SrtpProfile;
+
+/** The whole media transport on 127.0.0.1: STUN, DTLS, SRTP both ways, and the drops. */
+class MediaWorkerLoopbackTest {
+
+    private MediaEngine engine;
+    private MediaWorker worker;
+
+    @BeforeEach
+    void start() throws Exception {
+        engine = MediaEngine.start(MediaConfig.loopbackForTests());
+        worker = engine.workers().get(0);
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+    }
+
+    private static byte[] rtpPacket(int seq, int ssrc) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte(0x80).writeByte(96).writeShort(seq).writeInt(seq * 3000).writeInt(ssrc);
+        for (int i = 0; i < 200; i++) b.writeByte(i ^ seq);
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
+    }
+
+    private static byte[] rtcpReceiverReport(int ssrc) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeByte(0x80).writeByte(201).writeShort(1).writeInt(ssrc);
+        byte[] out = new byte[b.readableBytes()];
+        b.readBytes(out);
+        return out;
+    }
+
+    @Test
+    void deliversDecryptedRtpFromPeerAndSendsRtpBack() throws Exception {
+        for (SrtpProfile profile : SrtpProfile.values()) {
+            RecordingReceiver receiver = new RecordingReceiver();
+            WebRtcTransport transport = worker.createTransport(receiver);
+            try (LoopbackPeer peer = new LoopbackPeer(engine.ports().get(0))) {
+                transport.setRemoteParameters(peer.ufrag, "peerpasswordpeerpassword", "sha-256", peer.certificate.fingerprint());
+                List<IceCandidate> candidates = transport.localCandidates();
+                assertEquals(1, candidates.size());
+                assertEquals("127.0.0.1", candidates.get(0).address());
+                assertEquals(engine.ports().get(0), candidates.get(0).port());
+                assertEquals(engine.certificateFingerprint(), transport.localFingerprint());
+
+                InetSocketAddress mapped = peer.check(transport.localUfrag(), transport.localPassword(), true);
+                assertEquals(peer.socket.getLocalSocketAddress(), mapped);
+                peer.connectDtls(transport.localFingerprint(), profile);
+                assertSame(transport, receiver.connected.get(5, TimeUnit.SECONDS));
+                assertEquals(profile, peer.dtls.keys().profile());
+
+                byte[] plain = rtpPacket(1, 0x1234);
+                peer.sendSrtp(plain, false);
+                assertArrayEquals(plain, receiver.rtp.poll(5, TimeUnit.SECONDS));
+                byte[] report = rtcpReceiverReport(0x1234);
+                peer.sendSrtp(report, true);
+                assertArrayEquals(report, receiver.rtcp.poll(5, TimeUnit.SECONDS));
+
+                byte[] back = rtpPacket(7, 0x5678);
+                transport.eventLoop().submit(() -> {
+                    assertTrue(transport.isConnected());
+                    ByteBuf packet = transport.allocatePacket(back.length);
+                    packet.writeBytes(back);
+                    transport.sendRtp(packet);
+                }).get(5, TimeUnit.SECONDS);
+                assertArrayEquals(back, peer.receiveRtp());
+                assertEquals(1, engine.transportCount());
+            }
+            transport.close();
+            assertEquals("closed", receiver.closed.get(5, TimeUnit.SECONDS));
+            assertEquals(0, engine.transportCount());
+        }
+        assertTrue(engine.counters().get("rtp.in.packets") >= 2);
+        assertTrue(engine.counters().get("rtp.out.packets") >= 2);
+        assertEquals(0L, engine.counters().get("srtp.unprotect.failed"));
+    }
+
+    @Test
+    void ignoresChecksWithWrongPasswordAndCountsThem() throws Exception {
+        RecordingReceiver receiver = new RecordingReceiver();
+        WebRtcTransport transport = worker.createTransport(receiver);
+        try (LoopbackPeer peer = new LoopbackPeer(engine.ports().get(0))) {
+            peer.socket.setSoTimeout(300);
+            assertNull(peer.check(transport.localUfrag(), "not-the-password-at-all!", true));
+            assertNull(peer.check("nosuchuf", transport.localPassword(), true));
+        }
+        assertEquals(1L, engine.counters().get("stun.dropped.bad_integrity"));
+        assertEquals(1L, engine.counters().get("stun.dropped.unknown_ufrag"));
+        transport.close();
+    }
+
+    @Test
+    void dropsAndCountsSourcesOutsideAllowedNetworks() throws Exception {
+        InetSocketAddress outside = new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 9, 8, 7}), 5000);
+        InetSocketAddress inside = new InetSocketAddress(InetAddress.getLoopbackAddress(), 5000);
+        assertFalse(worker.allows(outside));
+        assertTrue(worker.allows(inside));
+        assertTrue(worker.allows(new InetSocketAddress(InetAddress.getByName("::1"), 5000)));
+        // Feed a datagram as if it had come from outside, without sending anything anywhere.
+        worker.eventLoop().submit(() -> {
+            DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(rtpPacket(1, 1)), inside, outside);
+            try {
+                worker.onDatagram(packet);
+            } finally {
+                packet.release();
+            }
+        }).get(5, TimeUnit.SECONDS);
+        assertEquals(1L, engine.counters().get("media.dropped.not_allowed_network"));
+    }
+
+    @Test
+    void closesWithFingerprintMismatchWhenPeerCertificateDiffersFromSdp() throws Exception {
+        RecordingReceiver receiver = new RecordingReceiver();
+        WebRtcTransport transport = worker.createTransport(receiver);
+        try (LoopbackPeer peer = new LoopbackPeer(engine.ports().get(0))) {
+            transport.setRemoteParameters(peer.ufrag, "peerpasswordpeerpassword", "sha-256",
+                    se.vardmote.media.dtls.DtlsCertificate.generate("other").fingerprint());
+            assertNotNull(peer.check(transport.localUfrag(), transport.localPassword(), true));
+            assertThrows(Exception.class, () -> peer.connectDtls(transport.localFingerprint()));
+            assertEquals("dtls_fingerprint_mismatch", receiver.closed.get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of("dtls_fingerprint_mismatch"), receiver.closedReasons);
+    }
+
+    @Test
+    void closesWithConsentExpiredWhenNoValidStunArrives() throws Exception {
+        engine.close();
+        MediaConfig base = MediaConfig.loopbackForTests();
+        engine = MediaEngine.start(new MediaConfig(base.bindAddress(), 0, 1, base.advertisedAddresses(),
+                base.allowedNetworks(), Duration.ofMillis(300), base.dtlsHandshakeTimeout()));
+        RecordingReceiver receiver = new RecordingReceiver();
+        engine.workers().get(0).createTransport(receiver);
+        assertEquals("consent_expired", receiver.closed.get(5, TimeUnit.SECONDS));
+        assertEquals(0, engine.transportCount());
+    }
+
+    @Test
+    void closeIsIdempotentAndNotifiesOnce() throws Exception {
+        RecordingReceiver receiver = new RecordingReceiver();
+        WebRtcTransport transport = worker.createTransport(receiver);
+        transport.close();
+        transport.close();
+        assertEquals("closed", receiver.closed.get(5, TimeUnit.SECONDS));
+        worker.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
+        transport.close();
+        worker.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
+        assertEquals(List.of("closed"), receiver.closedReasons);
+        // sending on a closed transport releases the buffer and counts it
+        worker.eventLoop().submit(() -> transport.sendRtp(transport.allocatePacket(20).writeZero(20))).get(5, TimeUnit.SECONDS);
+        assertEquals(1L, engine.counters().get("media.out.dropped.not_connected"));
+    }
+
+    @Test
+    void engineReportsPortsAndClosesTransportsOnShutdown() throws Exception {
+        assertEquals(1, engine.ports().size());
+        assertTrue(engine.ports().get(0) > 0);
+        RecordingReceiver receiver = new RecordingReceiver();
+        worker.createTransport(receiver);
+        engine.close();
+        assertEquals("media_engine_closed", receiver.closed.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void allowsAnySourceWhenNoNetworksAreConfigured() throws Exception {
+        assertTrue(new AllowedNetworks(List.of()).allows(InetAddress.getByName("192.0.2.77")));
+        AllowedNetworks loopback = new AllowedNetworks(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")));
+        assertTrue(loopback.allows(InetAddress.getByName("127.1.2.3")));
+        assertTrue(loopback.allows(InetAddress.getByName("::1")));
+        assertFalse(loopback.allows(InetAddress.getByName("fd00::2")));
+        assertFalse(loopback.allows(InetAddress.getByName("192.0.2.77")));
+    }
+
+    @Test
+    void placesRoutersOnTheLeastLoadedWorkerWithOnePortEach() throws Exception {
+        engine.close();
+        MediaConfig base = MediaConfig.loopbackForTests();
+        engine = MediaEngine.start(new MediaConfig(base.bindAddress(), 0, 2, base.advertisedAddresses(),
+                base.allowedNetworks(), base.consentTimeout(), base.dtlsHandshakeTimeout()));
+        assertEquals(2, engine.ports().size());
+        assertNotEquals(engine.ports().get(0), engine.ports().get(1));
+        assertNotNull(engine.createRouter());
+        assertNotNull(engine.createRouter());
+        assertEquals(1, engine.workers().get(0).routerCount());
+        assertEquals(1, engine.workers().get(1).routerCount());
+        WebRtcTransport second = engine.workers().get(1).createTransport(new RecordingReceiver());
+        assertEquals(engine.ports().get(1), second.localCandidates().get(0).port());
+        assertSame(engine.workers().get(1).eventLoop(), second.eventLoop());
+        assertNotSame(engine.workers().get(0).eventLoop(), second.eventLoop());
+    }
+}

@@ -1,0 +1,73 @@
+package se.vardmote.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import se.vardmote.server.http.RequestRouter;
+import se.vardmote.server.http.SecurityHeaders;
+import se.vardmote.server.ws.SignallingBridge;
+import se.vardmote.signalling.SessionOutput;
+import se.vardmote.signalling.SignallingSession;
+
+/**
+ * The handlers of one HTTP connection, in order: idle timeout, HTTP codec, security headers, aggregation
+ * (64 KiB; 413 beyond), routing, and for {@code /ws} the WebSocket handshake, frame aggregation and the bridge
+ * to signalling. Immutable; {@link #initChannel} runs on the new channel's event loop.
+ */
+public final class HttpPipeline extends ChannelInitializer<Channel> {
+
+    /** Largest HTTP body and largest WebSocket message (the signalling protocol's SDP fits easily). */
+    public static final int MAX_CONTENT_BYTES = 64 * 1024;
+    /** A connection that says nothing for this long is closed; the web client pings every 20 s. */
+    static final int IDLE_SECONDS = 75;
+
+    private final RequestRouter router;
+    private final Function<SessionOutput, SignallingSession> sessions;
+
+    public HttpPipeline(RequestRouter router, Function<SessionOutput, SignallingSession> sessions) {
+        this.router = router;
+        this.sessions = sessions;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        configure(ch.pipeline());
+    }
+
+    /** Adds the handlers; tests call this on an {@code EmbeddedChannel}. */
+    public void configure(ChannelPipeline p) {
+        p.addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
+        // Header limits: 4 KiB request line, 16 KiB of headers; longer is refused by the decoder.
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(4096)
+                .setMaxHeaderSize(16 * 1024)
+                .setMaxChunkSize(8192)));
+        p.addLast("security-headers", SecurityHeaders.INSTANCE);
+        p.addLast("aggregator", new HttpObjectAggregator(MAX_CONTENT_BYTES));
+        p.addLast("router", router);
+        p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(RequestRouter.WEBSOCKET_PATH)
+                .checkStartsWith(false)
+                .handleCloseFrames(true)
+                // No automatic Close frame on channel close: on a plain HTTP connection (a refused handshake)
+                // there is no WebSocket to close. Our own code sends Close frames where it ends a session.
+                .sendCloseFrame(null)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(MAX_CONTENT_BYTES)
+                        .allowExtensions(false)
+                        .build())
+                .build()));
+        p.addLast("websocket-aggregator", new WebSocketFrameAggregator(MAX_CONTENT_BYTES));
+        p.addLast("signalling", new SignallingBridge(sessions));
+    }
+}

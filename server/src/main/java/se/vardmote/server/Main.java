@@ -1,0 +1,37 @@
+package se.vardmote.server;
+
+/**
+ * The shaded jar's entry point: reads the settings from the environment, starts the server and stops it
+ * cleanly on SIGTERM/SIGINT. Runs on the main thread; the server's own threads keep the JVM alive.
+ */
+public final class Main {
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        VardmoteServer server;
+        try {
+            server = VardmoteServer.start(ServerConfig.fromEnvironment(System.getenv()));
+        } catch (InvalidConfigException e) {
+            // The message names the variable and what to set; no stack trace needed for an operator's typo.
+            System.err.println("vardmote: cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.exit(1);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "vardmote: cannot start", e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vardmote-shutdown"));
+        LOG.log(System.Logger.Level.INFO, "vardmote is up: open {0}/ ; booking API at {0}/api/meetings", server.baseUrl());
+        LOG.log(System.Logger.Level.INFO, "media on UDP ports {0}, advertised as {1}", server.mediaPorts(),
+                server.config().advertisedAddresses().stream().map(java.net.InetAddress::getHostAddress).toList());
+        LOG.log(System.Logger.Level.INFO, "the booking API key is in {0}", server.apiKeySource());
+    }
+}

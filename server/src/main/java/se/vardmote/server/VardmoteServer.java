@@ -1,0 +1,257 @@
+package se.vardmote.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import se.vardmote.media.MediaEngine;
+import se.vardmote.server.http.Bookings;
+import se.vardmote.server.http.MeetingApi;
+import se.vardmote.server.http.RequestRouter;
+import se.vardmote.server.http.StaticFiles;
+import se.vardmote.server.metrics.ServerMetrics;
+import se.vardmote.signalling.Signalling;
+import se.vardmote.signalling.meeting.MeetingService;
+import se.vardmote.signalling.store.Database;
+import se.vardmote.signalling.token.TokenService;
+
+/**
+ * The running server: owns the database, token service, meeting service, media engine, signalling, the
+ * HTTP event loops and the small pool that runs blocking API calls. Started by {@link #start}, stopped by
+ * {@link #close()} in reverse order. Thread-safe.
+ *
+ * <p>The HTTP socket is bound first, without accepting, so that an ephemeral port (tests) is known before
+ * the meeting service needs the public URL for join links; connections are accepted once all is wired.
+ */
+public final class VardmoteServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(VardmoteServer.class.getName());
+
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private volatile boolean ready;
+    private volatile boolean closed;
+
+    private ServerConfig config;
+    private ApiKey apiKey;
+    private EventLoopGroup httpGroup;
+    private Channel serverChannel;
+    private int httpPort;
+    private String baseUrl;
+    private MediaEngine media;
+    private Signalling signalling;
+    private ServerMetrics metrics;
+
+    private VardmoteServer() {
+    }
+
+    /**
+     * Starts everything and begins accepting connections.
+     *
+     * @throws InvalidConfigException when the data directory or API key file cannot be used
+     * @throws IllegalStateException  when a part fails to start; whatever had started is closed again
+     */
+    public static VardmoteServer start(ServerConfig config) throws InterruptedException {
+        VardmoteServer server = new VardmoteServer();
+        try {
+            server.startParts(config);
+            return server;
+        } catch (InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void startParts(ServerConfig config) throws IOException, InterruptedException {
+        this.config = config;
+        Path dataDir = config.dataDir();
+        createDataDirectory(dataDir);
+        apiKey = ApiKey.resolve(config.apiKey(), dataDir);
+
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        // HTTP and signalling are light; two loops keep one slow client from holding up the rest.
+        httpGroup = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("vardmote-http"), io);
+        toClose.push(() -> httpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+
+        RouterHolder routes = new RouterHolder();
+        serverChannel = new ServerBootstrap()
+                .group(httpGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .option(ChannelOption.AUTO_READ, false) // accept nothing until ready (see class comment)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(routes)
+                .bind(new InetSocketAddress(config.bindAddress(), config.httpPort()))
+                .sync()
+                .channel();
+        toClose.push(() -> serverChannel.close().syncUninterruptibly());
+        httpPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        baseUrl = config.publicUrlFor(httpPort);
+
+        Database database = Database.open(config.databaseUrl(), config.dbUser(), config.dbPassword());
+        toClose.push(database);
+        TokenService tokens = TokenService.fromDataDirectory(dataDir, Clock.systemUTC());
+        MeetingService meetings = new MeetingService(database, tokens, baseUrl, Clock.systemUTC());
+        media = MediaEngine.start(config.mediaConfig());
+        toClose.push(media);
+        signalling = new Signalling(media, meetings, tokens, config.signallingConfig());
+        toClose.push(signalling);
+        metrics = new ServerMetrics(signalling::roomCount, signalling::participantCount, media::transportCount,
+                media::counters);
+        toClose.push(metrics);
+
+        // Booking calls block on the database; they run here, never on an event loop. Closed before the
+        // database, so that no call is cut off half way.
+        ExecutorService blocking = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
+                new NamedThreads("vardmote-api"));
+        ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
+        toClose.push(() -> {
+            blocking.shutdown();
+            blocking.awaitTermination(5, TimeUnit.SECONDS);
+        });
+        RequestRouter router = new RequestRouter(
+                new MeetingApi(apiKey, Bookings.of(meetings), blocking),
+                StaticFiles.fromClassPath(),
+                metrics::scrape,
+                () -> ready && !closed);
+        routes.pipeline = new HttpPipeline(router, signalling::openSession);
+        ready = true;
+        serverChannel.config().setAutoRead(true);
+        LOG.log(System.Logger.Level.INFO, "vardmote listening on {0} (HTTP on {1}:{2,number,#}, {3} transport); "
+                + "media UDP ports {4} on {5}", baseUrl, config.bindAddress().getHostAddress(), httpPort,
+                epoll ? "epoll" : "NIO", media.ports(), config.bindAddress().getHostAddress());
+    }
+
+    /** Lets the child handler be set before the HTTP socket binds and the pipeline be filled in later. */
+    private static final class RouterHolder extends io.netty.channel.ChannelInitializer<Channel> {
+        volatile HttpPipeline pipeline;
+
+        @Override
+        protected void initChannel(Channel ch) {
+            HttpPipeline p = pipeline;
+            if (p == null) {
+                ch.close(); // cannot happen: accepting starts only after the pipeline is set
+                return;
+            }
+            p.configure(ch.pipeline());
+        }
+    }
+
+    private static void createDataDirectory(Path dataDir) {
+        try {
+            if (Files.isDirectory(dataDir)) return;
+            if (dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                // The directory holds the token secret, the API key and the database: owner only.
+                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(dataDir);
+            }
+        } catch (IOException e) {
+            throw new InvalidConfigException(ServerConfig.DATA_DIR, "cannot create the data directory " + dataDir
+                    + " (" + e.getClass().getSimpleName() + "); point " + ServerConfig.DATA_DIR + " to a writable folder");
+        }
+    }
+
+    /** The HTTP port actually bound (differs from the config when it asked for 0). */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The booking API key. A secret: never log it. */
+    public String apiKey() {
+        return apiKey.value();
+    }
+
+    /** Where the API key comes from (file path or environment variable): safe to log. */
+    public String apiKeySource() {
+        return apiKey.source();
+    }
+
+    public Signalling signalling() {
+        return signalling;
+    }
+
+    public MediaEngine media() {
+        return media;
+    }
+
+    /** The public base URL, without trailing slash: join links start with it. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** The settings the server started with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The UDP media ports, one per media worker. */
+    public List<Integer> mediaPorts() {
+        return media.ports();
+    }
+
+    /** Stops accepting, then closes signalling, media, the database and the event loops, in reverse order of start. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        ready = false;
+        // Stop accepting first; live connections end when signalling closes their sessions.
+        if (serverChannel != null) serverChannel.close().syncUninterruptibly();
+        while (!toClose.isEmpty()) {
+            AutoCloseable c = toClose.pop();
+            try {
+                c.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "error while shutting down: " + e.getClass().getName(), e);
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "vardmote stopped");
+    }
+
+    /** Names the server's threads so that a thread dump tells them apart from the media workers. */
+    private static final class NamedThreads implements java.util.concurrent.ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger next = new AtomicInteger();
+
+        NamedThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, prefix + "-" + next.incrementAndGet());
+            t.setDaemon(false);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package se.vardmote.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The real server on loopback with ephemeral ports, driven over real HTTP and WebSocket. Skipped (not failed)
+ * while a sibling module still answers "TODO" (UnsupportedOperationException) somewhere in start-up.
+ */
+class VardmoteServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BOOKING = """
+            {"subject":"Uppföljning","kind":"two-party","lobby":false,"startsAt":"%s",
+             "durationMinutes":60,"participants":[{"role":"clinician","displayName":"Dr A"},
+             {"role":"patient","displayName":"P B"}]}""";
+
+    @TempDir
+    static Path dataDir;
+    private static VardmoteServer server;
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        try {
+            server = VardmoteServer.start(ServerConfig.forTests(dataDir));
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof UnsupportedOperationException) {
+                    throw new TestAbortedException("a sibling module is not implemented yet: " + e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
+
+    private static String booking() {
+        return BOOKING.formatted(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
+    private static HttpResponse<String> post(String path, String body, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) b.header("Authorization", "Bearer " + key);
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).GET();
+        if (key != null) b.header("Authorization", "Bearer " + key);
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void listensOnlyOnLoopbackWithTheBoundPortInItsUrl() {
+        assertTrue(server.httpPort() > 0);
+        assertEquals("http://127.0.0.1:" + server.httpPort(), server.baseUrl());
+        assertFalse(server.media().ports().isEmpty());
+    }
+
+    @Test
+    void createsTheApiKeyFileWithMode600() throws Exception {
+        Path file = dataDir.resolve("api-key");
+        assertEquals(server.apiKey(), Files.readString(file).trim());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void booksAMeetingAndReadsItBack() throws Exception {
+        HttpResponse<String> created = post("/api/meetings", booking(), server.apiKey());
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode meeting = JSON.readTree(created.body());
+        String id = meeting.get("meetingId").asText();
+        assertEquals("/api/meetings/" + id, created.headers().firstValue("Location").orElseThrow());
+        assertEquals(2, meeting.get("participants").size());
+        for (JsonNode p : meeting.get("participants")) {
+            assertTrue(p.get("joinUrl").asText().startsWith(server.baseUrl() + "/join#"), p.toString());
+        }
+        HttpResponse<String> read = get("/api/meetings/" + id, server.apiKey());
+        assertEquals(200, read.statusCode());
+        assertEquals(id, JSON.readTree(read.body()).get("meetingId").asText());
+        assertEquals(404, get("/api/meetings/no-such-meeting", server.apiKey()).statusCode());
+    }
+
+    @Test
+    void refusesBookingWithoutTheKey() throws Exception {
+        HttpResponse<String> r = post("/api/meetings", booking(), "wrong-key-wrong-key");
+        assertEquals(401, r.statusCode());
+        assertEquals("unauthorized", JSON.readTree(r.body()).get("error").asText());
+    }
+
+    @Test
+    void namesTheInvalidFieldOfABooking() throws Exception {
+        String bad = booking().replace("\"role\":\"patient\"", "\"role\":\"wizard\"");
+        HttpResponse<String> r = post("/api/meetings", bad, server.apiKey());
+        assertEquals(400, r.statusCode(), r.body());
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals("invalid_field", body.get("error").asText());
+        assertTrue(body.get("field").asText().contains("participants[1]"), body.toString());
+    }
+
+    @Test
+    void servesTheJoinPageAndHealth() throws Exception {
+        HttpResponse<String> join = get("/join", null);
+        assertEquals(200, join.statusCode());
+        assertTrue(join.headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'self'"));
+        assertEquals("ok\n", get("/health", null).body());
+        assertEquals(200, get("/ready", null).statusCode());
+        assertTrue(get("/metrics", null).body().contains("vardmote_rooms"));
+    }
+
+    @Test
+    void joinsOverTheWebSocketWithTheTokenFromTheJoinLink() throws Exception {
+        HttpResponse<String> created = post("/api/meetings", booking(), server.apiKey());
+        assertEquals(201, created.statusCode(), created.body());
+        String joinUrl = JSON.readTree(created.body()).get("participants").get(0).get("joinUrl").asText();
+        String token = joinUrl.substring(joinUrl.indexOf('#') + 1);
+
+        LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        WebSocket ws = CLIENT.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/ws"), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            messages.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                }).get(5, TimeUnit.SECONDS);
+        ws.sendText(JSON.createObjectNode().put("type", "join").put("token", token).toString(), true).get(5, TimeUnit.SECONDS);
+        String first = messages.poll(5, TimeUnit.SECONDS);
+        assertTrue(first != null, "no answer to join");
+        assertEquals("joined", JSON.readTree(first).get("type").asText(), first);
+        ws.sendText("{\"type\":\"leave\"}", true);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+    }
+}
