@@ -151,11 +151,13 @@ class BookingRequestTest {
     }
 
     @Test
-    void refusesThirdParticipantInTwoPartyVisit() throws Exception {
-        InvalidBookingException e = rejected(b -> ((ArrayNode) b.get("participants")).addObject()
-                .put("role", "interpreter").put("displayName", "Tolk"));
-        assertEquals("participants", e.field());
-        assertTrue(e.getMessage().contains("group"), e.getMessage());
+    void aTwoPartyVisitMayBookAGuardianBesideThePatient() throws Exception {
+        // The room, not the booking, enforces "two at a time": a third who joins gets room_full.
+        ObjectNode body = example();
+        ((ArrayNode) body.get("participants")).addObject().put("role", "guardian").put("displayName", "Förälder");
+        BookingRequest r = BookingRequest.parse(body);
+        assertEquals(MeetingKind.TWO_PARTY, r.kind());
+        assertEquals(3, r.participants().size());
     }
 
     @Test
