@@ -146,4 +146,12 @@ public final class MediaEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
+
+    /**
+     * A telephone call's media endpoint on its own UDP port (bound on the bind address, candidates
+     * not involved: the SDP answer names {@code PhoneLeg.localAddress()}). Any thread.
+     */
+    public se.vardmote.media.phone.PhoneLeg createPhoneLeg(se.vardmote.media.phone.PhoneLegListener listener) {
+        throw new UnsupportedOperationException("TODO: the phone-leg engineer implements this");
+    }
 }

@@ -249,4 +249,27 @@ public final class MeetingService {
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
+
+    // --- added for issue 3; the meetings engineer implements these ---
+
+    /** Hears cancellations and removed seats (the live rooms register here). */
+    public void addListener(MeetingListener listener) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /**
+     * Checks a leader PIN for the meeting: at most 10 wrong PINs per meeting within 15 minutes,
+     * then locked for 15 minutes. Wrong attempts are audited as pin_failed. The PIN is never logged.
+     */
+    public PinCheck checkLeaderPin(String meetingId, String pin) {
+        throw new UnsupportedOperationException("TODO");
+    }
+
+    /**
+     * Whether the meeting can be joined (by link or conference id) at {@code now}: not cancelled, from
+     * the configured time before its start until its end plus the grace period.
+     */
+    public boolean isOpenForJoining(Meeting meeting, java.time.Instant now) {
+        throw new UnsupportedOperationException("TODO");
+    }
 }

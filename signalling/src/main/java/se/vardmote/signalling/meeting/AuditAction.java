@@ -1,0 +1,12 @@
+package se.vardmote.signalling.meeting;
+
+/** What an audit event records. The wire name is the lower-case name. */
+public enum AuditAction {
+    BOOKED, RESCHEDULED, CANCELLED, PARTICIPANT_ADDED, PARTICIPANT_REMOVED,
+    JOINED, LEFT, WAITING, ADMITTED, DENIED, IDENTITY_VERIFIED, MUTED, REMOVED,
+    DIAL_IN, PIN_FAILED, ENDED;
+
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
