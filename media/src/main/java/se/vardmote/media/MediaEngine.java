@@ -40,6 +40,10 @@ public final class MediaEngine implements AutoCloseable {
     private final DtlsCertificate certificate;
     private final List<MediaWorker> workers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Routers not yet seen closed, for {@link #routerCounters()}. */
+    private final java.util.Set<Router> liveRouters = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Final counts of closed routers, so that the sums never go backwards. Guarded by itself. */
+    private final Map<String, Long> retiredRouterCounts = new LinkedHashMap<>();
 
     private MediaEngine(MediaConfig config, EventLoopGroup group, ThreadPoolExecutor dtlsExecutor,
                         DtlsCertificate certificate, List<MediaWorker> workers) {
@@ -86,7 +90,9 @@ public final class MediaEngine implements AutoCloseable {
     public Router createRouter() {
         MediaWorker worker = leastLoaded();
         worker.routerCreated();
-        return new Router(worker.eventLoop(), worker);
+        Router router = new Router(worker.eventLoop(), worker);
+        liveRouters.add(router);
+        return router;
     }
 
     private MediaWorker leastLoaded() {
@@ -119,6 +125,33 @@ public final class MediaEngine implements AutoCloseable {
             w.counters().forEach((name, value) -> sum.merge(name, value, Long::sum));
         }
         return sum;
+    }
+
+    /**
+     * Router counters ({@code rtp.forwarded}, {@code rtcp.nack.forwarded}, {@code rtcp.pli.sent}, ...) summed
+     * over every router this engine created, closed ones included, so that each sum only grows. Any thread;
+     * may lag (plain reads of loop-owned counters).
+     */
+    public Map<String, Long> routerCounters() {
+        synchronized (retiredRouterCounts) {
+            Map<String, Long> sum = new LinkedHashMap<>(retiredRouterCounts);
+            for (Router r : liveRouters) {
+                boolean wasClosed = r.isClosed(); // read first: a closed router's counts no longer change
+                Map<String, Long> counts = r.counters();
+                counts.forEach((name, value) -> sum.merge(name, value, Long::sum));
+                if (wasClosed && liveRouters.remove(r)) {
+                    counts.forEach((name, value) -> retiredRouterCounts.merge(name, value, Long::sum));
+                }
+            }
+            return sum;
+        }
+    }
+
+    /** The media event loops, one per worker (for the metrics' event-loop lag probe). */
+    public List<EventLoop> eventLoops() {
+        List<EventLoop> loops = new ArrayList<>(workers.size());
+        for (MediaWorker w : workers) loops.add(w.eventLoop());
+        return List.copyOf(loops);
     }
 
     /** Number of live transports over all workers. */

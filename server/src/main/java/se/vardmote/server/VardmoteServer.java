@@ -123,8 +123,17 @@ public final class VardmoteServer implements AutoCloseable {
         toClose.push(media);
         signalling = new Signalling(media, meetings, tokens, config.signallingConfig());
         toClose.push(signalling);
-        metrics = new ServerMetrics(signalling::roomCount, signalling::participantCount, media::transportCount,
-                media::counters);
+        // Participants by role and transport: until Signalling reports them, one group with every participant
+        metrics = new ServerMetrics(signalling::roomCount,
+                () -> java.util.Map.of(new se.vardmote.server.metrics.ParticipantGroup("any",
+                        se.vardmote.server.metrics.ParticipantGroup.VIDEO), signalling.participantCount()),
+                media::transportCount,
+                () -> {
+                    java.util.Map<String, Long> all = new java.util.LinkedHashMap<>(media.counters());
+                    media.routerCounters().forEach((k, v) -> all.merge(k, v, Long::sum));
+                    return all;
+                },
+                media.eventLoops());
         toClose.push(metrics);
 
         // Booking calls block on the database; they run here, never on an event loop. Closed before the

@@ -53,7 +53,8 @@ public final class Router {
 
     private volatile int streamCount;
     private volatile int subscriptionCount;
-    private boolean closed;
+    /** Written on the loop; volatile so that {@link #isClosed()} can read it anywhere. Never read per packet. */
+    private volatile boolean closed;
 
     /**
      * A router on {@code loop} whose transports come from {@code transports} (a worker on that loop).
@@ -133,6 +134,11 @@ public final class Router {
             snapshot.put(c.key, counts[c.ordinal()]);
         }
         return snapshot;
+    }
+
+    /** True once {@link #close()} has run on the loop. Any thread; may lag (for metrics). */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Published streams currently registered. Any thread; may lag. */

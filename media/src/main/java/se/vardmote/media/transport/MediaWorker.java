@@ -2,6 +2,7 @@ package se.vardmote.media.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -68,6 +69,7 @@ public final class MediaWorker implements TransportFactory {
     // Any thread: the ufrag is known before the transport's first packet, possibly before the loop runs it
     private final ConcurrentHashMap<String, WorkerTransport> byUfrag = new ConcurrentHashMap<>();
     private volatile Channel channel;
+    private volatile DatagramWriter writer;
     private volatile int port;
     private final AtomicInteger routers = new AtomicInteger();
 
@@ -89,12 +91,16 @@ public final class MediaWorker implements TransportFactory {
                 .group(loop)
                 .channel(io.channelClass())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER_BYTES))
+                // The pooled allocator's thread caches make the per-packet buffers free of garbage; Netty 4.2's
+                // default (adaptive) allocator makes NIO views on each copy (docs/performance.md)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.SO_RCVBUF, 1 << 20)
                 .option(ChannelOption.SO_SNDBUF, 1 << 20)
                 .handler(new Inbound())
                 .bind(new InetSocketAddress(config.bindAddress(), wanted))
                 .sync()
                 .channel();
+        this.writer = new DatagramWriter(ch);
         this.channel = ch;
         this.port = ((InetSocketAddress) ch.localAddress()).getPort();
         long periodMillis = Math.max(50, Math.min(1000, config.consentTimeout().toMillis() / 2));
@@ -192,6 +198,12 @@ public final class MediaWorker implements TransportFactory {
         counts[counter.ordinal()]++;
     }
 
+    /** Counts one datagram of {@code bytes} about to be written. Loop. */
+    void countOut(int bytes) {
+        counts[WorkerCounter.OUT_DATAGRAMS.ordinal()]++;
+        counts[WorkerCounter.OUT_BYTES.ordinal()] += bytes;
+    }
+
     MediaConfig config() { return config; }
 
     DtlsCertificate certificate() { return certificate; }
@@ -200,6 +212,9 @@ public final class MediaWorker implements TransportFactory {
 
     /** Any thread (Netty's write is thread-safe). */
     Channel channel() { return channel; }
+
+    /** The loop's batching writer for this worker's socket (null before bind). Loop. */
+    DatagramWriter writer() { return writer; }
 
     void forget(WorkerTransport transport, List<InetSocketAddress> addresses) {
         byUfrag.remove(transport.localUfrag(), transport);
@@ -215,6 +230,8 @@ public final class MediaWorker implements TransportFactory {
 
     /** Handles one datagram; borrows {@code packet} (the caller releases it). Loop. */
     void onDatagram(DatagramPacket packet) {
+        counts[WorkerCounter.IN_DATAGRAMS.ordinal()]++;
+        counts[WorkerCounter.IN_BYTES.ordinal()] += packet.content().readableBytes();
         InetSocketAddress from = packet.sender();
         if (from == null || !allows(from)) {
             count(WorkerCounter.DROPPED_NOT_ALLOWED_NETWORK);
@@ -287,7 +304,8 @@ public final class MediaWorker implements TransportFactory {
         if (before != null && !before.equals(agent.selectedAddress())) count(WorkerCounter.ICE_SELECTED_CHANGED);
         ByteBuf response = channel.alloc().buffer(128);
         StunBinding.writeSuccessResponse(response, stun, from, agent.key(), integrity);
-        channel.writeAndFlush(new DatagramPacket(response, from), channel.voidPromise());
+        countOut(response.readableBytes());
+        writer.write(response, from);
         count(WorkerCounter.STUN_ANSWERED);
     }
 
@@ -301,15 +319,26 @@ public final class MediaWorker implements TransportFactory {
         }
     }
 
-    /** The channel's only handler: hands datagrams to the worker and releases them. */
+    /**
+     * The channel's only handler: hands datagrams to the worker and releases them. What a read burst sends
+     * is flushed once, when the burst ends ({@link DatagramWriter}: one sendmmsg instead of a sendto each).
+     */
     private final class Inbound extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            DatagramWriter w = writer;
+            if (w != null) w.beginBatch();
             try {
                 if (msg instanceof DatagramPacket packet) onDatagram(packet);
             } finally {
                 ReferenceCountUtil.release(msg);
             }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            DatagramWriter w = writer;
+            if (w != null) w.endBatch();
         }
 
         @Override

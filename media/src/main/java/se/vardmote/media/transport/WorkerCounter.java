@@ -6,6 +6,12 @@ package se.vardmote.media.transport;
  * event loop.
  */
 public enum WorkerCounter {
+    /** Every datagram read from the socket, and its bytes (before any filter). */
+    IN_DATAGRAMS("media.in.datagrams"),
+    IN_BYTES("media.in.bytes"),
+    /** Every datagram the loop wrote (SRTP, SRTCP, STUN answers; DTLS records leave from the DTLS thread). */
+    OUT_DATAGRAMS("media.out.datagrams"),
+    OUT_BYTES("media.out.bytes"),
     DROPPED_NOT_ALLOWED_NETWORK("media.dropped.not_allowed_network"),
     DROPPED_UNKNOWN_KIND("media.dropped.unknown_kind"),
     DROPPED_UNKNOWN_ADDRESS("media.dropped.unknown_address"),

@@ -135,7 +135,8 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
             return;
         }
         worker.count(rtcp ? WorkerCounter.RTCP_OUT_PACKETS : WorkerCounter.RTP_OUT_PACKETS);
-        channel.writeAndFlush(new DatagramPacket(heap, to), channel.voidPromise());
+        worker.countOut(heap.readableBytes());
+        worker.writer().write(heap, to);
     }
 
     @Override

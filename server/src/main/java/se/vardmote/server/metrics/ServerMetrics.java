@@ -2,6 +2,9 @@ package se.vardmote.server.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,16 +13,33 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * The Prometheus registry behind {@code GET /metrics}: JVM metrics, live rooms, participants and transports,
- * and one counter per media-plane counter name ({@code vardmote_media_events_total{name="rtp.in.packets"}}).
- * No meter carries personal data or meeting ids. Thread-safe; {@link #scrape()} may run on any thread.
+ * The Prometheus registry behind {@code GET /metrics}: JVM metrics; live rooms; participants by role and
+ * transport (video, phone); media transports; packets and bytes in and out; SRTP, DTLS and ICE failures;
+ * NACKs and keyframe requests (PLI, FIR); forwarded RTP packets (a counter, and a per-second gauge); the
+ * lag of each media event loop; and, for everything else the media plane counts, one counter per counter
+ * name ({@code vardmote_media_events_total{name="rtp.in.packets"}}). Names follow Micrometer's conventions
+ * (dot-separated, base units; Prometheus adds {@code _total}, {@code _bytes}, {@code _seconds}). No meter
+ * carries personal data or meeting ids: tags come from fixed vocabularies.
+ *
+ * <p>Threads: {@link #scrape()} runs on any thread (an HTTP loop). One daemon thread, "vardmote-metrics",
+ * wakes once per probe period (1 s) to post a tiny task on each media loop — the delay until it runs is the
+ * loop's lag — and to sample the forwarded-packet counter for the per-second gauge. Thread-safe.
  */
 public final class ServerMetrics implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ServerMetrics.class.getName());
@@ -27,14 +47,77 @@ public final class ServerMetrics implements AutoCloseable {
     /** Prometheus text exposition format 0.0.4, what {@link PrometheusMeterRegistry#scrape()} writes. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    /** How often the loop-lag probe and the forwarding-rate sampler run. */
+    static final Duration PROBE_PERIOD = Duration.ofSeconds(1);
+
+    /** Media counter name → (meter name, tags): the media plane's counters under Micrometer names. */
+    private record Named(String counter, String meter, Tags tags, String description, String baseUnit) { }
+
+    private static final List<Named> NAMED = List.of(
+            new Named("media.in.datagrams", "vardmote.media.packets", Tags.of("direction", "in"),
+                    "UDP datagrams on the media ports (SRTP, SRTCP, STUN, DTLS)", "packets"),
+            new Named("media.out.datagrams", "vardmote.media.packets", Tags.of("direction", "out"),
+                    "UDP datagrams on the media ports (SRTP, SRTCP, STUN, DTLS)", "packets"),
+            new Named("media.in.bytes", "vardmote.media.traffic", Tags.of("direction", "in"),
+                    "UDP payload bytes on the media ports", "bytes"),
+            new Named("media.out.bytes", "vardmote.media.traffic", Tags.of("direction", "out"),
+                    "UDP payload bytes on the media ports", "bytes"),
+            new Named("rtp.in.packets", "vardmote.media.rtp", Tags.of("direction", "in"),
+                    "SRTP packets authenticated and decrypted, or protected and sent", "packets"),
+            new Named("rtp.out.packets", "vardmote.media.rtp", Tags.of("direction", "out"),
+                    "SRTP packets authenticated and decrypted, or protected and sent", "packets"),
+            new Named("rtp.forwarded", "vardmote.media.forwarded", Tags.empty(),
+                    "RTP packets the routers forwarded to subscribers", "packets"),
+            new Named("srtp.unprotect.failed", "vardmote.srtp.failures", Tags.of("operation", "unprotect"),
+                    "SRTP/SRTCP packets that failed authentication, replay check or decryption", null),
+            new Named("srtp.protect.failed", "vardmote.srtp.failures", Tags.of("operation", "protect"),
+                    "SRTP/SRTCP packets that failed authentication, replay check or decryption", null),
+            new Named("dtls.handshakes.failed", "vardmote.dtls.failures", Tags.empty(),
+                    "DTLS handshakes that failed or presented the wrong fingerprint", null),
+            new Named("stun.dropped.bad_integrity", "vardmote.ice.failures", Tags.of("reason", "bad_integrity"),
+                    "ICE checks refused, and transports closed for lack of consent", null),
+            new Named("stun.dropped.bad_username", "vardmote.ice.failures", Tags.of("reason", "bad_username"),
+                    "ICE checks refused, and transports closed for lack of consent", null),
+            new Named("stun.dropped.unknown_ufrag", "vardmote.ice.failures", Tags.of("reason", "unknown_ufrag"),
+                    "ICE checks refused, and transports closed for lack of consent", null),
+            new Named("stun.dropped.malformed", "vardmote.ice.failures", Tags.of("reason", "malformed"),
+                    "ICE checks refused, and transports closed for lack of consent", null),
+            new Named("stun.dropped.too_many_addresses", "vardmote.ice.failures",
+                    Tags.of("reason", "too_many_addresses"),
+                    "ICE checks refused, and transports closed for lack of consent", null),
+            new Named("ice.consent.expired", "vardmote.ice.failures", Tags.of("reason", "consent_expired"),
+                    "ICE checks refused, and transports closed for lack of consent", null),
+            new Named("rtcp.nack.forwarded", "vardmote.rtcp.nacks", Tags.of("outcome", "forwarded"),
+                    "Generic NACKs from subscribers (RFC 4585 §6.2.1)", null),
+            new Named("rtcp.nack.dropped", "vardmote.rtcp.nacks", Tags.of("outcome", "dropped"),
+                    "Generic NACKs from subscribers (RFC 4585 §6.2.1)", null),
+            new Named("rtcp.pli.forwarded", "vardmote.rtcp.keyframe.requests", Tags.of("type", "pli", "origin", "subscriber"),
+                    "Keyframe requests sent to publishers (RFC 4585 PLI, RFC 5104 FIR)", null),
+            new Named("rtcp.pli.sent", "vardmote.rtcp.keyframe.requests", Tags.of("type", "pli", "origin", "router"),
+                    "Keyframe requests sent to publishers (RFC 4585 PLI, RFC 5104 FIR)", null),
+            new Named("rtcp.fir.forwarded", "vardmote.rtcp.keyframe.requests", Tags.of("type", "fir", "origin", "subscriber"),
+                    "Keyframe requests sent to publishers (RFC 4585 PLI, RFC 5104 FIR)", null),
+            new Named("rtcp.pli.suppressed", "vardmote.rtcp.keyframe.suppressed", Tags.empty(),
+                    "Keyframe requests merged by the 500 ms rate limit", null));
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Supplier<Map<String, Long>> mediaCounters;
+    private final Supplier<Map<ParticipantGroup, Integer>> participantsByGroup;
+    private final MultiGauge participantGauge;
     private final Set<String> registeredCounters = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService probe;
     /** The media counters as read at the start of the current scrape; every FunctionCounter reads from it. */
     private volatile Map<String, Long> snapshot = Map.of();
+    /** Forwarded RTP packets per second over the last probe period (bits of a double). */
+    private final AtomicLong forwardedPerSecond = new AtomicLong(Double.doubleToLongBits(0));
+    private long lastForwarded = -1;
+    private long lastForwardedNanos;
 
     /**
+     * The registry without per-role participant counts or loop lag (tests and tools): participants are
+     * reported as one group, role {@code any}, transport {@code video}.
+     *
      * @param rooms         live rooms ({@code Signalling::roomCount})
      * @param participants  connected participants ({@code Signalling::participantCount})
      * @param transports    live media transports ({@code MediaEngine::transportCount})
@@ -42,7 +125,29 @@ public final class ServerMetrics implements AutoCloseable {
      */
     public ServerMetrics(IntSupplier rooms, IntSupplier participants, IntSupplier transports,
                          Supplier<Map<String, Long>> mediaCounters) {
+        this(rooms, () -> Map.of(new ParticipantGroup("any", ParticipantGroup.VIDEO), participants.getAsInt()),
+                transports, mediaCounters, List.of(), PROBE_PERIOD);
+    }
+
+    /**
+     * @param rooms               live rooms ({@code Signalling::roomCount})
+     * @param participantsByGroup connected participants by role and transport (video, phone)
+     * @param transports          live media transports ({@code MediaEngine::transportCount})
+     * @param mediaCounters       the media plane's counters by name: {@code MediaEngine::counters} merged
+     *                            with {@code MediaEngine::routerCounters} (and telephony's, when it exists)
+     * @param mediaLoops          the media event loops ({@code MediaEngine::eventLoops}), probed for lag
+     */
+    public ServerMetrics(IntSupplier rooms, Supplier<Map<ParticipantGroup, Integer>> participantsByGroup,
+                         IntSupplier transports, Supplier<Map<String, Long>> mediaCounters,
+                         List<? extends Executor> mediaLoops) {
+        this(rooms, participantsByGroup, transports, mediaCounters, mediaLoops, PROBE_PERIOD);
+    }
+
+    ServerMetrics(IntSupplier rooms, Supplier<Map<ParticipantGroup, Integer>> participantsByGroup,
+                  IntSupplier transports, Supplier<Map<String, Long>> mediaCounters,
+                  List<? extends Executor> mediaLoops, Duration probePeriod) {
         this.mediaCounters = mediaCounters;
+        this.participantsByGroup = participantsByGroup;
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
@@ -51,10 +156,52 @@ public final class ServerMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         Gauge.builder("vardmote.rooms", rooms, s -> read(s, "rooms"))
                 .description("Meetings with at least one connected participant").register(registry);
-        Gauge.builder("vardmote.participants", participants, s -> read(s, "participants"))
+        Gauge.builder("vardmote.participants", this, ServerMetrics::totalParticipants)
                 .description("Connected participants over all rooms").register(registry);
+        participantGauge = MultiGauge.builder("vardmote.participants.connected")
+                .description("Connected participants by role and transport (video: browser, phone: SIP)")
+                .register(registry);
         Gauge.builder("vardmote.media.transports", transports, s -> read(s, "transports"))
                 .description("Live ICE/DTLS transports over all media workers").register(registry);
+        for (Named n : NAMED) {
+            FunctionCounter.Builder<ServerMetrics> b = FunctionCounter.builder(n.meter(), this,
+                            m -> m.snapshot.getOrDefault(n.counter(), 0L).doubleValue())
+                    .tags(n.tags()).description(n.description());
+            if (n.baseUnit() != null) b.baseUnit(n.baseUnit());
+            b.register(registry);
+        }
+        Gauge.builder("vardmote.media.forwarded.rate", forwardedPerSecond, v -> Double.longBitsToDouble(v.get()))
+                .description("RTP packets forwarded per second, over the last second (or rate() of vardmote_media_forwarded_packets_total)")
+                .baseUnit("packets.per.second").register(registry);
+
+        List<Runnable> probes = new ArrayList<>();
+        for (int i = 0; i < mediaLoops.size(); i++) {
+            Executor loop = mediaLoops.get(i);
+            Timer lag = Timer.builder("vardmote.eventloop.lag")
+                    .tag("loop", "media-" + i)
+                    .description("Delay between posting a task on a media event loop and its running")
+                    .publishPercentiles(0.5, 0.99)
+                    .distributionStatisticExpiry(Duration.ofMinutes(1))
+                    .register(registry);
+            probes.add(() -> {
+                long posted = System.nanoTime();
+                try {
+                    loop.execute(() -> lag.record(System.nanoTime() - posted, TimeUnit.NANOSECONDS));
+                } catch (RejectedExecutionException e) {
+                    // the loop is shutting down
+                }
+            });
+        }
+        probe = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vardmote-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        long periodNanos = probePeriod.toNanos();
+        probe.scheduleAtFixedRate(() -> {
+            for (Runnable p : probes) p.run();
+            sampleForwardingRate();
+        }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     /** The registry, for tests and for anything else the server wants to count. */
@@ -64,13 +211,7 @@ public final class ServerMetrics implements AutoCloseable {
 
     /** The Prometheus text for one scrape. */
     public String scrape() {
-        Map<String, Long> current;
-        try {
-            current = Map.copyOf(mediaCounters.get());
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "media counters unavailable: " + e.getClass().getName());
-            current = Map.of();
-        }
+        Map<String, Long> current = readCounters();
         snapshot = current;
         for (String name : current.keySet()) {
             // Counter names appear as the media plane meets new situations; register each the first time.
@@ -81,7 +222,53 @@ public final class ServerMetrics implements AutoCloseable {
                         .register(registry);
             }
         }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        readGroups().forEach((group, count) -> rows.add(MultiGauge.Row.of(
+                Tags.of("role", group.role(), "transport", group.transport()), count)));
+        participantGauge.register(rows, true);
         return registry.scrape();
+    }
+
+    private Map<String, Long> readCounters() {
+        try {
+            return Map.copyOf(mediaCounters.get());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "media counters unavailable: " + e.getClass().getName());
+            return Map.of();
+        }
+    }
+
+    private Map<ParticipantGroup, Integer> readGroups() {
+        try {
+            return Map.copyOf(participantsByGroup.get());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "participants unavailable: " + e.getClass().getName());
+            return Map.of();
+        }
+    }
+
+    private double totalParticipants() {
+        try {
+            int sum = 0;
+            for (int n : participantsByGroup.get().values()) sum += n;
+            return sum;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "participants unavailable: " + e.getClass().getName());
+            return Double.NaN;
+        }
+    }
+
+    /** Probe thread: forwarded packets per second since the previous sample. */
+    private void sampleForwardingRate() {
+        Long forwarded = readCounters().get("rtp.forwarded");
+        long now = System.nanoTime();
+        if (forwarded == null) return;
+        if (lastForwarded >= 0 && now > lastForwardedNanos) {
+            double perSecond = Math.max(0, forwarded - lastForwarded) * 1e9 / (now - lastForwardedNanos);
+            forwardedPerSecond.set(Double.doubleToLongBits(perSecond));
+        }
+        lastForwarded = forwarded;
+        lastForwardedNanos = now;
     }
 
     private static double read(IntSupplier supplier, String what) {
@@ -95,6 +282,7 @@ public final class ServerMetrics implements AutoCloseable {
 
     @Override
     public void close() {
+        probe.shutdownNow();
         gcMetrics.close();
         registry.close();
     }

@@ -2,8 +2,13 @@ package se.vardmote.server.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.DefaultEventLoop;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ServerMetricsTest {
@@ -40,6 +45,79 @@ class ServerMetricsTest {
             throw new IllegalStateException();
         })) {
             assertTrue(metrics.scrape().contains("vardmote_rooms NaN"));
+        }
+    }
+
+    @Test
+    void exposesParticipantsByRoleAndTransport() {
+        Map<ParticipantGroup, Integer> groups = Map.of(
+                new ParticipantGroup("clinician", ParticipantGroup.VIDEO), 2,
+                new ParticipantGroup("patient", ParticipantGroup.VIDEO), 1,
+                new ParticipantGroup("interpreter", ParticipantGroup.PHONE), 1);
+        try (ServerMetrics metrics = new ServerMetrics(() -> 3, () -> groups, () -> 0, Map::of, List.of())) {
+            String text = metrics.scrape();
+            assertTrue(text.contains("vardmote_participants 4.0"), text);
+            assertTrue(text.contains("vardmote_participants_connected{role=\"clinician\",transport=\"video\"} 2.0"), text);
+            assertTrue(text.contains("vardmote_participants_connected{role=\"interpreter\",transport=\"phone\"} 1.0"), text);
+        }
+    }
+
+    @Test
+    void namesPacketsBytesFailuresNacksAndPlisAfterMicrometerConventions() {
+        Map<String, Long> counters = Map.of("media.in.datagrams", 100L, "media.out.bytes", 120_000L,
+                "srtp.unprotect.failed", 3L, "dtls.handshakes.failed", 1L, "stun.dropped.bad_integrity", 4L,
+                "rtcp.nack.forwarded", 7L, "rtcp.pli.sent", 2L, "rtp.forwarded", 99L);
+        try (ServerMetrics metrics = new ServerMetrics(() -> 0, () -> 0, () -> 0, () -> counters)) {
+            String text = metrics.scrape();
+            assertTrue(text.contains("vardmote_media_packets_total{direction=\"in\"} 100.0"), text);
+            assertTrue(text.contains("vardmote_media_traffic_bytes_total{direction=\"out\"} 120000.0"), text);
+            assertTrue(text.contains("vardmote_srtp_failures_total{operation=\"unprotect\"} 3.0"), text);
+            assertTrue(text.contains("vardmote_dtls_failures_total 1.0"), text);
+            assertTrue(text.contains("vardmote_ice_failures_total{reason=\"bad_integrity\"} 4.0"), text);
+            assertTrue(text.contains("vardmote_rtcp_nacks_total{outcome=\"forwarded\"} 7.0"), text);
+            assertTrue(text.contains("vardmote_rtcp_keyframe_requests_total{origin=\"router\",type=\"pli\"} 2.0"), text);
+            assertTrue(text.contains("vardmote_media_forwarded_packets_total 99.0"), text);
+        }
+    }
+
+    @Test
+    void recordsTheLagOfABusyEventLoop() throws Exception {
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try (ServerMetrics metrics = new ServerMetrics(() -> 0, Map::of, () -> 0, Map::of, List.of(loop),
+                Duration.ofMillis(20))) {
+            loop.submit(() -> sleep(300)).sync();
+            Thread.sleep(100);
+            io.micrometer.core.instrument.Timer lag = metrics.registry().get("vardmote.eventloop.lag")
+                    .tag("loop", "media-0").timer();
+            assertTrue(lag.count() > 0);
+            assertTrue(lag.max(TimeUnit.MILLISECONDS) >= 200, "max lag " + lag.max(TimeUnit.MILLISECONDS));
+            assertTrue(metrics.scrape().contains("vardmote_eventloop_lag_seconds_max{loop=\"media-0\"}"));
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void computesForwardedPacketsPerSecond() throws Exception {
+        Map<String, Long> counters = new ConcurrentHashMap<>(Map.of("rtp.forwarded", 0L));
+        try (ServerMetrics metrics = new ServerMetrics(() -> 0, Map::of, () -> 0, () -> counters, List.of(),
+                Duration.ofMillis(50))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            double rate = 0;
+            while (rate <= 0 && System.nanoTime() < deadline) {
+                counters.merge("rtp.forwarded", 1000L, Long::sum);
+                Thread.sleep(10);
+                rate = metrics.registry().get("vardmote.media.forwarded.rate").gauge().value();
+            }
+            assertTrue(rate > 0, "rate " + rate);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
