@@ -29,6 +29,8 @@ final class BenchTransport implements WebRtcTransport {
     private SrtpSession srtp;
     private DatagramWriter writer;
     private InetSocketAddress remote;
+    /** Write as the server did before DatagramWriter: writeAndFlush of the heap buffer, Netty copies. */
+    private boolean legacy;
     long sent;
     long failures;
 
@@ -39,7 +41,8 @@ final class BenchTransport implements WebRtcTransport {
     }
 
     /** Connects: SRTP session, and where packets go (writer null = discard after protecting). */
-    void connect(SrtpSession srtp, DatagramWriter writer, InetSocketAddress remote) {
+    void connect(SrtpSession srtp, DatagramWriter writer, InetSocketAddress remote, boolean legacy) {
+        this.legacy = legacy;
         this.srtp = srtp;
         this.writer = writer;
         this.remote = remote;
@@ -88,6 +91,9 @@ final class BenchTransport implements WebRtcTransport {
         sent++;
         if (writer == null) {
             packet.release();
+        } else if (legacy) {
+            io.netty.channel.Channel ch = writer.channel();
+            ch.writeAndFlush(new io.netty.channel.socket.DatagramPacket(packet, remote), ch.voidPromise());
         } else {
             writer.write(packet, remote);
         }

@@ -93,6 +93,12 @@ public class RelayBenchmark {
     @Param({"1", "16"})
     public int flushEvery;
 
+    /** How datagrams are written: the production writer, or as before it (for the before/after). */
+    public enum WritePath { WRITER, LEGACY }
+
+    @Param({"WRITER"})
+    public WritePath writePath;
+
     @Param({"AEAD_AES_128_GCM"})
     public SrtpProfile profile;
 
@@ -120,6 +126,7 @@ public class RelayBenchmark {
     private int sequence;
     private long iterationBytes;
     private long iterationPackets;
+    private long iterationCpuNanos;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -136,10 +143,11 @@ public class RelayBenchmark {
                     .handler(new Drain())
                     .bind(new InetSocketAddress(localhost, 0)).sync().channel();
             // As MediaWorker.bind: pooled allocator, 1 MiB send buffer
-            sender = new Bootstrap().group(loop).channel(io.channelClass())
+            Bootstrap b = new Bootstrap().group(loop).channel(io.channelClass())
                     .option(ChannelOption.SO_SNDBUF, 1 << 20)
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .handler(new ChannelInboundHandlerAdapter())
+                    .handler(new ChannelInboundHandlerAdapter());
+            if (writePath == WritePath.WRITER) b.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+            sender = b
                     .bind(new InetSocketAddress(localhost, 0)).sync().channel();
             writer = new DatagramWriter(sender);
         }
@@ -153,12 +161,12 @@ public class RelayBenchmark {
         SrtpKeyMaterial publisherKeys = randomKeys();
         browser = new SrtpSession(publisherKeys, false);
         publisher = (BenchTransport) router.createTransport();
-        publisher.connect(new SrtpSession(publisherKeys, true), null, null);
+        publisher.connect(new SrtpSession(publisherKeys, true), null, null, false);
         PublishedStream stream = router.publish(publisher, new StreamDescription(MediaKind.VIDEO, PUBLISHER_SSRC,
                 "1", new RtpCodec("VP8", 90_000, 1, 96), Map.of(MID, 4, ABS_SEND_TIME, 2, TRANSPORT_CC, 3)));
         for (int i = 0; i < subscribers; i++) {
             BenchTransport t = (BenchTransport) router.createTransport();
-            t.connect(new SrtpSession(randomKeys(), true), writer, to);
+            t.connect(new SrtpSession(randomKeys(), true), writer, to, writePath == WritePath.LEGACY);
             router.subscribe(t, stream, new SubscriberParameters(0x1000 + i, 98, Map.of(ABS_SEND_TIME, 5, TRANSPORT_CC, 6)));
         }
         loop.submit(() -> { }).sync();
@@ -178,8 +186,10 @@ public class RelayBenchmark {
 
     /** Bytes the event-loop thread allocated, read on the loop (the receiver thread's are not counted). */
     private long[] loopAllocatedBytesAndPackets() throws Exception {
-        return loop.submit(() -> new long[] {((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-                .getCurrentThreadAllocatedBytes(), sequence}).get();
+        return loop.submit(() -> {
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            return new long[] {threads.getCurrentThreadAllocatedBytes(), sequence, threads.getCurrentThreadCpuTime()};
+        }).get();
     }
 
     @Setup(Level.Iteration)
@@ -187,6 +197,7 @@ public class RelayBenchmark {
         long[] now = loopAllocatedBytesAndPackets();
         iterationBytes = now[0];
         iterationPackets = now[1];
+        iterationCpuNanos = now[2];
     }
 
     @TearDown(Level.Iteration)
@@ -194,7 +205,11 @@ public class RelayBenchmark {
         long[] now = loopAllocatedBytesAndPackets();
         long bytes = now[0] - iterationBytes;
         long packets = now[1] - iterationPackets;
-        System.out.printf(" [loop thread: %.1f B per ingress packet]", packets == 0 ? 0.0 : (double) bytes / packets);
+        long cpu = now[2] - iterationCpuNanos;
+        // CPU time (user + system: the kernel's sendto/sendmmsg work is charged to the loop thread) is far
+        // less disturbed than wall time when other processes share the cores.
+        System.out.printf(" [loop thread: %.1f B per ingress packet, %.0f ns CPU per ingress packet]",
+                packets == 0 ? 0.0 : (double) bytes / packets, packets == 0 ? 0.0 : (double) cpu / packets);
     }
 
     @TearDown(Level.Trial)
