@@ -120,6 +120,7 @@ public final class LoadRun {
         for (SentStream s : ctx.streams.all()) s.openWindow();
         MetricsScrape before = MetricsScrape.fetch(http, server);
         long cpuBefore = processCpuNanos();
+        KernelUdpCounters udpBefore = KernelUdpCounters.read();
         long windowStart = System.nanoTime();
         long windowEnd = windowStart + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
         long lastReceived = received(participants);
@@ -162,13 +163,15 @@ public final class LoadRun {
         long windowNanos = System.nanoTime() - windowStart;
         MetricsScrape after = MetricsScrape.fetch(http, server);
         long cpuAfter = processCpuNanos();
+        KernelUdpCounters udpAfter = KernelUdpCounters.read();
         for (SentStream s : ctx.streams.all()) s.closeWindow();
         Thread.sleep(DRAIN_MILLIS);
         for (Participant p : participants) {
             drain(p.audioLatency, latency.get(MediaKind.AUDIO), null);
             drain(p.videoLatency, latency.get(MediaKind.VIDEO), null);
         }
-        return report(ctx, participants, latency, windowNanos, before, after, cpuAfter - cpuBefore, expectSubscribe);
+        return report(ctx, participants, latency, windowNanos, before, after, cpuAfter - cpuBefore, expectSubscribe,
+                udpAfter.since(udpBefore));
     }
 
     private static void drain(SingleWriterRecorder recorder, Histogram total, Histogram interval) {
@@ -204,7 +207,7 @@ public final class LoadRun {
 
     private RunReport report(RunContext ctx, List<Participant> participants, Map<MediaKind, Histogram> latency,
                              long windowNanos, MetricsScrape before, MetricsScrape after, long cpuNanos,
-                             boolean expectSubscribe) throws Exception {
+                             boolean expectSubscribe, Map<String, Long> kernelUdp) throws Exception {
         // Receive statistics are read on each participant's loop, where they live.
         Map<MediaKind, long[]> counts = new LinkedHashMap<>(); // received, bytes, dup, reordered
         Map<MediaKind, double[]> jitter = new LinkedHashMap<>(); // sum, max, n
@@ -265,7 +268,7 @@ public final class LoadRun {
                 settings.videoKbps(), participants.size(), ready(participants, expectSubscribe), seconds, kinds,
                 egressPackets / seconds, egressBytes * 8 / seconds / 1e6, after.mediaEventDeltas(before),
                 after.serverCpuCores(before), after.processCpuUsage(), cpuNanos / 1e9 / seconds,
-                Runtime.getRuntime().availableProcessors(), failures);
+                Runtime.getRuntime().availableProcessors(), kernelUdp, failures);
     }
 
     private static long processCpuNanos() {

@@ -26,6 +26,14 @@ final class ReportTable {
         out.printf(Locale.ROOT, "CPU (cores of %d): server %s, load tester %.2f%n", r.availableProcessors(),
                 r.serverCpuCores() == null ? "n/a" : String.format(Locale.ROOT, "%.2f", r.serverCpuCores()),
                 r.loadTesterCpuCores());
+        if (!r.kernelUdpDeltas().isEmpty()) {
+            out.println("kernel UDP counters (whole machine, during the window): " + r.kernelUdpDeltas());
+        }
+        Double in = r.serverMediaEvents().get("{name=\"rtp.in.packets\"}");
+        Double forwarded = r.serverMediaEvents().get("{name=\"rtp.out.packets\"}");
+        if (in != null && forwarded != null) {
+            out.printf(Locale.ROOT, "server counted %,.0f RTP packets in, %,.0f out%n", in, forwarded);
+        }
         if (!r.failures().isEmpty()) {
             out.println("failures:");
             r.failures().forEach((k, v) -> out.printf(Locale.ROOT, "  %6d  %s%n", v, k));

@@ -11,7 +11,7 @@ record RunReport(int rooms, int participantsPerRoom, boolean audioOnly, int vide
                  int participantsReady, double windowSeconds, Map<String, KindReport> kinds,
                  double egressPacketsPerSecond, double egressMbps, Map<String, Double> serverMediaEvents,
                  Double serverCpuCores, Double serverProcessCpuUsage, double loadTesterCpuCores,
-                 int availableProcessors, Map<String, Long> failures) {
+                 int availableProcessors, Map<String, Long> kernelUdpDeltas, Map<String, Long> failures) {
 
     /** Loss over all kinds, in percent. */
     double lossPercent() {
