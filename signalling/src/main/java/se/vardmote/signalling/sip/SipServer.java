@@ -540,7 +540,7 @@ public final class SipServer implements SipListener, AutoCloseable {
                 dialog.sendRequest(ct);
                 count("bye.server");
             } catch (javax.sip.SipException e) {
-                LOG.log(Level.WARNING, "dial-in: BYE not sent: " + e.getMessage());
+                LOG.log(Level.WARNING, "dial-in: BYE not sent: " + e.getClass().getName());
             }
         }
         end(call, reason);
@@ -687,7 +687,9 @@ public final class SipServer implements SipListener, AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "dial-in: call task failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                // the class only: a stack exception's message may quote a header, and so a phone number
+                LOG.log(Level.WARNING, "dial-in: call task failed: " + e.getClass().getName()
+                        + (e.getCause() != null ? " caused by " + e.getCause().getClass().getName() : ""));
             }
         };
     }

@@ -152,8 +152,23 @@ class SipServerSippTest {
 
     @Test
     void wrongThenRightLeaderPinAdmitsAsClinician() throws Exception {
-        start(SipConfig.forTests());
-        assertSucceeded(call("ivr-leader-pin.xml", "1000", "u1", idKeys()));
+        List<String> logged = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("se.vardmote.signalling.sip");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { logged.add(r.getMessage()); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        jul.addHandler(handler);
+        try {
+            start(SipConfig.forTests());
+            assertSucceeded(call("ivr-leader-pin.xml", "1000", "u1", idKeys()));
+        } finally {
+            jul.removeHandler(handler);
+        }
+        assertTrue(logged.stream().anyMatch(l -> l.contains(MASKED)), "calls are logged, masked");
+        assertTrue(logged.stream().noneMatch(l -> l.contains("0701234567") || l.contains(FakeConferenceDirectory.PIN)
+                || l.contains(ID)), () -> "no number, PIN or keyed id in the log: " + logged);
         assertEquals(Role.CLINICIAN, admission.last().caller().role());
         assertEquals(List.of("pin_failed m-" + ID + " " + MASKED, "dial_in m-" + ID + " clinician ivr " + MASKED), audit.events);
     }
