@@ -14,6 +14,14 @@ import se.vardmote.signalling.sdp.OfferedTrack;
  */
 public interface MemberListener {
 
+    /**
+     * For a member whose audio does not come over WebRTC (a phone caller): joins its media to the
+     * room's router when it is seated and returns the stream it publishes there. Null for browsers.
+     */
+    default java.util.function.Function<se.vardmote.media.router.Router, se.vardmote.media.router.PublishedStream> localAudio() {
+        return null;
+    }
+
     /** The member has its seat; {@code others} are those already in the room. */
     void joined(RoomMember self, List<MemberInfo> others);
 

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import se.vardmote.media.router.PublishedStream;
 import se.vardmote.media.router.Router;
+import se.vardmote.media.router.RtpCodec;
 import se.vardmote.media.router.SubscriberParameters;
 import se.vardmote.media.router.Subscription;
 import se.vardmote.media.transport.WebRtcTransport;
@@ -167,6 +169,7 @@ public final class Room {
             for (RoomMember.Published p : other.published) addReceiver(member, other, p);
         }
         offerIfChanged(member);
+        if (member.listener.localAudio() != null) publishLocalAudio(member);
         if (member.via == JoinedVia.PHONE) {
             member.joinAudited = true;
             record(member, AuditAction.JOINED, JoinedVia.PHONE.wireName());
@@ -195,8 +198,31 @@ public final class Room {
         }
     }
 
+    /**
+     * A phone caller's voice enters the room as a stream the router produces itself (the mixer's
+     * Opus encoding); everyone else receives it like a browser's audio.
+     */
+    private void publishLocalAudio(RoomMember member) {
+        PublishedStream handle = member.listener.localAudio().apply(router);
+        if (handle == null) return;
+        String id = member.participantId();
+        AcceptedStream stream = new AcceptedStream("phone", MediaKind.AUDIO, handle.ssrc(), id, "audio-" + id,
+                new RtpCodec("opus", 48000, 2, SubscribeOfferer.payloadType("opus")), Map.of());
+        RoomMember.Published published = new RoomMember.Published(stream, handle);
+        member.published.add(published);
+        for (RoomMember other : members.values()) {
+            if (other == member) continue;
+            addReceiver(other, member, published);
+            offerIfChanged(other);
+        }
+    }
+
     /** Frees a seated member's media and writes the end of its seat to the audit log. */
     private void release(RoomMember member, String leftDetail) {
+        if (member.publishTransport == null) {
+            // Streams no transport carries (a phone caller's) end with the seat.
+            for (RoomMember.Published p : member.published) router.unpublish(p.handle());
+        }
         member.present = false;
         if (member.publishTransport != null) router.removeTransport(member.publishTransport);
         if (member.subscribeTransport != null) router.removeTransport(member.subscribeTransport);
@@ -449,6 +475,8 @@ public final class Room {
 
     /** Adds a section to {@code receiver}'s subscribe connection for one of {@code publisher}'s streams. */
     private void addReceiver(RoomMember receiver, RoomMember publisher, RoomMember.Published source) {
+        // A phone caller hears the room through the mixer, not through a subscribe connection.
+        if (receiver.via == JoinedVia.PHONE) return;
         if (receiver.subscribeTransport == null) receiver.subscribeTransport = router.createTransport();
         AcceptedStream s = source.stream();
         long ssrc = newSsrc(receiver);
