@@ -500,12 +500,18 @@ public final class MeetingService {
      * {@code <publicUrl>/join#<token>}.
      *
      * <p>Each call issues fresh tokens, valid until the meeting's end plus the join grace. The token rides in
-     * the fragment so that it never reaches a server log or a Referer header.
+     * the fragment so that it never reaches a server log or a Referer header. A cancelled meeting's seats
+     * carry no {@code joinUrl}.
      */
     public ObjectNode describe(Meeting meeting) {
         ObjectNode out = summarize(meeting);
         ArrayNode participants = out.putArray("participants");
-        for (Participant p : meeting.participants()) participants.add(describeSeat(meeting, p));
+        for (Participant p : meeting.participants()) {
+            ObjectNode seat = describeSeat(meeting, p);
+            // A cancelled visit can never be joined: hand out no tokens for it.
+            if (meeting.isCancelled()) seat.remove("joinUrl");
+            participants.add(seat);
+        }
         return out;
     }
 
