@@ -66,6 +66,7 @@ public final class VardmoteServer implements AutoCloseable {
     private MediaEngine media;
     private Signalling signalling;
     private ServerMetrics metrics;
+    private AuditLog audit;
 
     private VardmoteServer() {
     }
@@ -121,7 +122,7 @@ public final class VardmoteServer implements AutoCloseable {
         Database database = Database.open(config.databaseUrl(), config.dbUser(), config.dbPassword());
         toClose.push(database);
         TokenService tokens = TokenService.fromDataDirectory(dataDir, Clock.systemUTC());
-        AuditLog audit = new AuditLog(database, Clock.systemUTC());
+        audit = new AuditLog(database, Clock.systemUTC());
         MeetingService meetings = new MeetingService(database, tokens, baseUrl, Clock.systemUTC(), audit,
                 config.meetingRules());
         media = MediaEngine.start(config.mediaConfig());
@@ -200,6 +201,11 @@ public final class VardmoteServer implements AutoCloseable {
     /** Where the API key comes from (file path or environment variable): safe to log. */
     public String apiKeySource() {
         return apiKey.source();
+    }
+
+    /** The audit log (meetings' append-only event trail). */
+    public AuditLog auditLog() {
+        return audit;
     }
 
     public Signalling signalling() {

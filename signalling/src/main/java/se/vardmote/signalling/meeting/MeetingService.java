@@ -127,7 +127,7 @@ public final class MeetingService {
             participants.add(new Participant(OpaqueId.generate(random), p.role(), p.displayName()));
         }
         String pin = LeaderPin.generate(random);
-        String pinHash = LeaderPin.hash(pin, random); // ≈30 ms: outside the lock
+        String pinHash = LeaderPin.hash(pin, random); // tens of ms: outside the lock
         Instant now = clock.instant();
         Meeting meeting;
         synchronized (bookingLock) {
