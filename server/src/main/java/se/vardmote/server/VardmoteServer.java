@@ -30,17 +30,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import se.vardmote.media.MediaEngine;
 import se.vardmote.server.http.Bookings;
+import se.vardmote.server.http.Capabilities;
 import se.vardmote.server.http.MeetingApi;
 import se.vardmote.server.http.RequestRouter;
 import se.vardmote.server.http.StaticFiles;
 import se.vardmote.server.metrics.ServerMetrics;
 import se.vardmote.signalling.Signalling;
+import se.vardmote.signalling.meeting.AuditLog;
+import se.vardmote.signalling.meeting.BookingRequest;
 import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.store.Database;
 import se.vardmote.signalling.token.TokenService;
 
 /**
- * The running server: owns the database, token service, meeting service, media engine, signalling, the
+ * The running server: owns the database, audit log, token service, meeting service, media engine, signalling, the
  * HTTP event loops and the small pool that runs blocking API calls. Started by {@link #start}, stopped by
  * {@link #close()} in reverse order. Thread-safe.
  *
@@ -63,6 +66,7 @@ public final class VardmoteServer implements AutoCloseable {
     private MediaEngine media;
     private Signalling signalling;
     private ServerMetrics metrics;
+    private AuditLog audit;
 
     private VardmoteServer() {
     }
@@ -118,9 +122,13 @@ public final class VardmoteServer implements AutoCloseable {
         Database database = Database.open(config.databaseUrl(), config.dbUser(), config.dbPassword());
         toClose.push(database);
         TokenService tokens = TokenService.fromDataDirectory(dataDir, Clock.systemUTC());
-        MeetingService meetings = new MeetingService(database, tokens, baseUrl, Clock.systemUTC());
+        audit = new AuditLog(database, Clock.systemUTC());
+        MeetingService meetings = new MeetingService(database, tokens, baseUrl, Clock.systemUTC(), audit,
+                config.meetingRules());
         media = MediaEngine.start(config.mediaConfig());
         toClose.push(media);
+        // Issue 3 merge: switch to new Signalling(media, meetings, tokens, audit, config.signallingConfig()),
+        // the 5-argument constructor the live side adds, so that joins, lobby and roles are audited too.
         signalling = new Signalling(media, meetings, tokens, config.signallingConfig());
         toClose.push(signalling);
         metrics = new ServerMetrics(signalling::roomCount, signalling::participantCount, media::transportCount,
@@ -140,7 +148,8 @@ public final class VardmoteServer implements AutoCloseable {
                 new MeetingApi(apiKey, Bookings.of(meetings), blocking),
                 StaticFiles.fromClassPath(),
                 metrics::scrape,
-                () -> ready && !closed);
+                () -> ready && !closed,
+                new Capabilities(config.dialInEnabled(), config.maxGroupParticipants(), BookingRequest.MAX_PARTICIPANTS));
         routes.pipeline = new HttpPipeline(router, signalling::openSession);
         ready = true;
         serverChannel.config().setAutoRead(true);
@@ -192,6 +201,11 @@ public final class VardmoteServer implements AutoCloseable {
     /** Where the API key comes from (file path or environment variable): safe to log. */
     public String apiKeySource() {
         return apiKey.source();
+    }
+
+    /** The audit log (meetings' append-only event trail). */
+    public AuditLog auditLog() {
+        return audit;
     }
 
     public Signalling signalling() {
