@@ -162,14 +162,6 @@ public record ServerConfig(
                 Duration.ofDays(conferenceIdRetentionDays));
     }
 
-    /**
-     * Whether phone callers can dial in. False until the telephony release wires SIP into the configuration:
-     * then this reports whether SIP is configured, and {@code GET /api/capabilities} follows.
-     */
-    public boolean dialInEnabled() {
-        return false;
-    }
-
     /** Reads the settings from the process environment (and the file {@code VARDMOTE_CONFIG} names). */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
         Map<String, String> values = new HashMap<>();

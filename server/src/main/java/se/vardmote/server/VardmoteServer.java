@@ -36,6 +36,13 @@ import se.vardmote.server.http.RequestRouter;
 import se.vardmote.server.http.StaticFiles;
 import se.vardmote.server.metrics.ServerMetrics;
 import se.vardmote.signalling.Signalling;
+import se.vardmote.signalling.sip.AuditLogSink;
+import se.vardmote.signalling.sip.MeetingServiceDirectory;
+import se.vardmote.signalling.sip.PhoneLegCallMedia;
+import se.vardmote.signalling.sip.PromptLibrary;
+import se.vardmote.signalling.sip.RoomAdmission;
+import se.vardmote.signalling.sip.SipConfig;
+import se.vardmote.signalling.sip.SipServer;
 import se.vardmote.signalling.meeting.AuditLog;
 import se.vardmote.signalling.meeting.BookingRequest;
 import se.vardmote.signalling.meeting.MeetingService;
@@ -65,6 +72,7 @@ public final class VardmoteServer implements AutoCloseable {
     private String baseUrl;
     private MediaEngine media;
     private Signalling signalling;
+    private SipServer sipServer;
     private ServerMetrics metrics;
     private AuditLog audit;
 
@@ -78,9 +86,18 @@ public final class VardmoteServer implements AutoCloseable {
      * @throws IllegalStateException  when a part fails to start; whatever had started is closed again
      */
     public static VardmoteServer start(ServerConfig config) throws InterruptedException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts everything, with SIP dial-in when {@code sip} is not null.
+     *
+     * @see #start(ServerConfig)
+     */
+    public static VardmoteServer start(ServerConfig config, SipConfig sip) throws InterruptedException {
         VardmoteServer server = new VardmoteServer();
         try {
-            server.startParts(config);
+            server.startParts(config, sip);
             return server;
         } catch (InterruptedException | RuntimeException e) {
             server.close();
@@ -91,7 +108,7 @@ public final class VardmoteServer implements AutoCloseable {
         }
     }
 
-    private void startParts(ServerConfig config) throws IOException, InterruptedException {
+    private void startParts(ServerConfig config, SipConfig sip) throws IOException, InterruptedException {
         this.config = config;
         Path dataDir = config.dataDir();
         createDataDirectory(dataDir);
@@ -127,10 +144,17 @@ public final class VardmoteServer implements AutoCloseable {
                 config.meetingRules());
         media = MediaEngine.start(config.mediaConfig());
         toClose.push(media);
-        // Issue 3 merge: switch to new Signalling(media, meetings, tokens, audit, config.signallingConfig()),
-        // the 5-argument constructor the live side adds, so that joins, lobby and roles are audited too.
-        signalling = new Signalling(media, meetings, tokens, config.signallingConfig());
+        signalling = new Signalling(media, meetings, tokens, audit, config.signallingConfig());
         toClose.push(signalling);
+        if (sip != null) {
+            PromptLibrary prompts = new PromptLibrary();
+            MediaEngine engine = media;
+            sipServer = SipServer.start(sip, () -> PhoneLegCallMedia.create(engine::createPhoneLeg, prompts),
+                    new MeetingServiceDirectory(meetings, Clock.systemUTC()), new RoomAdmission(signalling.rooms()),
+                    // The PIN check audits its own failures (MeetingService.checkLeaderPin).
+                    new AuditLogSink(audit, false));
+            toClose.push(sipServer);
+        }
         metrics = new ServerMetrics(signalling::roomCount, signalling::participantCount, media::transportCount,
                 media::counters);
         toClose.push(metrics);
@@ -149,7 +173,7 @@ public final class VardmoteServer implements AutoCloseable {
                 StaticFiles.fromClassPath(),
                 metrics::scrape,
                 () -> ready && !closed,
-                new Capabilities(config.dialInEnabled(), config.maxGroupParticipants(), BookingRequest.MAX_PARTICIPANTS));
+                new Capabilities(sip != null, config.maxGroupParticipants(), BookingRequest.MAX_PARTICIPANTS));
         routes.pipeline = new HttpPipeline(router, signalling::openSession);
         ready = true;
         serverChannel.config().setAutoRead(true);
@@ -186,6 +210,11 @@ public final class VardmoteServer implements AutoCloseable {
             throw new InvalidConfigException(ServerConfig.DATA_DIR, "cannot create the data directory " + dataDir
                     + " (" + e.getClass().getSimpleName() + "); point " + ServerConfig.DATA_DIR + " to a writable folder");
         }
+    }
+
+    /** The SIP port actually bound, or -1 when dial-in is off. */
+    public int sipPort() {
+        return sipServer == null ? -1 : sipServer.port();
     }
 
     /** The HTTP port actually bound (differs from the config when it asked for 0). */

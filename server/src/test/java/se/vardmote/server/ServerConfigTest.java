@@ -32,7 +32,6 @@ class ServerConfigTest {
         assertEquals(8, c.maxGroupParticipants());
         assertEquals(new se.vardmote.signalling.meeting.MeetingRules(java.time.Duration.ofMinutes(15),
                 java.time.Duration.ofMinutes(60), java.time.Duration.ofDays(90)), c.meetingRules());
-        assertFalse(c.dialInEnabled());
     }
 
     @Test
