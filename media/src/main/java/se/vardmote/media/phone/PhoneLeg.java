@@ -53,7 +53,9 @@ public final class PhoneLeg {
 
     private static final System.Logger LOG = System.getLogger(PhoneLeg.class.getName());
     private static final int FRAME = Resampler.FRAME_8K;
-    private static final int TICK_MILLIS = 20;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Behind by more than this (a stalled loop, a GC pause), the sender skips ahead rather than bursting. */
+    private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
     /** Datagrams larger than this are no 20 ms voice packet we negotiated. */
     static final int MAX_DATAGRAM = 1500;
     /** Received voice kept for the mix: 120 ms; more means the far end bursts, and the oldest goes. */
@@ -111,6 +113,8 @@ public final class PhoneLeg {
     private boolean sending;
     private boolean anySent;
     private ScheduledFuture<?> ticker;
+    private long nextTickNanos;
+    private final Runnable tickTask = this::tick;
 
     private Router router;
     private PublishedStream voice;
@@ -134,6 +138,7 @@ public final class PhoneLeg {
         DROPPED_DECODE("phone.dropped.decode_error"),
         INPUT_OVERFLOW("phone.input.overflow"),
         MIX_UNDERRUN("phone.mix.underrun"),
+        TICKS_SKIPPED("phone.ticks.skipped"),
         MIX_OVERFLOW("phone.mix.overflow");
 
         final String key;
@@ -168,9 +173,8 @@ public final class PhoneLeg {
     public static PhoneLeg open(EventLoop loop, UdpIo io, MediaConfig config, PhoneLegListener listener, Runnable onClose) {
         PhoneLeg leg = new PhoneLeg(loop, config, listener, onClose, io);
         loop.execute(() -> {
-            if (!leg.closed.get()) {
-                leg.ticker = loop.scheduleAtFixedRate(leg::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-            }
+            leg.nextTickNanos = System.nanoTime() + TICK_NANOS;
+            leg.scheduleTick();
         });
         LOG.log(System.Logger.Level.DEBUG, "phone leg on UDP port {0}", leg.port);
         return leg;
@@ -442,6 +446,11 @@ public final class PhoneLeg {
 
     // ---------------------------------------------------------------- the 20 ms tick (leg loop)
 
+    /**
+     * One packet per 20 ms of wall clock, each tick scheduling the next against an absolute deadline (so the
+     * loop's scheduling error does not accumulate). After a long stall the missed packets are skipped, not
+     * sent in a burst: a gateway's jitter buffer copes with a gap better than with a flood.
+     */
     private void tick() {
         if (closed.get()) return;
         boolean audible = fillOutFrame();
@@ -450,6 +459,19 @@ public final class PhoneLeg {
             member.offer(voiceFrame);
         }
         send(audible);
+        nextTickNanos += TICK_NANOS;
+        long now = System.nanoTime();
+        if (now - nextTickNanos > MAX_LAG_NANOS) {
+            long behind = (now - nextTickNanos) / TICK_NANOS;
+            counts[Counter.TICKS_SKIPPED.ordinal()] += behind;
+            nextTickNanos += behind * TICK_NANOS;
+        }
+        scheduleTick();
+    }
+
+    private void scheduleTick() {
+        if (closed.get()) return;
+        ticker = loop.schedule(tickTask, Math.max(0, nextTickNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** The next 20 ms for the caller into {@link #outFrame}; false when it is silence. */
