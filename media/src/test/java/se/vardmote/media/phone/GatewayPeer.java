@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Plays a telephony gateway on 127.0.0.1: a real UDP socket that sends G.711 RTP and RFC 4733 events to a
  * phone leg and records every packet the leg sends back (with its arrival time). Test fixture.
  */
-final class GatewayPeer implements AutoCloseable {
+public final class GatewayPeer implements AutoCloseable {
 
     record Received(long nanos, byte[] bytes) {
         int payloadType() { return bytes[1] & 0x7F; }
@@ -35,7 +35,7 @@ final class GatewayPeer implements AutoCloseable {
     private final int ssrc = 0x6a7e3001;
     private double phase;
 
-    GatewayPeer() throws IOException {
+    public GatewayPeer() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.setSoTimeout(100);
         reader = new Thread(this::read, "gateway-peer");
@@ -43,16 +43,16 @@ final class GatewayPeer implements AutoCloseable {
         reader.start();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
-    void target(String host, int port) {
+    public void target(String host, int port) {
         target = new InetSocketAddress(host, port);
     }
 
     /** One 20 ms PCMU packet of a {@code hz} tone at {@code amplitude}; advances sequence and timestamp. */
-    void sendTone(double hz, double amplitude, boolean marker) throws IOException {
+    public void sendTone(double hz, double amplitude, boolean marker) throws IOException {
         byte[] payload = new byte[160];
         for (int i = 0; i < 160; i++) {
             payload[i] = G711.linearToUlaw((int) Math.round(amplitude * Math.sin(phase)));
@@ -109,7 +109,7 @@ final class GatewayPeer implements AutoCloseable {
     }
 
     /** Mean square of the decoded μ-law samples of the packets received in [fromIndex, size). */
-    double ulawPower(int fromIndex) {
+    public double ulawPower(int fromIndex) {
         double sum = 0;
         long n = 0;
         for (int k = fromIndex; k < received.size(); k++) {
@@ -121,6 +121,35 @@ final class GatewayPeer implements AutoCloseable {
             }
         }
         return n == 0 ? 0 : sum / n;
+    }
+
+    /** Packets received so far. */
+    public int receivedCount() {
+        return received.size();
+    }
+
+    /**
+     * Power at {@code hz} (Goertzel over each packet's 160 decoded samples, summed, scaled to be comparable with
+     * {@link #ulawPower}: a sine of amplitude A contributes A²/2 to both).
+     */
+    public double ulawTonePower(int fromIndex, double hz) {
+        double total = 0;
+        int packets = 0;
+        double c = 2 * Math.cos(2 * Math.PI * hz / 8000);
+        for (int k = fromIndex; k < received.size(); k++) {
+            Received r = received.get(k);
+            double s1 = 0;
+            double s2 = 0;
+            for (int i = 0; i < r.payloadLength(); i++) {
+                double s = G711.ulawToLinear(r.payload(i)) + c * s1 - s2;
+                s2 = s1;
+                s1 = s;
+            }
+            int n = r.payloadLength();
+            total += (s1 * s1 + s2 * s2 - c * s1 * s2) * 2 / ((double) n * n);
+            packets++;
+        }
+        return packets == 0 ? 0 : total / packets;
     }
 
     @Override
