@@ -66,7 +66,8 @@ class PromptTest {
         try {
             espeak = new ProcessBuilder("espeak-ng", "-v", "sv", "-w", raw.toString(), "Välkommen").start();
         } catch (IOException missing) {
-            org.junit.jupiter.api.Assumptions.assumeFalse("true".equals(System.getenv("CI")) && false);
+            // In CI the peer must be there (apt-get install espeak-ng sox): fail, do not skip.
+            if ("true".equals(System.getenv("CI"))) throw new AssertionError("espeak-ng is not installed", missing);
             org.junit.jupiter.api.Assumptions.assumeTrue(false, "espeak-ng not installed");
             return;
         }
