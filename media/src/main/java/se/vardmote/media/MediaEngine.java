@@ -85,6 +85,10 @@ public final class MediaEngine implements AutoCloseable {
             throw e;
         }
         MediaEngine engine = new MediaEngine(config, group, dtlsExecutor, certificate, List.copyOf(workers), io);
+        Thread warmUp = new Thread(se.vardmote.media.mixer.AudioMixer::warmUp, "opus-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
         LOG.log(System.Logger.Level.INFO, "media plane on {0} ports {1} ({2})",
                 config.bindAddress().getHostAddress(), engine.ports(), io.name());
         return engine;

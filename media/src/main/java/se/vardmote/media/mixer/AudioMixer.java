@@ -119,6 +119,37 @@ public final class AudioMixer implements AudioTap {
         return member;
     }
 
+    /**
+     * Runs Concentus through a second of encoding and decoding so the JIT has compiled it before the first
+     * call: cold, its first frames take milliseconds each, which a media loop (shared by rooms) must not spend.
+     * Any thread; meant for a background thread at start-up.
+     */
+    public static void warmUp() {
+        try {
+            OpusEncoder encoder = new OpusEncoder(48_000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+            encoder.setMaxBandwidth(OpusBandwidth.OPUS_BANDWIDTH_NARROWBAND);
+            encoder.setComplexity(2);
+            OpusDecoder decoder = new OpusDecoder(48_000, 1);
+            Resampler up = Resampler.up();
+            Resampler down = Resampler.down();
+            short[] pcm8 = new short[Resampler.FRAME_8K];
+            short[] pcm48 = new short[Resampler.FRAME_48K];
+            int[] mix = new int[Resampler.FRAME_48K];
+            int[] out8 = new int[Resampler.FRAME_8K];
+            byte[] packet = new byte[JitterBuffer.MAX_PAYLOAD];
+            for (int f = 0; f < 200; f++) {
+                for (int i = 0; i < pcm8.length; i++) pcm8[i] = (short) (3000 * Math.sin((f * 160 + i) * 0.3));
+                up.up(pcm8, pcm48);
+                int n = encoder.encode(pcm48, 0, Resampler.FRAME_48K, packet, 0, packet.length);
+                decoder.decode(packet, 0, n, pcm48, 0, Resampler.FRAME_48K, false);
+                for (int i = 0; i < mix.length; i++) mix[i] = pcm48[i];
+                down.down(mix, out8);
+            }
+        } catch (OpusException | RuntimeException e) {
+            // only a warm-up
+        }
+    }
+
     /** Phone callers in the mix. Event loop (or a lagging view elsewhere). */
     public int memberCount() {
         return members.size();

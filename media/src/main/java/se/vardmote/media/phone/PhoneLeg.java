@@ -202,6 +202,22 @@ public final class PhoneLeg {
         if (!isOpus && !"PCMU".equalsIgnoreCase(codec.name()) && !"PCMA".equalsIgnoreCase(codec.name())) {
             throw new IllegalArgumentException("phone codec must be PCMU, PCMA or opus, not " + codec.name());
         }
+        // Opus codecs are built here, on the caller's thread: their construction is not for the media loop.
+        OpusDecoder decoder = null;
+        OpusEncoder encoder = null;
+        if (isOpus) {
+            try {
+                // Decoded and encoded at 8 kHz: the room's mix for the phone is narrowband anyway, and
+                // Opus resamples internally (RFC 6716 §2: any of 8/12/16/24/48 kHz at the API).
+                decoder = new OpusDecoder(8000, 1);
+                encoder = new OpusEncoder(8000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+                encoder.setBitrate(20_000);
+            } catch (OpusException e) {
+                throw new IllegalStateException("Opus codec: " + e.getMessage(), e);
+            }
+        }
+        OpusDecoder newDecoder = decoder;
+        OpusEncoder newEncoder = encoder;
         onLoop(() -> {
             if (!rtp.equals(negotiated)) {
                 learned = null; // a re-INVITE moved the media: learn the new source again
@@ -211,19 +227,8 @@ public final class PhoneLeg {
                 this.codec = codec;
                 this.opus = isOpus;
                 this.ulaw = "PCMU".equalsIgnoreCase(codec.name());
-                opusDecoder = null;
-                opusEncoder = null;
-                if (isOpus) {
-                    try {
-                        // Decoded and encoded at 8 kHz: the room's mix for the phone is narrowband anyway, and
-                        // Opus resamples internally (RFC 6716 §2: any of 8/12/16/24/48 kHz at the API).
-                        opusDecoder = new OpusDecoder(8000, 1);
-                        opusEncoder = new OpusEncoder(8000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
-                        opusEncoder.setBitrate(20_000);
-                    } catch (OpusException e) {
-                        throw new IllegalStateException("Opus codec: " + e.getMessage(), e);
-                    }
-                }
+                opusDecoder = newDecoder;
+                opusEncoder = newEncoder;
             }
             this.telephoneEventPayloadType = telephoneEventPayloadType;
         });
@@ -267,6 +272,8 @@ public final class PhoneLeg {
             this.member = joined;
             mixCount = 0;
             mixPrimed = false;
+            inputCount = 0;
+            inputPrimed = false;
         });
         return stream;
     }
@@ -414,8 +421,10 @@ public final class PhoneLeg {
                 count(Counter.DROPPED_DECODE);
                 return;
             }
+            if (member == null) return; // in the IVR or the lobby the caller's voice goes nowhere
             for (int i = 0; i < n; i++) pushInput(decoded[i]);
         } else {
+            if (member == null) return; // in the IVR or the lobby the caller's voice goes nowhere
             for (int i = 0; i < length; i++) {
                 int code = buf.getUnsignedByte(offset + i);
                 pushInput(ulaw ? G711.ulawToLinear(code) : G711.alawToLinear(code));

@@ -110,6 +110,42 @@ class PhoneLegLoopbackTest {
         assertTrue(after > before);
     }
 
+    @Test
+    void speaksOpusAtTheFortyEightKilohertzClockWhenNegotiated() throws Exception {
+        leg.setRemote(gateway.address(), new PhoneCodec("opus", 111, 48_000), 101);
+        leg.play(Prompt.tone(440, 1000, 0, 0.3), false);
+        io.github.jaredmdobson.concentus.OpusEncoder encoder = new io.github.jaredmdobson.concentus.OpusEncoder(
+                48_000, 1, io.github.jaredmdobson.concentus.OpusApplication.OPUS_APPLICATION_VOIP);
+        short[] pcm = new short[960];
+        byte[] opus = new byte[1275];
+        long t0 = System.nanoTime();
+        for (int frame = 0; frame < 40; frame++) {
+            long wait = t0 + frame * 20_000_000L - System.nanoTime();
+            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+            for (int i = 0; i < 960; i++) pcm[i] = (short) (4000 * Math.sin(2 * Math.PI * 440 * (frame * 960 + i) / 48_000.0));
+            int len = encoder.encode(pcm, 0, 960, opus, 0, opus.length);
+            gateway.send(111, frame == 0, frame * 960L, java.util.Arrays.copyOf(opus, len));
+            if (frame == 20) gateway.sendKey(12, 101, 48_000, true, true, 2); // "A" at the 48 kHz clock
+        }
+        Thread.sleep(100); // let the leg's loop catch up with the last packets
+        assertEquals("A", digits.toString());
+        List<GatewayPeer.Received> got = List.copyOf(gateway.received);
+        assertTrue(got.size() >= 25, "received " + got.size());
+        io.github.jaredmdobson.concentus.OpusDecoder decoder = new io.github.jaredmdobson.concentus.OpusDecoder(48_000, 1);
+        double sum = 0;
+        for (int i = 0; i < got.size(); i++) {
+            GatewayPeer.Received r = got.get(i);
+            assertEquals(111, r.payloadType());
+            if (i > 0) assertEquals((got.get(i - 1).timestamp() + 960) & 0xFFFFFFFFL, r.timestamp());
+            int n = decoder.decode(r.bytes(), 12, r.payloadLength(), pcm, 0, 960, false);
+            assertEquals(960, n);
+            if (i >= 5 && i < 30) for (int k = 0; k < n; k++) sum += (double) pcm[k] * pcm[k];
+        }
+        assertTrue(sum / (25 * 960) > 1_000_000, "the prompt reaches the caller through Opus: " + sum / (25 * 960));
+        assertTrue(leg.counters().get("phone.rtp.in") >= 30, leg.counters().toString());
+        assertEquals(0L, leg.counters().get("phone.dropped.decode_error"));
+    }
+
     private void paceAndSendTone(long t0, int frame) throws Exception {
         long due = t0 + frame * 20_000_000L;
         long wait = due - System.nanoTime();
