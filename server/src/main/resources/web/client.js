@@ -9,7 +9,7 @@
 (() => {
   /** What tests (and curious developers) can read: window.vardmote. */
   const vm = {
-    state: 'connecting',        // connecting → joined → left | error | closed
+    state: 'connecting',        // connecting → [waiting →] joined → left | ended | denied | removed | error | closed
     participantId: null,
     self: null,                 // {participantId, role, displayName, roomKind, meetingId}
     participants: {},           // the others: participantId → {participantId, role, displayName, audioMuted, videoMuted}
@@ -20,6 +20,9 @@
     lastError: null,            // {code, message}
     audioMuted: false,
     videoMuted: false,
+    audioOnly: false,           // interpreters start with the microphone only
+    lobby: [],                  // clinicians: who waits, [{participantId, role, displayName, joinedVia}]
+    mutedBy: null,              // the clinician who last muted us
   };
   window.vardmote = vm;
 
@@ -34,9 +37,23 @@
     meeting_ended: 'Besöket har avslutats. / The visit has ended.',
     meeting_not_found: 'Besöket finns inte längre. / This visit no longer exists.',
     replaced: 'Du anslöt till besöket i ett annat fönster. / You joined this visit in another window.',
+    meeting_not_open: 'Besöket är inte öppet nu. / The visit is not open now.',
+    lobby_full: 'Väntrummet är fullt just nu; försök igen om en stund. / The waiting room is full; try again in a while.',
+    denied: 'Du blev inte insläppt i besöket. / You were not let into the visit.',
+    removed: 'Du har tagits bort från besöket. / You have been removed from the visit.',
+    forbidden: 'Det får bara vårdpersonalen göra. / Only the clinician may do that.',
   };
   // After these the server closes the connection (docs/protocol.md, "Error codes").
-  const FATAL = new Set(['invalid_token', 'meeting_not_found', 'room_full', 'replaced']);
+  const FATAL = new Set(['invalid_token', 'meeting_not_found', 'room_full', 'replaced', 'meeting_not_open',
+    'meeting_ended', 'lobby_full', 'denied', 'removed']);
+  // Fatal errors that are a decision, not a fault: the state says which.
+  const FINAL_STATE = { denied: 'denied', removed: 'removed', meeting_ended: 'ended' };
+  const ROLE_NAMES = {
+    clinician: 'vårdpersonal / clinician', patient: 'patient', guardian: 'vårdnadshavare / guardian',
+    interpreter: 'tolk / interpreter',
+  };
+  const VIA_NAMES = { video: 'video', phone: 'telefon / phone' };
+  const METHOD_NAMES = { 'id-document': 'legitimation / ID document', bankid: 'BankID' };
 
   let ws = null;
   let pingTimer = null;
@@ -58,10 +75,19 @@
       mute: document.querySelector('[data-testid="mute"]'),
       camera: document.querySelector('[data-testid="camera"]'),
       leave: document.querySelector('[data-testid="leave"]'),
+      endMeeting: document.querySelector('[data-testid="end-meeting"]'),
+      waitingNotice: document.getElementById('waiting-notice'),
+      endedNotice: document.getElementById('ended-notice'),
+      lobby: document.getElementById('lobby'),
+      lobbyList: document.getElementById('lobby-list'),
+      lobbyEmpty: document.getElementById('lobby-empty'),
     };
     ui.mute.addEventListener('click', toggleMicrophone);
     ui.camera.addEventListener('click', toggleCamera);
     ui.leave.addEventListener('click', leave);
+    ui.endMeeting.addEventListener('click', () => {
+      if (window.confirm('Avsluta besöket för alla? / End the visit for everyone?')) send({ type: 'endMeeting' });
+    });
 
     const token = readTokenFromFragment();
     if (!token) {
@@ -69,6 +95,9 @@
       return;
     }
     setStatus('Ansluter… / Connecting…');
+    // Interpreters start audio-only. The role is read from our own token only to choose the devices;
+    // the server decides what the role may do.
+    vm.audioOnly = roleInToken(token) === 'interpreter';
     vm.localStream = await openCamera();
     if (vm.localStream) {
       ui.ownVideo.srcObject = vm.localStream;
@@ -89,8 +118,26 @@
     }
   }
 
+  /** The role claim of our own join token (a JWT), or null; never sent anywhere. */
+  function roleInToken(token) {
+    try {
+      const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      return JSON.parse(atob(payload)).role || null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   /** Camera and microphone; audio only when the camera fails; nothing (receive only) when both fail. */
   async function openCamera() {
+    if (vm.audioOnly) {
+      try {
+        return await navigator.mediaDevices.getUserMedia({ audio: true });
+      } catch (e) {
+        vm.audioMuted = true;
+        return null;
+      }
+    }
     try {
       // Tests may ask for smaller frames (window.vardmoteMediaConstraints); people get the defaults.
       return await navigator.mediaDevices.getUserMedia(window.vardmoteMediaConstraints || { audio: true, video: true });
@@ -127,7 +174,7 @@
     });
     ws.addEventListener('close', () => {
       clearInterval(pingTimer);
-      if (vm.state === 'connecting' || vm.state === 'joined') {
+      if (vm.state === 'connecting' || vm.state === 'waiting' || vm.state === 'joined') {
         vm.state = 'closed';
         setStatus('Anslutningen bröts. Ladda om sidan för att ansluta igen. / The connection was lost. Reload the page to join again.', true);
         disableControls();
@@ -141,7 +188,11 @@
 
   async function handle(msg) {
     switch (msg.type) {
+      case 'waiting': return onWaiting();
       case 'joined': return onJoined(msg);
+      case 'lobbyUpdated': return renderLobby(msg.lobby);
+      case 'mutedBy': return onMutedBy(msg);
+      case 'meetingEnded': return onMeetingEnded(msg);
       case 'publishAnswer':
         if (vm.publishPc) await vm.publishPc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
         return;
@@ -159,8 +210,17 @@
     }
   }
 
+  /** In the lobby: nothing is sent or received until a clinician lets us in. */
+  function onWaiting() {
+    vm.state = 'waiting';
+    ui.waitingNotice.hidden = false;
+    ui.leave.disabled = false;
+    setStatus('Väntar på att bli insläppt… / Waiting to be let in…');
+  }
+
   async function onJoined(msg) {
     vm.state = 'joined';
+    ui.waitingNotice.hidden = true;
     vm.participantId = msg.participantId;
     vm.self = {
       participantId: msg.participantId, role: msg.role, displayName: msg.displayName,
@@ -168,6 +228,10 @@
     };
     (msg.participants || []).forEach(upsertParticipant);
     vm.iceServers = msg.iceServers || [];
+    if (msg.role === 'clinician') {
+      ui.endMeeting.hidden = false;
+      renderLobby(msg.lobby || []);
+    }
     enableControls();
     updatePresenceStatus();
     if (vm.localStream) await publish();
@@ -246,9 +310,39 @@
     video.dataset.participantId = participantId;
     const caption = document.createElement('figcaption');
     figure.append(video, caption);
+    if (vm.self && vm.self.role === 'clinician') figure.append(tileActions(participantId));
     ui.tiles.append(figure);
     updateLabel(participantId);
     return video;
+  }
+
+  /** What a clinician can do to a participant: verify identity (two ways), mute, remove. */
+  function tileActions(participantId) {
+    const actions = document.createElement('div');
+    actions.className = 'tile-actions';
+    const button = (testId, label, onClick, extra) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.testid = testId;
+      b.dataset.participantId = participantId;
+      b.textContent = label;
+      Object.entries(extra || {}).forEach(([k, v]) => { b.dataset[k] = v; });
+      b.addEventListener('click', onClick);
+      actions.append(b);
+      return b;
+    };
+    button('verify', 'ID ✓ legitimation', () => send({ type: 'verifyIdentity', participantId, method: 'id-document' }),
+      { method: 'id-document' });
+    button('verify', 'ID ✓ BankID', () => send({ type: 'verifyIdentity', participantId, method: 'bankid' }),
+      { method: 'bankid' });
+    button('mute-participant', 'Stäng av mikrofon / Mute', () => send({ type: 'muteParticipant', participantId }));
+    button('remove', 'Ta bort / Remove', () => {
+      const who = (vm.participants[participantId] || {}).displayName || '';
+      if (window.confirm(`Ta bort ${who} från besöket? / Remove ${who} from the visit?`)) {
+        send({ type: 'removeParticipant', participantId });
+      }
+    }).classList.add('remove');
+    return actions;
   }
 
   function updateLabel(participantId) {
@@ -258,6 +352,13 @@
     const caption = figure.querySelector('figcaption');
     caption.textContent = info ? info.displayName : '';
     caption.classList.toggle('muted-mark', !!(info && info.audioMuted));
+    if (info && info.identityVerified) {
+      const mark = document.createElement('span');
+      mark.className = 'verified-mark';
+      mark.dataset.testid = 'identity-verified';
+      mark.textContent = `✓ ${METHOD_NAMES[info.identityVerified] || info.identityVerified}`;
+      caption.append(mark);
+    }
   }
 
   function upsertParticipant(p) {
@@ -265,7 +366,9 @@
     vm.participants[p.participantId] = {
       participantId: p.participantId, role: p.role, displayName: p.displayName,
       audioMuted: !!p.audioMuted, videoMuted: !!p.videoMuted,
+      identityVerified: p.identityVerified || null, joinedVia: p.joinedVia || 'video',
     };
+    ensureTile(p.participantId); // a tile from the start, so a clinician can act before media flows
     updateLabel(p.participantId);
     updatePresenceStatus();
   }
@@ -287,13 +390,72 @@
     else setStatus(`I besöket med ${others.map((p) => p.displayName).join(', ')} / In the visit`);
   }
 
+  /** Clinicians: the waiting list with Admit and Deny per person. */
+  function renderLobby(list) {
+    vm.lobby = list || [];
+    if (!vm.self || vm.self.role !== 'clinician') return;
+    ui.lobby.hidden = false;
+    ui.lobbyEmpty.hidden = vm.lobby.length > 0;
+    const items = vm.lobby.map((entry) => {
+      const li = document.createElement('li');
+      li.dataset.participantId = entry.participantId;
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = `${entry.displayName} (${ROLE_NAMES[entry.role] || entry.role}, ${VIA_NAMES[entry.joinedVia] || entry.joinedVia})`;
+      const admit = document.createElement('button');
+      admit.type = 'button';
+      admit.dataset.testid = 'admit';
+      admit.dataset.participantId = entry.participantId;
+      admit.textContent = 'Släpp in / Admit';
+      admit.addEventListener('click', () => send({ type: 'admit', participantId: entry.participantId }));
+      const deny = document.createElement('button');
+      deny.type = 'button';
+      deny.className = 'deny';
+      deny.dataset.testid = 'deny';
+      deny.dataset.participantId = entry.participantId;
+      deny.textContent = 'Neka / Deny';
+      deny.addEventListener('click', () => send({ type: 'deny', participantId: entry.participantId }));
+      li.append(who, admit, deny);
+      return li;
+    });
+    ui.lobbyList.replaceChildren(...items);
+  }
+
+  /** A clinician muted us: turn the microphone off here too (we may turn it on again ourselves). */
+  function onMutedBy(msg) {
+    vm.mutedBy = msg.participantId;
+    if (!vm.audioMuted) toggleMicrophone();
+    const by = (vm.participants[msg.participantId] || {}).displayName;
+    setStatus(`${by ? by + ' stängde av' : 'Vårdpersonalen stängde av'} din mikrofon. / Your microphone was muted.`);
+  }
+
+  function onMeetingEnded() {
+    vm.state = 'ended';
+    finish();
+    ui.endedNotice.hidden = false;
+    document.body.classList.add('ended');
+    setStatus('Besöket har avslutats. / The visit has ended.');
+  }
+
+  /** The visit is over for us: no more media, no controls. */
+  function finish() {
+    closePeerConnections();
+    clearInterval(pingTimer);
+    if (vm.localStream) vm.localStream.getTracks().forEach((t) => t.stop());
+    ui.waitingNotice.hidden = true;
+    ui.lobby.hidden = true;
+    ui.endMeeting.hidden = true;
+    disableControls();
+  }
+
   function onError(msg) {
     vm.lastError = { code: msg.code, message: msg.message };
-    const words = ERROR_TEXT[msg.code] || msg.message || msg.code;
+    let words = ERROR_TEXT[msg.code] || msg.message || msg.code;
+    if (msg.code === 'meeting_not_open' && msg.message) words = `${words} (${msg.message})`;
     if (FATAL.has(msg.code)) {
-      vm.state = 'error';
-      disableControls();
-      closePeerConnections();
+      vm.state = FINAL_STATE[msg.code] || 'error';
+      finish();
+      if (msg.code === 'meeting_ended') ui.endedNotice.hidden = false;
     }
     setStatus(words, true);
   }
@@ -333,6 +495,8 @@
     clearInterval(pingTimer);
     if (vm.localStream) vm.localStream.getTracks().forEach((t) => t.stop());
     document.body.classList.add('left');
+    ui.waitingNotice.hidden = true;
+    ui.lobby.hidden = true;
     disableControls();
     setStatus('Du har lämnat besöket. / You have left the visit.');
   }
@@ -353,6 +517,7 @@
     ui.mute.disabled = true;
     ui.camera.disabled = true;
     ui.leave.disabled = true;
+    ui.endMeeting.hidden = true;
   }
 
   function setStatus(text, isError) {

@@ -44,9 +44,17 @@ public final class MediaEngine implements AutoCloseable {
     private final java.util.Set<Router> liveRouters = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Final counts of closed routers, so that the sums never go backwards. Guarded by itself. */
     private final Map<String, Long> retiredRouterCounts = new LinkedHashMap<>();
+    private final UdpIo io;
+    /** Phone legs per worker (index as in {@link #workers}), for placing the next one. */
+    private final AtomicInteger[] phoneLegs;
+    private final java.util.Set<se.vardmote.media.phone.PhoneLeg> openPhoneLegs =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private MediaEngine(MediaConfig config, EventLoopGroup group, ThreadPoolExecutor dtlsExecutor,
-                        DtlsCertificate certificate, List<MediaWorker> workers) {
+                        DtlsCertificate certificate, List<MediaWorker> workers, UdpIo io) {
+        this.io = io;
+        this.phoneLegs = new AtomicInteger[workers.size()];
+        for (int i = 0; i < phoneLegs.length; i++) phoneLegs[i] = new AtomicInteger();
         this.config = config;
         this.group = group;
         this.dtlsExecutor = dtlsExecutor;
@@ -80,7 +88,11 @@ public final class MediaEngine implements AutoCloseable {
             dtlsExecutor.shutdownNow();
             throw e;
         }
-        MediaEngine engine = new MediaEngine(config, group, dtlsExecutor, certificate, List.copyOf(workers));
+        MediaEngine engine = new MediaEngine(config, group, dtlsExecutor, certificate, List.copyOf(workers), io);
+        Thread warmUp = new Thread(se.vardmote.media.mixer.AudioMixer::warmUp, "opus-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.setPriority(Thread.MIN_PRIORITY);
+        warmUp.start();
         LOG.log(System.Logger.Level.INFO, "media plane on {0} ports {1} ({2})",
                 config.bindAddress().getHostAddress(), engine.ports(), io.name());
         return engine;
@@ -169,6 +181,7 @@ public final class MediaEngine implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        for (se.vardmote.media.phone.PhoneLeg leg : List.copyOf(openPhoneLegs)) leg.close();
         for (MediaWorker w : workers) w.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         dtlsExecutor.shutdown();
@@ -185,6 +198,35 @@ public final class MediaEngine implements AutoCloseable {
      * not involved: the SDP answer names {@code PhoneLeg.localAddress()}). Any thread.
      */
     public se.vardmote.media.phone.PhoneLeg createPhoneLeg(se.vardmote.media.phone.PhoneLegListener listener) {
-        throw new UnsupportedOperationException("TODO: the phone-leg engineer implements this");
+        if (closed.get()) throw new IllegalStateException("media engine closed");
+        // The worker with the least to do: a leg costs a 20 ms timer and its codec, a router its rooms' media.
+        int best = 0;
+        for (int i = 1; i < workers.size(); i++) {
+            if (load(i) < load(best)) best = i;
+        }
+        AtomicInteger count = phoneLegs[best];
+        count.incrementAndGet();
+        se.vardmote.media.phone.PhoneLeg[] self = new se.vardmote.media.phone.PhoneLeg[1];
+        try {
+            self[0] = se.vardmote.media.phone.PhoneLeg.open(workers.get(best).eventLoop(), io, config, listener, () -> {
+                count.decrementAndGet();
+                if (self[0] != null) openPhoneLegs.remove(self[0]);
+            });
+        } catch (RuntimeException e) {
+            count.decrementAndGet();
+            throw e;
+        }
+        openPhoneLegs.add(self[0]);
+        return self[0];
+    }
+
+    private int load(int worker) {
+        MediaWorker w = workers.get(worker);
+        return w.routerCount() + phoneLegs[worker].get() + w.transportCount() / 4;
+    }
+
+    /** Phone legs currently open. Any thread. */
+    public int phoneLegCount() {
+        return openPhoneLegs.size();
     }
 }

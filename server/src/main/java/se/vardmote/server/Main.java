@@ -1,5 +1,7 @@
 package se.vardmote.server;
 
+import se.vardmote.signalling.sip.SipConfig;
+
 /**
  * The shaded jar's entry point: reads the settings from the environment, starts the server and stops it
  * cleanly on SIGTERM/SIGINT. Runs on the main thread; the server's own threads keep the JVM alive.
@@ -13,7 +15,19 @@ public final class Main {
     public static void main(String[] args) {
         VardmoteServer server;
         try {
-            server = VardmoteServer.start(ServerConfig.fromEnvironment(System.getenv()));
+            ServerConfig config = ServerConfig.fromEnvironment(System.getenv());
+            // Dial-in starts once the telephony gateway's networks are named: without them no call is accepted.
+            SipConfig sip = null;
+            if (System.getenv("VARDMOTE_SIP_GATEWAYS") != null) {
+                try {
+                    sip = SipConfig.fromEnv(System.getenv(), config.bindAddress().getHostAddress());
+                } catch (IllegalArgumentException e) {
+                    System.err.println("vardmote: cannot start: " + e.getMessage());
+                    System.exit(2);
+                    return;
+                }
+            }
+            server = VardmoteServer.start(config, sip);
         } catch (InvalidConfigException e) {
             // The message names the variable and what to set; no stack trace needed for an operator's typo.
             System.err.println("vardmote: cannot start: " + e.getMessage());
@@ -33,5 +47,6 @@ public final class Main {
         LOG.log(System.Logger.Level.INFO, "media on UDP ports {0}, advertised as {1}", server.mediaPorts(),
                 server.config().advertisedAddresses().stream().map(java.net.InetAddress::getHostAddress).toList());
         LOG.log(System.Logger.Level.INFO, "the booking API key is in {0}", server.apiKeySource());
+        if (server.sipPort() > 0) LOG.log(System.Logger.Level.INFO, "SIP dial-in on port {0,number,#} (UDP and TCP)", server.sipPort());
     }
 }

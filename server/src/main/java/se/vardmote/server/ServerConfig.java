@@ -18,6 +18,7 @@ import java.util.Properties;
 import se.vardmote.media.Cidr;
 import se.vardmote.media.MediaConfig;
 import se.vardmote.signalling.SignallingConfig;
+import se.vardmote.signalling.meeting.MeetingRules;
 import se.vardmote.signalling.store.Database;
 
 /**
@@ -40,6 +41,10 @@ import se.vardmote.signalling.store.Database;
  * @param dbUser                JDBC user (may be null)
  * @param dbPassword            JDBC password (may be null)
  * @param maxGroupParticipants  the most participants a group visit admits
+ * @param joinEarlyMinutes      a meeting opens for joining this long before its start
+ * @param joinGraceMinutes      and stays open this long after its booked end
+ * @param conferenceIdRetentionDays a conference id is not handed out again until this long after its
+ *                              meeting's end
  */
 public record ServerConfig(
         int httpPort,
@@ -54,7 +59,10 @@ public record ServerConfig(
         String dbUrl,
         String dbUser,
         String dbPassword,
-        int maxGroupParticipants) {
+        int maxGroupParticipants,
+        int joinEarlyMinutes,
+        int joinGraceMinutes,
+        int conferenceIdRetentionDays) {
 
     public static final String CONFIG = "VARDMOTE_CONFIG";
     public static final String HTTP_PORT = "VARDMOTE_HTTP_PORT";
@@ -70,11 +78,14 @@ public record ServerConfig(
     public static final String DB_USER = "VARDMOTE_DB_USER";
     public static final String DB_PASSWORD = "VARDMOTE_DB_PASSWORD";
     public static final String MAX_GROUP_PARTICIPANTS = "VARDMOTE_MAX_GROUP_PARTICIPANTS";
+    public static final String JOIN_EARLY_MINUTES = "VARDMOTE_JOIN_EARLY_MINUTES";
+    public static final String JOIN_GRACE_MINUTES = "VARDMOTE_JOIN_GRACE_MINUTES";
+    public static final String CONFERENCE_ID_RETENTION_DAYS = "VARDMOTE_CONFERENCE_ID_RETENTION_DAYS";
 
     /** The keys a properties file may set (everything but {@link #CONFIG} itself). */
     static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(HTTP_PORT, MEDIA_PORT, MEDIA_WORKERS,
             BIND_ADDRESS, ADVERTISED_ADDRESSES, MEDIA_ALLOWED_NETWORKS, PUBLIC_URL, DATA_DIR, API_KEY, DB_URL, DB_USER,
-            DB_PASSWORD, MAX_GROUP_PARTICIPANTS);
+            DB_PASSWORD, MAX_GROUP_PARTICIPANTS, JOIN_EARLY_MINUTES, JOIN_GRACE_MINUTES, CONFERENCE_ID_RETENTION_DAYS);
 
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
@@ -119,6 +130,36 @@ public record ServerConfig(
         if (maxGroupParticipants < 2 || maxGroupParticipants > 64) {
             throw new InvalidConfigException(MAX_GROUP_PARTICIPANTS, "must be between 2 and 64, was " + maxGroupParticipants);
         }
+        if (joinEarlyMinutes < 0 || joinEarlyMinutes > 1440) {
+            throw new InvalidConfigException(JOIN_EARLY_MINUTES, "must be between 0 and 1440, was " + joinEarlyMinutes);
+        }
+        if (joinGraceMinutes < 0 || joinGraceMinutes > 1440) {
+            throw new InvalidConfigException(JOIN_GRACE_MINUTES, "must be between 0 and 1440, was " + joinGraceMinutes);
+        }
+        if (conferenceIdRetentionDays < 1 || conferenceIdRetentionDays > 3650) {
+            throw new InvalidConfigException(CONFERENCE_ID_RETENTION_DAYS,
+                    "must be between 1 and 3650, was " + conferenceIdRetentionDays);
+        }
+    }
+
+    /** The settings as first published (before issue 3): join window and retention at their defaults. */
+    public ServerConfig(int httpPort, int mediaPort, int mediaWorkers, InetAddress bindAddress,
+                        List<InetAddress> advertisedAddresses, List<Cidr> mediaAllowedNetworks, String publicUrl,
+                        Path dataDir, String apiKey, String dbUrl, String dbUser, String dbPassword,
+                        int maxGroupParticipants) {
+        this(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses, mediaAllowedNetworks, publicUrl,
+                dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants, DEFAULT_JOIN_EARLY_MINUTES,
+                DEFAULT_JOIN_GRACE_MINUTES, DEFAULT_CONFERENCE_ID_RETENTION_DAYS);
+    }
+
+    static final int DEFAULT_JOIN_EARLY_MINUTES = 15;
+    static final int DEFAULT_JOIN_GRACE_MINUTES = 60;
+    static final int DEFAULT_CONFERENCE_ID_RETENTION_DAYS = 90;
+
+    /** The meeting time rules: join window and conference-id retention. */
+    public MeetingRules meetingRules() {
+        return new MeetingRules(Duration.ofMinutes(joinEarlyMinutes), Duration.ofMinutes(joinGraceMinutes),
+                Duration.ofDays(conferenceIdRetentionDays));
     }
 
     /** Reads the settings from the process environment (and the file {@code VARDMOTE_CONFIG} names). */
@@ -176,7 +217,9 @@ public record ServerConfig(
                 + ", dataDir=" + dataDir + ", apiKey=" + (apiKey == null ? "(file)" : "(set)")
                 + ", dbUrl=" + (dbUrl == null ? "(default)" : redactUrl(dbUrl)) + ", dbUser=" + dbUser
                 + ", dbPassword=" + (dbPassword == null ? "(none)" : "(set)")
-                + ", maxGroupParticipants=" + maxGroupParticipants + "]";
+                + ", maxGroupParticipants=" + maxGroupParticipants + ", joinEarlyMinutes=" + joinEarlyMinutes
+                + ", joinGraceMinutes=" + joinGraceMinutes + ", conferenceIdRetentionDays=" + conferenceIdRetentionDays
+                + "]";
     }
 
     static ServerConfig fromValues(Map<String, String> values) {
@@ -209,14 +252,17 @@ public record ServerConfig(
             throw new InvalidConfigException(DATA_DIR, "is not a valid path");
         }
         int maxGroup = intValue(values, MAX_GROUP_PARTICIPANTS, 8);
+        int early = intValue(values, JOIN_EARLY_MINUTES, DEFAULT_JOIN_EARLY_MINUTES);
+        int grace = intValue(values, JOIN_GRACE_MINUTES, DEFAULT_JOIN_GRACE_MINUTES);
+        int retention = intValue(values, CONFERENCE_ID_RETENTION_DAYS, DEFAULT_CONFERENCE_ID_RETENTION_DAYS);
         ServerConfig config = new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed, publicUrl,
                 dataDir, text(values, API_KEY, null), text(values, DB_URL, null), text(values, DB_USER, null),
-                text(values, DB_PASSWORD, null), maxGroup);
+                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention);
         // With a fixed port the default URL is known now; with port 0 it is derived once bound.
         if (config.publicUrl() == null && httpPort != 0) {
             return new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed,
                     config.publicUrlFor(httpPort), dataDir, config.apiKey(), config.dbUrl(), config.dbUser(),
-                    config.dbPassword(), maxGroup);
+                    config.dbPassword(), maxGroup, early, grace, retention);
         }
         return config;
     }

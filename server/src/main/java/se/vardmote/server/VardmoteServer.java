@@ -22,7 +22,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -30,17 +32,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import se.vardmote.media.MediaEngine;
 import se.vardmote.server.http.Bookings;
+import se.vardmote.server.http.Capabilities;
 import se.vardmote.server.http.MeetingApi;
 import se.vardmote.server.http.RequestRouter;
 import se.vardmote.server.http.StaticFiles;
+import se.vardmote.server.metrics.ParticipantGroup;
 import se.vardmote.server.metrics.ServerMetrics;
 import se.vardmote.signalling.Signalling;
+import se.vardmote.signalling.sip.AuditLogSink;
+import se.vardmote.signalling.sip.MeetingServiceDirectory;
+import se.vardmote.signalling.sip.PhoneLegCallMedia;
+import se.vardmote.signalling.sip.PromptLibrary;
+import se.vardmote.signalling.sip.RoomAdmission;
+import se.vardmote.signalling.sip.SipConfig;
+import se.vardmote.signalling.sip.SipServer;
+import se.vardmote.signalling.meeting.AuditLog;
+import se.vardmote.signalling.meeting.BookingRequest;
 import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.store.Database;
 import se.vardmote.signalling.token.TokenService;
 
 /**
- * The running server: owns the database, token service, meeting service, media engine, signalling, the
+ * The running server: owns the database, audit log, token service, meeting service, media engine, signalling, the
  * HTTP event loops and the small pool that runs blocking API calls. Started by {@link #start}, stopped by
  * {@link #close()} in reverse order. Thread-safe.
  *
@@ -62,7 +75,9 @@ public final class VardmoteServer implements AutoCloseable {
     private String baseUrl;
     private MediaEngine media;
     private Signalling signalling;
+    private SipServer sipServer;
     private ServerMetrics metrics;
+    private AuditLog audit;
 
     private VardmoteServer() {
     }
@@ -74,9 +89,18 @@ public final class VardmoteServer implements AutoCloseable {
      * @throws IllegalStateException  when a part fails to start; whatever had started is closed again
      */
     public static VardmoteServer start(ServerConfig config) throws InterruptedException {
+        return start(config, null);
+    }
+
+    /**
+     * Starts everything, with SIP dial-in when {@code sip} is not null.
+     *
+     * @see #start(ServerConfig)
+     */
+    public static VardmoteServer start(ServerConfig config, SipConfig sip) throws InterruptedException {
         VardmoteServer server = new VardmoteServer();
         try {
-            server.startParts(config);
+            server.startParts(config, sip);
             return server;
         } catch (InterruptedException | RuntimeException e) {
             server.close();
@@ -87,7 +111,7 @@ public final class VardmoteServer implements AutoCloseable {
         }
     }
 
-    private void startParts(ServerConfig config) throws IOException, InterruptedException {
+    private void startParts(ServerConfig config, SipConfig sip) throws IOException, InterruptedException {
         this.config = config;
         Path dataDir = config.dataDir();
         createDataDirectory(dataDir);
@@ -118,19 +142,28 @@ public final class VardmoteServer implements AutoCloseable {
         Database database = Database.open(config.databaseUrl(), config.dbUser(), config.dbPassword());
         toClose.push(database);
         TokenService tokens = TokenService.fromDataDirectory(dataDir, Clock.systemUTC());
-        MeetingService meetings = new MeetingService(database, tokens, baseUrl, Clock.systemUTC());
+        audit = new AuditLog(database, Clock.systemUTC());
+        MeetingService meetings = new MeetingService(database, tokens, baseUrl, Clock.systemUTC(), audit,
+                config.meetingRules());
         media = MediaEngine.start(config.mediaConfig());
         toClose.push(media);
-        signalling = new Signalling(media, meetings, tokens, config.signallingConfig());
+        signalling = new Signalling(media, meetings, tokens, audit, config.signallingConfig());
         toClose.push(signalling);
-        // Participants by role and transport: until Signalling reports them, one group with every participant
-        metrics = new ServerMetrics(signalling::roomCount,
-                () -> java.util.Map.of(new se.vardmote.server.metrics.ParticipantGroup("any",
-                        se.vardmote.server.metrics.ParticipantGroup.VIDEO), signalling.participantCount()),
-                media::transportCount,
+        if (sip != null) {
+            PromptLibrary prompts = new PromptLibrary();
+            MediaEngine engine = media;
+            sipServer = SipServer.start(sip, () -> PhoneLegCallMedia.create(engine::createPhoneLeg, prompts),
+                    new MeetingServiceDirectory(meetings, Clock.systemUTC()), new RoomAdmission(signalling.rooms()),
+                    // The PIN check audits its own failures (MeetingService.checkLeaderPin).
+                    new AuditLogSink(audit, false));
+            toClose.push(sipServer);
+        }
+        SipServer sipCounters = sipServer;
+        metrics = new ServerMetrics(signalling::roomCount, this::participantGroups, media::transportCount,
                 () -> {
-                    java.util.Map<String, Long> all = new java.util.LinkedHashMap<>(media.counters());
+                    Map<String, Long> all = new LinkedHashMap<>(media.counters());
                     media.routerCounters().forEach((k, v) -> all.merge(k, v, Long::sum));
+                    if (sipCounters != null) sipCounters.counters().forEach((k, v) -> all.put("sip." + k, v));
                     return all;
                 },
                 media.eventLoops());
@@ -149,7 +182,8 @@ public final class VardmoteServer implements AutoCloseable {
                 new MeetingApi(apiKey, Bookings.of(meetings), blocking),
                 StaticFiles.fromClassPath(),
                 metrics::scrape,
-                () -> ready && !closed);
+                () -> ready && !closed,
+                new Capabilities(sip != null, config.maxGroupParticipants(), BookingRequest.MAX_PARTICIPANTS));
         routes.pipeline = new HttpPipeline(router, signalling::openSession);
         ready = true;
         serverChannel.config().setAutoRead(true);
@@ -188,6 +222,19 @@ public final class VardmoteServer implements AutoCloseable {
         }
     }
 
+    /** Connected participants by role and by how they joined (video or phone), for the metrics. */
+    private Map<ParticipantGroup, Integer> participantGroups() {
+        Map<ParticipantGroup, Integer> groups = new LinkedHashMap<>();
+        signalling.rooms().seatedByRoleAndVia().forEach((roleAndVia, count) -> groups.put(
+                new ParticipantGroup(roleAndVia.get(0), roleAndVia.get(1)), count));
+        return groups;
+    }
+
+    /** The SIP port actually bound, or -1 when dial-in is off. */
+    public int sipPort() {
+        return sipServer == null ? -1 : sipServer.port();
+    }
+
     /** The HTTP port actually bound (differs from the config when it asked for 0). */
     public int httpPort() {
         return httpPort;
@@ -201,6 +248,11 @@ public final class VardmoteServer implements AutoCloseable {
     /** Where the API key comes from (file path or environment variable): safe to log. */
     public String apiKeySource() {
         return apiKey.source();
+    }
+
+    /** The audit log (meetings' append-only event trail). */
+    public AuditLog auditLog() {
+        return audit;
     }
 
     public Signalling signalling() {

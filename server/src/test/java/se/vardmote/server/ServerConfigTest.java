@@ -30,6 +30,24 @@ class ServerConfigTest {
         assertNull(c.apiKey());
         assertNull(c.dbUrl());
         assertEquals(8, c.maxGroupParticipants());
+        assertEquals(new se.vardmote.signalling.meeting.MeetingRules(java.time.Duration.ofMinutes(15),
+                java.time.Duration.ofMinutes(60), java.time.Duration.ofDays(90)), c.meetingRules());
+    }
+
+    @Test
+    void readsTheJoinWindowAndConferenceIdRetention() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("VARDMOTE_JOIN_EARLY_MINUTES", "5",
+                "VARDMOTE_JOIN_GRACE_MINUTES", "120", "VARDMOTE_CONFERENCE_ID_RETENTION_DAYS", "30"));
+        assertEquals(java.time.Duration.ofMinutes(5), c.meetingRules().joinEarly());
+        assertEquals(java.time.Duration.ofMinutes(120), c.meetingRules().joinGrace());
+        assertEquals(java.time.Duration.ofDays(30), c.meetingRules().conferenceIdRetention());
+        assertTrue(c.toString().contains("conferenceIdRetentionDays=30"));
+        for (String[] bad : new String[][] {{"VARDMOTE_JOIN_EARLY_MINUTES", "-1"}, {"VARDMOTE_JOIN_GRACE_MINUTES", "1441"},
+                {"VARDMOTE_CONFERENCE_ID_RETENTION_DAYS", "0"}, {"VARDMOTE_CONFERENCE_ID_RETENTION_DAYS", "x"}}) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> ServerConfig.fromEnvironment(Map.of(bad[0], bad[1])));
+            assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
+        }
     }
 
     @Test

@@ -110,6 +110,36 @@ class VardmoteServerTest {
     }
 
     @Test
+    void reschedulesCancelsAndAuditsThroughTheRunningServer() throws Exception {
+        HttpResponse<String> created = post("/api/meetings", booking(), server.apiKey());
+        JsonNode meeting = JSON.readTree(created.body());
+        assertTrue(meeting.get("leaderPin").asText().matches("[0-9]{6}"));
+        String id = meeting.get("meetingId").asText();
+        HttpResponse<String> patched = send("PATCH", "/api/meetings/" + id, "{\"durationMinutes\":40}");
+        assertEquals(200, patched.statusCode(), patched.body());
+        assertEquals(40, JSON.readTree(patched.body()).get("durationMinutes").asInt());
+        HttpResponse<String> cancelled = send("DELETE", "/api/meetings/" + id, null);
+        assertEquals("cancelled", JSON.readTree(cancelled.body()).get("status").asText());
+        HttpResponse<String> again = send("PATCH", "/api/meetings/" + id, "{\"durationMinutes\":50}");
+        assertEquals(409, again.statusCode());
+        assertEquals("application/problem+json", again.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode audit = JSON.readTree(get("/api/meetings/" + id + "/audit", server.apiKey()).body());
+        assertEquals("booked", audit.get(0).get("action").asText());
+        assertEquals("cancelled", audit.get(audit.size() - 1).get("action").asText());
+        JsonNode capabilities = JSON.readTree(get("/api/capabilities", null).body());
+        assertFalse(capabilities.get("recording").asBoolean());
+        assertEquals(server.config().maxGroupParticipants(), capabilities.get("maxGroupParticipants").asInt());
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Authorization", "Bearer " + server.apiKey())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) b.header("Content-Type", "application/json");
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void refusesBookingWithoutTheKey() throws Exception {
         HttpResponse<String> r = post("/api/meetings", booking(), "wrong-key-wrong-key");
         assertEquals(401, r.statusCode());

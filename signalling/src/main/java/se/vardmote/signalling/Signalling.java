@@ -1,26 +1,70 @@
 package se.vardmote.signalling;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import se.vardmote.media.MediaEngine;
+import se.vardmote.signalling.meeting.AuditLog;
+import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.protocol.ClientSession;
+import se.vardmote.signalling.room.AuditSink;
+import se.vardmote.signalling.room.JoinWindow;
 import se.vardmote.signalling.room.Rooms;
 import se.vardmote.signalling.token.TokenService;
 
 /**
  * The signalling module's public entry point: live rooms and the WebSocket protocol that drives them.
- * Thread-safe.
+ * Registers the rooms with the {@link MeetingService} so that cancellations and removed seats reach live
+ * participants. Thread-safe.
  */
 public final class Signalling implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Signalling.class.getName());
+
     private final MeetingService meetings;
     private final TokenService tokens;
     private final SignallingConfig config;
     private final Rooms rooms;
 
+    /** Without an audit log: room events are audited nowhere. Kept for callers from before issue 3. */
     public Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, SignallingConfig config) {
+        this(media, meetings, tokens, AuditSink.NONE, config);
+    }
+
+    /** Room events (joined, left, waiting, admitted, denied, identity_verified, muted, removed, ended) go to {@code audit}. */
+    public Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, AuditLog audit, SignallingConfig config) {
+        this(media, meetings, tokens, audit::record, config);
+    }
+
+    private Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, AuditSink audit, SignallingConfig config) {
         this.meetings = meetings;
         this.tokens = tokens;
         this.config = config;
-        this.rooms = new Rooms(media::createRouter, config.maxGroupParticipants());
+        this.rooms = new Rooms(media::createRouter, config.maxGroupParticipants(), joinWindow(meetings), audit, Clock.systemUTC());
+        try {
+            meetings.addListener(rooms);
+        } catch (UnsupportedOperationException e) {
+            // A booking side without listeners (issue 3's stub): cancellations simply do not reach live rooms.
+            LOG.log(System.Logger.Level.WARNING, "the meeting service takes no listeners; cancellations will not reach live rooms");
+        }
+    }
+
+    /**
+     * {@link MeetingService#isOpenForJoining}, or always open while the booking side does not implement it
+     * yet (issue 3's stub throws {@link UnsupportedOperationException}); said once in the log.
+     */
+    private static JoinWindow joinWindow(MeetingService meetings) {
+        AtomicBoolean warned = new AtomicBoolean();
+        return (Meeting meeting, Instant now) -> {
+            try {
+                return meetings.isOpenForJoining(meeting, now);
+            } catch (UnsupportedOperationException e) {
+                if (warned.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.WARNING, "the meeting service has no join window; every meeting is open");
+                }
+                return true;
+            }
+        };
     }
 
     /** A session for a new WebSocket connection; nothing happens until its first message (join). */
@@ -28,14 +72,24 @@ public final class Signalling implements AutoCloseable {
         return new ClientSession(output, rooms, meetings, tokens, config);
     }
 
-    /** Live rooms (meetings with at least one connected participant). */
+    /** The live rooms, for other ways in (the telephone side seats callers through them). */
+    public Rooms rooms() {
+        return rooms;
+    }
+
+    /** Live rooms (meetings with at least one connected participant, seated or waiting). */
     public int roomCount() {
         return rooms.roomCount();
     }
 
-    /** Connected participants over all rooms. */
+    /** Seated participants over all rooms. */
     public int participantCount() {
         return rooms.participantCount();
+    }
+
+    /** Participants waiting in a lobby over all rooms. */
+    public int waitingCount() {
+        return rooms.waitingCount();
     }
 
     @Override

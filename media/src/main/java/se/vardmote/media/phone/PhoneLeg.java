@@ -1,22 +1,195 @@
 package se.vardmote.media.phone;
 
+import io.github.jaredmdobson.concentus.OpusApplication;
+import io.github.jaredmdobson.concentus.OpusDecoder;
+import io.github.jaredmdobson.concentus.OpusEncoder;
+import io.github.jaredmdobson.concentus.OpusException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import se.vardmote.media.MediaConfig;
+import se.vardmote.media.MediaKind;
+import se.vardmote.media.mixer.AudioMixer;
+import se.vardmote.media.mixer.Resampler;
+import se.vardmote.media.net.AllowedNetworks;
+import se.vardmote.media.net.UdpIo;
 import se.vardmote.media.router.PublishedStream;
 import se.vardmote.media.router.Router;
+import se.vardmote.media.router.RtpCodec;
+import se.vardmote.media.router.StreamDescription;
+import se.vardmote.media.rtp.RtpPacket;
 
 /**
  * The media side of one telephone call: plain RTP/AVP (symmetric RTP) on its own UDP port, G.711 or
  * Opus, RFC 4733 DTMF in, prompts out while the caller is in the IVR or the lobby, and, once admitted,
  * the room's mix-minus out and the caller's voice into the room as an Opus stream.
  * Created by {@code MediaEngine.createPhoneLeg}. Public methods are safe from any thread.
+ *
+ * <p>Owns its UDP channel and all call state, on one media worker's event loop. Every 20 ms a scheduled task
+ * sends exactly one packet (RTP timestamp +160 at 8 kHz, +960 for Opus's 48 kHz clock): the room's mix when
+ * joined, else the queued prompt, else silence, so the gateway never sees a silent, dead stream and never
+ * hangs up on an empty room. The first packet after start or after silence carries the marker bit
+ * (RFC 3551 §4.1). It sends to the address the SDP named until RTP arrives, then to where that RTP comes
+ * from (symmetric RTP, RFC 4961); packets from any other source, or from outside the allowed networks, are
+ * dropped and counted.
  */
 public final class PhoneLeg {
 
+    private static final System.Logger LOG = System.getLogger(PhoneLeg.class.getName());
+    private static final int FRAME = Resampler.FRAME_8K;
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Behind by more than this (a stalled loop, a GC pause), the sender skips ahead rather than bursting. */
+    private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
+    /** Datagrams larger than this are no 20 ms voice packet we negotiated. */
+    static final int MAX_DATAGRAM = 1500;
+    /** Received voice kept for the mix: 120 ms; more means the far end bursts, and the oldest goes. */
+    private static final int INPUT_CAPACITY = 6 * FRAME;
+    /** The caller's voice starts flowing into the room once 40 ms are buffered (absorbs the gateway's jitter). */
+    private static final int INPUT_PRIME = 2 * FRAME;
+    private static final int MIX_FRAMES = 3;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EventLoop loop;
+    private final MediaConfig config;
+    private final AllowedNetworks allowedNetworks;
+    private final PhoneLegListener listener;
+    private final Runnable onClose;
+    private final Channel channel;
+    private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long[] counts = new long[Counter.values().length];
+
+    // ---- all below: the leg's event loop
+    private final RtpPacket rtp = new RtpPacket();
+    private final TelephoneEvent telephoneEvent = new TelephoneEvent();
+    private final DtmfReceiver dtmf = new DtmfReceiver();
+    private InetSocketAddress negotiated;
+    private InetSocketAddress learned;
+    private PhoneCodec codec;
+    private boolean opus;
+    private boolean ulaw;
+    private int telephoneEventPayloadType = -1;
+    private OpusDecoder opusDecoder;
+    private OpusEncoder opusEncoder;
+    private boolean anyReceived;
+    private int lastSequence;
+
+    private final short[] input = new short[INPUT_CAPACITY];
+    private int inputHead;
+    private int inputCount;
+    private boolean inputPrimed;
+    private final short[] decoded = new short[960]; // 120 ms at 8 kHz: the longest Opus packet
+
+    private final short[][] mixFrames = new short[MIX_FRAMES][FRAME];
+    private int mixHead;
+    private int mixCount;
+    private boolean mixPrimed;
+
+    private final ArrayDeque<Playing> prompts = new ArrayDeque<>();
+    private int promptPosition;
+
+    private final short[] outFrame = new short[FRAME];
+    private final short[] voiceFrame = new short[FRAME];
+    private final byte[] opusOut = new byte[1275];
+    private final int ssrc = RANDOM.nextInt() | 1;
+    private int sequence = RANDOM.nextInt(0x10000);
+    private int timestamp = RANDOM.nextInt();
+    private boolean sending;
+    private boolean anySent;
+    private ScheduledFuture<?> ticker;
+    private long nextTickNanos;
+    private final Runnable tickTask = this::tick;
+
+    private Router router;
+    private PublishedStream voice;
+    private AudioMixer.Member member;
+
+    private record Playing(Prompt prompt, boolean loop) {
+    }
+
+    /** What a leg counts; keys of {@link #counters()}. */
+    private enum Counter {
+        RTP_IN("phone.rtp.in"),
+        RTP_OUT("phone.rtp.out"),
+        DTMF_EVENTS("phone.dtmf.events"),
+        DROPPED_NOT_ALLOWED("phone.dropped.not_allowed_network"),
+        DROPPED_WRONG_SOURCE("phone.dropped.wrong_source"),
+        DROPPED_NO_REMOTE("phone.dropped.no_remote"),
+        DROPPED_MALFORMED("phone.dropped.malformed"),
+        DROPPED_TOO_LARGE("phone.dropped.too_large"),
+        DROPPED_PAYLOAD_TYPE("phone.dropped.payload_type"),
+        DROPPED_LATE("phone.dropped.late"),
+        DROPPED_DECODE("phone.dropped.decode_error"),
+        INPUT_OVERFLOW("phone.input.overflow"),
+        MIX_UNDERRUN("phone.mix.underrun"),
+        TICKS_SKIPPED("phone.ticks.skipped"),
+        MIX_OVERFLOW("phone.mix.overflow");
+
+        final String key;
+
+        Counter(String key) {
+            this.key = key;
+        }
+    }
+
+    private PhoneLeg(EventLoop loop, MediaConfig config, PhoneLegListener listener, Runnable onClose, UdpIo io) {
+        this.loop = loop;
+        this.config = config;
+        this.allowedNetworks = new AllowedNetworks(config.allowedNetworks());
+        this.listener = listener;
+        this.onClose = onClose;
+        this.channel = new Bootstrap()
+                .group(loop)
+                .channel(io.channelClass())
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                .handler(new Inbound())
+                .bind(new InetSocketAddress(config.bindAddress(), 0))
+                .syncUninterruptibly()
+                .channel();
+        this.port = ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /**
+     * Opens a leg on {@code loop} (a media worker's loop) with a socket bound to the config's bind address on an
+     * ephemeral port, and starts its 20 ms sender. {@code onClose} runs once when it closes. Blocks until bound:
+     * call it off the media loops. {@code MediaEngine.createPhoneLeg} is the usual way in.
+     */
+    public static PhoneLeg open(EventLoop loop, UdpIo io, MediaConfig config, PhoneLegListener listener, Runnable onClose) {
+        PhoneLeg leg = new PhoneLeg(loop, config, listener, onClose, io);
+        loop.execute(() -> {
+            leg.nextTickNanos = System.nanoTime() + TICK_NANOS;
+            leg.scheduleTick();
+        });
+        LOG.log(System.Logger.Level.DEBUG, "phone leg on UDP port {0}", leg.port);
+        return leg;
+    }
+
     /** The UDP port this leg receives RTP on (for the SDP answer's m= line). */
-    public int localPort() { throw new UnsupportedOperationException("TODO"); }
+    public int localPort() {
+        return port;
+    }
 
     /** The address to put in the SDP answer's c= line (the first advertised address). */
-    public String localAddress() { throw new UnsupportedOperationException("TODO"); }
+    public String localAddress() {
+        InetAddress a = config.advertisedAddresses().isEmpty() ? config.bindAddress() : config.advertisedAddresses().get(0);
+        return a.getHostAddress();
+    }
 
     /**
      * Where the gateway's RTP comes from and what it speaks. Symmetric RTP: the leg sends to the
@@ -25,25 +198,400 @@ public final class PhoneLeg {
      * @param telephoneEventPayloadType the negotiated telephone-event PT, or -1 if none
      */
     public void setRemote(InetSocketAddress rtp, PhoneCodec codec, int telephoneEventPayloadType) {
-        throw new UnsupportedOperationException("TODO");
+        boolean isOpus = "opus".equalsIgnoreCase(codec.name());
+        if (!isOpus && !"PCMU".equalsIgnoreCase(codec.name()) && !"PCMA".equalsIgnoreCase(codec.name())) {
+            throw new IllegalArgumentException("phone codec must be PCMU, PCMA or opus, not " + codec.name());
+        }
+        // Opus codecs are built here, on the caller's thread: their construction is not for the media loop.
+        OpusDecoder decoder = null;
+        OpusEncoder encoder = null;
+        if (isOpus) {
+            try {
+                // Decoded and encoded at 8 kHz: the room's mix for the phone is narrowband anyway, and
+                // Opus resamples internally (RFC 6716 §2: any of 8/12/16/24/48 kHz at the API).
+                decoder = new OpusDecoder(8000, 1);
+                encoder = new OpusEncoder(8000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+                encoder.setBitrate(20_000);
+            } catch (OpusException e) {
+                throw new IllegalStateException("Opus codec: " + e.getMessage(), e);
+            }
+        }
+        OpusDecoder newDecoder = decoder;
+        OpusEncoder newEncoder = encoder;
+        onLoop(() -> {
+            if (!rtp.equals(negotiated)) {
+                learned = null; // a re-INVITE moved the media: learn the new source again
+            }
+            negotiated = rtp;
+            if (this.codec == null || !this.codec.equals(codec)) {
+                this.codec = codec;
+                this.opus = isOpus;
+                this.ulaw = "PCMU".equalsIgnoreCase(codec.name());
+                opusDecoder = newDecoder;
+                opusEncoder = newEncoder;
+            }
+            this.telephoneEventPayloadType = telephoneEventPayloadType;
+        });
     }
 
     /** Plays a prompt (after whatever is queued), once or looped until {@link #stopPlayback}. */
-    public void play(Prompt prompt, boolean loop) { throw new UnsupportedOperationException("TODO"); }
+    public void play(Prompt prompt, boolean loop) {
+        Playing playing = new Playing(prompt, loop);
+        onLoop(() -> prompts.addLast(playing));
+    }
 
     /** Stops and forgets queued prompts. */
-    public void stopPlayback() { throw new UnsupportedOperationException("TODO"); }
+    public void stopPlayback() {
+        onLoop(() -> {
+            prompts.clear();
+            promptPosition = 0;
+        });
+    }
 
     /**
      * Connects the caller to a room: the leg hears everyone in {@code router} but itself (mixed,
      * every 20 ms), and its voice is published into the router as an Opus stream that subscribers
      * receive like any other audio. Prompts stop.
+     *
+     * <p>The stream: kind audio, codec {@code opus/48000/2} PT 111, its own random SSRC, mid {@code "phone"},
+     * no header extensions. Joining a second router first leaves the first.
      */
-    public PublishedStream joinMix(Router router) { throw new UnsupportedOperationException("TODO"); }
+    public PublishedStream joinMix(Router router) {
+        if (closed.get()) throw new IllegalStateException("phone leg closed");
+        leaveMix();
+        long voiceSsrc = (RANDOM.nextInt() | 1) & 0xFFFFFFFFL;
+        StreamDescription description = new StreamDescription(MediaKind.AUDIO, voiceSsrc, "phone",
+                new RtpCodec("opus", 48_000, 2, 111), Map.of());
+        PublishedStream stream = router.publishLocal(description);
+        AudioMixer.Member joined = AudioMixer.of(router).join(stream, loop, this::onMixedFrame);
+        onLoop(() -> {
+            prompts.clear();
+            promptPosition = 0;
+            this.router = router;
+            this.voice = stream;
+            this.member = joined;
+            mixCount = 0;
+            mixPrimed = false;
+            inputCount = 0;
+            inputPrimed = false;
+        });
+        return stream;
+    }
 
     /** Disconnects from the room's mix (back to the lobby, say); the published stream ends. */
-    public void leaveMix() { throw new UnsupportedOperationException("TODO"); }
+    public void leaveMix() {
+        onLoop(() -> {
+            if (member != null) {
+                member.leave();
+                router.unpublish(voice);
+                member = null;
+                voice = null;
+                router = null;
+            }
+        });
+    }
 
     /** Frees the port and everything else. Idempotent. */
-    public void close() { throw new UnsupportedOperationException("TODO"); }
+    public void close() {
+        close("closed");
+    }
+
+    /** Counters ({@code phone.rtp.in}, {@code phone.dropped.wrong_source}, ...). Any thread; may lag. */
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Counter c : Counter.values()) out.put(c.key, counts[c.ordinal()]);
+        return out;
+    }
+
+    /** The event loop this leg lives on. Any thread. */
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    void close(String reason) {
+        if (!closed.compareAndSet(false, true)) return;
+        leaveMix();
+        onLoop(() -> {
+            if (ticker != null) ticker.cancel(false);
+            prompts.clear();
+            channel.close();
+            try {
+                listener.onClosed(this, reason);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "phone leg listener failed on close", e);
+            }
+            onClose.run();
+        });
+    }
+
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                loop.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the media plane is shutting down; the channel goes with it
+            }
+        }
+    }
+
+    private void count(Counter c) {
+        counts[c.ordinal()]++;
+    }
+
+    // ---------------------------------------------------------------- receive (leg loop)
+
+    void onDatagram(DatagramPacket packet) {
+        InetSocketAddress from = packet.sender();
+        if (from == null || !allowedNetworks.allows(from.getAddress())) {
+            count(Counter.DROPPED_NOT_ALLOWED);
+            return;
+        }
+        if (negotiated == null) {
+            count(Counter.DROPPED_NO_REMOTE);
+            return;
+        }
+        if (learned == null) {
+            learned = from; // RFC 4961: symmetric RTP, answer where it comes from
+        } else if (!learned.equals(from)) {
+            count(Counter.DROPPED_WRONG_SOURCE);
+            return;
+        }
+        ByteBuf buf = packet.content();
+        if (buf.readableBytes() > MAX_DATAGRAM) {
+            count(Counter.DROPPED_TOO_LARGE);
+            return;
+        }
+        RtpPacket rtp = this.rtp;
+        if (!rtp.wrap(buf)) {
+            count(Counter.DROPPED_MALFORMED);
+            return;
+        }
+        int pt = rtp.payloadType();
+        if (pt == telephoneEventPayloadType) {
+            onTelephoneEvent(rtp);
+        } else if (pt == codec.payloadType()) {
+            onVoice(rtp);
+        } else {
+            count(Counter.DROPPED_PAYLOAD_TYPE); // comfort noise (13), RTCP sent to the RTP port, ...
+        }
+    }
+
+    private void onTelephoneEvent(RtpPacket rtp) {
+        TelephoneEvent event = telephoneEvent;
+        if (!event.wrap(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength())) {
+            count(Counter.DROPPED_MALFORMED);
+            return;
+        }
+        char key = dtmf.onPacket(rtp.timestamp(), event.event());
+        if (key != 0) {
+            count(Counter.DTMF_EVENTS);
+            try {
+                listener.onDtmf(this, key);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "phone leg DTMF listener failed", e); // no digit in the log
+            }
+        }
+    }
+
+    private void onVoice(RtpPacket rtp) {
+        int seq = rtp.sequenceNumber();
+        if (anyReceived && (short) (seq - lastSequence) <= 0) {
+            count(Counter.DROPPED_LATE); // 20 ms too late is too late for a phone: no reordering here
+            return;
+        }
+        anyReceived = true;
+        lastSequence = seq;
+        count(Counter.RTP_IN);
+        ByteBuf buf = rtp.buffer();
+        int offset = rtp.payloadOffset();
+        int length = rtp.payloadLength();
+        if (opus) {
+            int n;
+            try {
+                byte[] scratch = opusOut; // receive and send never overlap on the loop
+                if (length > scratch.length) {
+                    count(Counter.DROPPED_TOO_LARGE);
+                    return;
+                }
+                buf.getBytes(offset, scratch, 0, length);
+                n = opusDecoder.decode(scratch, 0, length, decoded, 0, decoded.length, false);
+            } catch (OpusException | RuntimeException e) {
+                count(Counter.DROPPED_DECODE);
+                return;
+            }
+            if (member == null) return; // in the IVR or the lobby the caller's voice goes nowhere
+            for (int i = 0; i < n; i++) pushInput(decoded[i]);
+        } else {
+            if (member == null) return; // in the IVR or the lobby the caller's voice goes nowhere
+            for (int i = 0; i < length; i++) {
+                int code = buf.getUnsignedByte(offset + i);
+                pushInput(ulaw ? G711.ulawToLinear(code) : G711.alawToLinear(code));
+            }
+        }
+    }
+
+    private void pushInput(short sample) {
+        if (inputCount == INPUT_CAPACITY) {
+            inputHead = (inputHead + 1) % INPUT_CAPACITY;
+            inputCount--;
+            if (inputHead % FRAME == 0) count(Counter.INPUT_OVERFLOW);
+        }
+        input[(inputHead + inputCount) % INPUT_CAPACITY] = sample;
+        inputCount++;
+    }
+
+    /** The mixer's frame for this caller arrived (leg loop). Keeps at most {@link #MIX_FRAMES}. */
+    private void onMixedFrame(short[] frame) {
+        if (mixCount == MIX_FRAMES) {
+            mixHead = (mixHead + 1) % MIX_FRAMES;
+            mixCount--;
+            count(Counter.MIX_OVERFLOW);
+        }
+        System.arraycopy(frame, 0, mixFrames[(mixHead + mixCount) % MIX_FRAMES], 0, FRAME);
+        mixCount++;
+    }
+
+    // ---------------------------------------------------------------- the 20 ms tick (leg loop)
+
+    /**
+     * One packet per 20 ms of wall clock, each tick scheduling the next against an absolute deadline (so the
+     * loop's scheduling error does not accumulate). After a long stall the missed packets are skipped, not
+     * sent in a burst: a gateway's jitter buffer copes with a gap better than with a flood.
+     */
+    private void tick() {
+        if (closed.get()) return;
+        boolean audible = fillOutFrame();
+        if (member != null) {
+            takeVoice();
+            member.offer(voiceFrame);
+        }
+        send(audible);
+        nextTickNanos += TICK_NANOS;
+        long now = System.nanoTime();
+        if (now - nextTickNanos > MAX_LAG_NANOS) {
+            long behind = (now - nextTickNanos) / TICK_NANOS;
+            counts[Counter.TICKS_SKIPPED.ordinal()] += behind;
+            nextTickNanos += behind * TICK_NANOS;
+        }
+        scheduleTick();
+    }
+
+    private void scheduleTick() {
+        if (closed.get()) return;
+        ticker = loop.schedule(tickTask, Math.max(0, nextTickNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** The next 20 ms for the caller into {@link #outFrame}; false when it is silence. */
+    private boolean fillOutFrame() {
+        short[] out = outFrame;
+        if (member != null) {
+            if (!mixPrimed && mixCount >= 2) mixPrimed = true; // one frame of slack between the two 20 ms clocks
+            if (mixPrimed && mixCount > 0) {
+                System.arraycopy(mixFrames[mixHead], 0, out, 0, FRAME);
+                mixHead = (mixHead + 1) % MIX_FRAMES;
+                mixCount--;
+                return true;
+            }
+            if (mixPrimed) {
+                mixPrimed = false;
+                count(Counter.MIX_UNDERRUN);
+            }
+            java.util.Arrays.fill(out, (short) 0);
+            return true; // a room's silence is still the room: no marker bit when sound resumes
+        }
+        int filled = 0;
+        while (filled < FRAME && !prompts.isEmpty()) {
+            Playing playing = prompts.peekFirst();
+            short[] samples = playing.prompt().samples();
+            int n = Math.min(FRAME - filled, samples.length - promptPosition);
+            System.arraycopy(samples, promptPosition, out, filled, Math.max(0, n));
+            filled += Math.max(0, n);
+            promptPosition += Math.max(0, n);
+            if (promptPosition >= samples.length) {
+                promptPosition = 0;
+                if (!playing.loop() || samples.length == 0) prompts.pollFirst();
+            }
+        }
+        java.util.Arrays.fill(out, filled, FRAME, (short) 0);
+        return filled > 0;
+    }
+
+    /** The caller's next 20 ms into {@link #voiceFrame} (silence until 40 ms are buffered). */
+    private void takeVoice() {
+        short[] frame = voiceFrame;
+        if (!inputPrimed && inputCount >= INPUT_PRIME) inputPrimed = true;
+        if (!inputPrimed || inputCount < FRAME) {
+            inputPrimed = false;
+            java.util.Arrays.fill(frame, (short) 0);
+            return;
+        }
+        for (int i = 0; i < FRAME; i++) {
+            frame[i] = input[inputHead];
+            inputHead = (inputHead + 1) % INPUT_CAPACITY;
+        }
+        inputCount -= FRAME;
+    }
+
+    private void send(boolean audible) {
+        InetSocketAddress to = learned != null ? learned : negotiated;
+        PhoneCodec codec = this.codec;
+        if (to == null || codec == null) {
+            return; // nothing negotiated yet: nowhere to send
+        }
+        // RFC 3551 §4.1: the marker bit starts a talkspurt; the first packet of the stream also carries it.
+        boolean marker = !anySent || (audible && !sending);
+        sending = audible;
+        anySent = true;
+        int payloadLength;
+        ByteBuf packet;
+        short[] out = outFrame;
+        if (opus) {
+            try {
+                payloadLength = opusEncoder.encode(out, 0, FRAME, opusOut, 0, opusOut.length);
+            } catch (OpusException e) {
+                return;
+            }
+            packet = channel.alloc().directBuffer(RtpPacket.FIXED_HEADER_LENGTH + payloadLength);
+            writeHeader(packet, marker, codec.payloadType());
+            packet.writeBytes(opusOut, 0, payloadLength);
+            timestamp += 960; // RFC 7587 §4.1: Opus's RTP clock is always 48 kHz
+        } else {
+            packet = channel.alloc().directBuffer(RtpPacket.FIXED_HEADER_LENGTH + FRAME);
+            writeHeader(packet, marker, codec.payloadType());
+            for (int i = 0; i < FRAME; i++) {
+                packet.writeByte(ulaw ? G711.linearToUlaw(out[i]) : G711.linearToAlaw(out[i]));
+            }
+            timestamp += FRAME; // 20 ms at 8 kHz
+        }
+        sequence = (sequence + 1) & 0xFFFF;
+        channel.writeAndFlush(new DatagramPacket(packet, to), channel.voidPromise());
+        count(Counter.RTP_OUT);
+    }
+
+    private void writeHeader(ByteBuf packet, boolean marker, int payloadType) {
+        packet.writeByte(0x80);
+        packet.writeByte((marker ? 0x80 : 0) | payloadType);
+        packet.writeShort(sequence);
+        packet.writeInt(timestamp);
+        packet.writeInt(ssrc);
+    }
+
+    /** The channel's only handler: hands datagrams to the leg and releases them. */
+    private final class Inbound extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof DatagramPacket packet) onDatagram(packet);
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP port unreachable (the gateway not listening yet) surfaces here; UDP keeps going.
+        }
+    }
 }

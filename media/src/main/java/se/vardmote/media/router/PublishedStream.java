@@ -22,6 +22,8 @@ public final class PublishedStream {
     final WebRtcTransport transport;
     final StreamDescription description;
     final boolean video;
+    /** Produced inside the server ({@link Router#publishLocal}); never handed to the {@link AudioTap}. */
+    final boolean local;
     final int payloadType;
     final int clockRate;
     /** The publisher's id for the MID extension, 0 when it negotiated none. */
@@ -46,6 +48,7 @@ public final class PublishedStream {
         this.transport = transport;
         this.description = description;
         this.video = description.kind() == MediaKind.VIDEO;
+        this.local = transport instanceof LocalTransport;
         this.payloadType = description.codec().payloadType();
         this.clockRate = description.codec().clockRate();
         Integer midId = description.extensionIds().get(MID_URI);
@@ -69,6 +72,11 @@ public final class PublishedStream {
     /** The publisher's SSRC (unsigned), or 0 while it is not yet bound by MID. Any thread; may lag. */
     public long ssrc() {
         return bound ? ssrc & 0xFFFFFFFFL : 0;
+    }
+
+    /** True when the server produces this stream itself ({@link Router#publishLocal}). Any thread. */
+    public boolean isLocal() {
+        return local;
     }
 
     /** True once unpublished (or its transport removed). Any thread; may lag. */

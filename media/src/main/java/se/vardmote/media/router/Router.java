@@ -51,6 +51,11 @@ public final class Router {
     private final TransportFeedback transportFeedback = new TransportFeedback();
     private final PayloadFeedback payloadFeedback = new PayloadFeedback();
 
+    /** The audio mixer's tap, as installed (any thread reads it); {@link #tapOnLoop} is the loop's copy. */
+    private final java.util.concurrent.atomic.AtomicReference<AudioTap> audioTap =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private AudioTap tapOnLoop;
+
     private volatile int streamCount;
     private volatile int subscriptionCount;
     /** Written on the loop; volatile so that {@link #isClosed()} can read it anywhere. Never read per packet. */
@@ -127,6 +132,61 @@ public final class Router {
         });
     }
 
+    /**
+     * Publishes a stream the server produces itself (a phone caller's voice): it has no transport of its own,
+     * its packets are handed in with {@link #injectLocal}, and subscribers receive it like any other stream.
+     * {@code description.ssrc()} must be non-zero. End it with {@link #unpublish}. Any thread.
+     */
+    public PublishedStream publishLocal(StreamDescription description) {
+        if (description.ssrc() == 0) {
+            throw new IllegalArgumentException("a local stream needs its SSRC");
+        }
+        LocalTransport transport = new LocalTransport("local-" + Long.toHexString(description.ssrc()), loop);
+        PublishedStream stream = new PublishedStream(this, transport, description);
+        onLoop(() -> register(stream));
+        return stream;
+    }
+
+    /**
+     * Forwards one plaintext RTP packet of a {@link #publishLocal local} stream to its subscribers, exactly as
+     * if its publisher had sent it (the packet's SSRC must be the stream's). Borrows {@code packet}: the
+     * caller still owns and releases it. Event loop only ({@link #eventLoop()}); allocates nothing beyond the
+     * subscribers' pooled buffers.
+     */
+    public void injectLocal(PublishedStream stream, ByteBuf packet) {
+        if (!stream.local || stream.router != this) {
+            throw new IllegalArgumentException("not a local stream of this router");
+        }
+        onRtp(stream.transport, packet);
+    }
+
+    /**
+     * Installs {@code tap} in place of {@code expected} (compare-and-set; {@code null} for none) and returns
+     * whether it did. The tap hears every browser audio packet from the next packet on. Any thread.
+     */
+    public boolean installAudioTap(AudioTap expected, AudioTap tap) {
+        if (!audioTap.compareAndSet(expected, tap)) {
+            return false;
+        }
+        onLoop(() -> tapOnLoop = audioTap.get());
+        return true;
+    }
+
+    /** The installed audio tap, or null. Any thread. */
+    public AudioTap audioTap() {
+        return audioTap.get();
+    }
+
+    /** The event loop that owns this router; {@link #injectLocal} and the {@link AudioTap} run on it. Any thread. */
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    /** True once {@link #close()} has run. Any thread; may lag. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Counters of this router ({@code rtp.forwarded}, {@code rtcp.pli.sent}, ...). Any thread; may lag. */
     public Map<String, Long> counters() {
         Map<String, Long> snapshot = new LinkedHashMap<>();
@@ -134,11 +194,6 @@ public final class Router {
             snapshot.put(c.key, counts[c.ordinal()]);
         }
         return snapshot;
-    }
-
-    /** True once {@link #close()} has run on the loop. Any thread; may lag (for metrics). */
-    public boolean isClosed() {
-        return closed;
     }
 
     /** Published streams currently registered. Any thread; may lag. */
@@ -266,6 +321,10 @@ public final class Router {
             stream.deferredKeyframe = null;
         }
         streamCount--;
+        if (stream.local && state.published.isEmpty() && state.subscriptions.isEmpty()) {
+            byTransport.remove(state.transport); // a local transport exists for its one stream only
+            state.transport.close();
+        }
     }
 
     private void removeSubscription(Subscription subscription) {
@@ -376,6 +435,10 @@ public final class Router {
         if (rtp.payloadType() != stream.payloadType) {
             counts[RouterCounter.RTP_DROPPED_PAYLOAD_TYPE.ordinal()]++;
             return;
+        }
+        AudioTap tap = tapOnLoop;
+        if (tap != null && !stream.video && !stream.local) {
+            tap.onAudio(stream, rtp);
         }
         ArrayList<Subscription> subscriptions = stream.subscriptions;
         int n = subscriptions.size();

@@ -8,14 +8,12 @@ import io.netty.buffer.ByteBuf;
  * bitrate (FMT 15 with the "REMB" identifier, draft-alvestrand-rmcat-remb §2.2).
  * Allocation-free and reusable; borrows the buffer. Not thread-safe: owned by one event loop.
  */
-public final class PayloadFeedback {
+public final class PayloadFeedback extends FeedbackPacket {
 
     public static final int FMT_PLI = 1;
     public static final int FMT_FIR = 4;
     /** Application layer feedback; REMB when the FCI starts with "REMB". */
     public static final int FMT_AFB = 15;
-    /** Header (4), sender SSRC (4), media SSRC (4). */
-    public static final int MIN_LENGTH = 12;
     public static final int PLI_LENGTH = 12;
     /** One FIR entry: SSRC (4), sequence number (1), reserved (3). */
     public static final int FIR_ENTRY_LENGTH = 8;
@@ -23,51 +21,8 @@ public final class PayloadFeedback {
     /** ASCII "REMB". */
     private static final int REMB_IDENTIFIER = 0x52454D42;
 
-    private ByteBuf buf;
-    private int offset;
-    private int fciLength;
-
-    /** Views the current packet of {@code compound}; false unless it is a well-formed PSFB. */
-    public boolean wrap(RtcpCompound compound) {
-        return wrap(compound.buffer(), compound.packetOffset(), compound.packetLength() - compound.paddingLength());
-    }
-
-    /** Views {@code length} bytes at absolute index {@code offset} (padding excluded). */
-    public boolean wrap(ByteBuf buf, int offset, int length) {
-        this.buf = null;
-        if (length < MIN_LENGTH || offset < 0 || offset > buf.writerIndex() - length
-                || buf.getUnsignedByte(offset + 1) != RtcpCompound.PSFB) {
-            return false;
-        }
-        this.buf = buf;
-        this.offset = offset;
-        this.fciLength = length - MIN_LENGTH;
-        return true;
-    }
-
-    public int fmt() {
-        return buf.getUnsignedByte(offset) & 0x1F;
-    }
-
-    public long senderSsrc() {
-        return buf.getUnsignedInt(offset + 4);
-    }
-
-    /** The media source; for FIR RFC 5104 §4.3.1.2 says it is 0 and the FCI entries name the sources. */
-    public long mediaSsrc() {
-        return buf.getUnsignedInt(offset + 8);
-    }
-
-    public int mediaSsrcInt() {
-        return buf.getInt(offset + 8);
-    }
-
-    public int fciOffset() {
-        return offset + MIN_LENGTH;
-    }
-
-    public int fciLength() {
-        return fciLength;
+    public PayloadFeedback() {
+        super(RtcpCompound.PSFB);
     }
 
     public boolean isPli() {
@@ -80,7 +35,7 @@ public final class PayloadFeedback {
 
     /** Number of FIR entries (0 unless {@link #isFir()}). */
     public int firCount() {
-        return isFir() ? fciLength / FIR_ENTRY_LENGTH : 0;
+        return isFir() ? fciLength() / FIR_ENTRY_LENGTH : 0;
     }
 
     public long firSsrc(int i) {
@@ -104,10 +59,10 @@ public final class PayloadFeedback {
 
     /** True for FMT 15 whose FCI holds "REMB", a bitrate and as many SSRCs as it announces. */
     public boolean isRemb() {
-        if (fmt() != FMT_AFB || fciLength < 8 || buf.getInt(offset + MIN_LENGTH) != REMB_IDENTIFIER) {
+        if (fmt() != FMT_AFB || fciLength() < 8 || buf.getInt(offset + MIN_LENGTH) != REMB_IDENTIFIER) {
             return false;
         }
-        return 8 + 4 * buf.getUnsignedByte(offset + MIN_LENGTH + 4) <= fciLength;
+        return 8 + 4 * buf.getUnsignedByte(offset + MIN_LENGTH + 4) <= fciLength();
     }
 
     /** REMB bitrate in bits per second: 18-bit mantissa shifted left by a 6-bit exponent. */

@@ -8,60 +8,15 @@ import io.netty.buffer.ByteBuf;
  * packets (BLP). Other FMTs (transport-cc is 15) are exposed as header plus FCI bounds only.
  * Allocation-free and reusable; borrows the buffer. Not thread-safe: owned by one event loop.
  */
-public final class TransportFeedback {
+public final class TransportFeedback extends FeedbackPacket {
 
     /** RFC 4585 §6.2.1: generic NACK. */
     public static final int FMT_NACK = 1;
-    /** Header (4), sender SSRC (4), media SSRC (4). */
-    public static final int MIN_LENGTH = 12;
     /** Most NACK items this writer puts in one packet; keeps the packet well under an MTU. */
     public static final int MAX_NACK_ITEMS = 256;
 
-    private ByteBuf buf;
-    private int offset;
-    private int fciLength;
-
-    /** Views the current packet of {@code compound}; false unless it is a well-formed RTPFB. */
-    public boolean wrap(RtcpCompound compound) {
-        return wrap(compound.buffer(), compound.packetOffset(), compound.packetLength() - compound.paddingLength());
-    }
-
-    /** Views {@code length} bytes at absolute index {@code offset} (padding excluded). */
-    public boolean wrap(ByteBuf buf, int offset, int length) {
-        this.buf = null;
-        if (length < MIN_LENGTH || offset < 0 || offset > buf.writerIndex() - length
-                || buf.getUnsignedByte(offset + 1) != RtcpCompound.RTPFB) {
-            return false;
-        }
-        this.buf = buf;
-        this.offset = offset;
-        this.fciLength = length - MIN_LENGTH;
-        return true;
-    }
-
-    public int fmt() {
-        return buf.getUnsignedByte(offset) & 0x1F;
-    }
-
-    public long senderSsrc() {
-        return buf.getUnsignedInt(offset + 4);
-    }
-
-    public long mediaSsrc() {
-        return buf.getUnsignedInt(offset + 8);
-    }
-
-    public int mediaSsrcInt() {
-        return buf.getInt(offset + 8);
-    }
-
-    /** Absolute index of the feedback control information. */
-    public int fciOffset() {
-        return offset + MIN_LENGTH;
-    }
-
-    public int fciLength() {
-        return fciLength;
+    public TransportFeedback() {
+        super(RtcpCompound.RTPFB);
     }
 
     public boolean isGenericNack() {
@@ -70,7 +25,7 @@ public final class TransportFeedback {
 
     /** Number of NACK items (PID + BLP pairs). */
     public int nackCount() {
-        return fciLength / 4;
+        return fciLength() / 4;
     }
 
     public int nackPacketId(int i) {

@@ -4,32 +4,60 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import se.vardmote.server.ApiKey;
 import se.vardmote.signalling.meeting.BookingRequest;
+import se.vardmote.signalling.meeting.ChangeRefusedException;
 import se.vardmote.signalling.meeting.InvalidBookingException;
+import se.vardmote.signalling.meeting.MeetingChange;
+import se.vardmote.signalling.meeting.MeetingService;
 
 /**
- * The booking API: {@code POST /api/meetings} and {@code GET /api/meetings/{meetingId}}, both behind the API
- * key as a Bearer token (RFC 6750). Checks run on the event loop (auth, content type, JSON); the store is
- * called on {@code blockingExecutor}, and the answer is written from there. Thread-safe.
+ * The booking API under {@code /api/meetings}, behind the API key as a Bearer token (RFC 6750):
+ * <pre>
+ *   GET    /api/meetings?from=&amp;to=[&amp;limit=&amp;cursor=]   list by start time
+ *   POST   /api/meetings                                book (201, with leaderPin once)
+ *   GET    /api/meetings/{id}                           read (fresh join links)
+ *   PATCH  /api/meetings/{id}                           reschedule / change subject or lobby
+ *   DELETE /api/meetings/{id}                           cancel
+ *   POST   /api/meetings/{id}/participants              add a seat (201, with its join link)
+ *   DELETE /api/meetings/{id}/participants/{pid}        remove a seat (204)
+ *   GET    /api/meetings/{id}/audit                     the audit events
+ *   GET    /api/meetings/{id}/record                    the visit record
+ * </pre>
+ * Errors are RFC 9457 problem details ({@link ApiError}). Checks run on the event loop (method, auth, content
+ * type, JSON, validation); the store is called on {@code blockingExecutor}, and the answer is written from
+ * there. Thread-safe.
  *
  * <p>Logs neither the Authorization header nor request bodies (names of patients).
  */
 public final class MeetingApi {
     private static final System.Logger LOG = System.getLogger(MeetingApi.class.getName());
     public static final String COLLECTION = "/api/meetings";
-    private static final Pattern MEETING_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final int DEFAULT_PAGE_SIZE = 50;
+    private static final int MAX_QUERY_VALUE_CHARS = 100;
+    private static final Set<String> LIST_PARAMETERS = Set.of("from", "to", "limit", "cursor");
 
     private final ApiKey apiKey;
     private final Bookings bookings;
@@ -49,25 +77,71 @@ public final class MeetingApi {
     /** Answers one request. Borrows {@code request}: reads what it needs before returning. */
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpMethod method = request.method();
         if (path.equals(COLLECTION)) {
-            if (!request.method().equals(HttpMethod.POST)) {
-                send(ctx, methodNotAllowed("POST"), keepAlive);
-            } else if (authorised(ctx, request, keepAlive)) {
-                book(ctx, request, keepAlive);
+            if (method.equals(HttpMethod.POST)) {
+                if (authorised(ctx, request, keepAlive)) book(ctx, request, keepAlive);
+            } else if (method.equals(HttpMethod.GET)) {
+                if (authorised(ctx, request, keepAlive)) list(ctx, request, keepAlive);
+            } else {
+                send(ctx, methodNotAllowed("GET, POST"), keepAlive);
             }
             return;
         }
-        String meetingId = path.substring(COLLECTION.length() + 1);
-        if (!MEETING_ID.matcher(meetingId).matches()) {
+        String[] parts = path.substring(COLLECTION.length() + 1).split("/", -1);
+        boolean wellFormed = parts.length <= 3;
+        for (String p : parts) wellFormed &= ID.matcher(p).matches();
+        if (!wellFormed) {
             // Checked before auth would leak nothing, but 401 first keeps the API's shape uniform.
             if (authorised(ctx, request, keepAlive)) send(ctx, notFound(), keepAlive);
             return;
         }
-        if (!request.method().equals(HttpMethod.GET)) {
-            send(ctx, methodNotAllowed("GET"), keepAlive);
+        String meetingId = parts[0];
+        if (parts.length == 1) {
+            if (method.equals(HttpMethod.GET)) {
+                if (authorised(ctx, request, keepAlive)) find(ctx, meetingId, keepAlive);
+            } else if (method.equals(HttpMethod.PATCH)) {
+                if (authorised(ctx, request, keepAlive)) change(ctx, request, meetingId, keepAlive);
+            } else if (method.equals(HttpMethod.DELETE)) {
+                if (authorised(ctx, request, keepAlive)) {
+                    offload(ctx, keepAlive, () -> ResponseWriter.json(HttpResponseStatus.OK, bookings.cancel(meetingId)));
+                }
+            } else {
+                send(ctx, methodNotAllowed("GET, PATCH, DELETE"), keepAlive);
+            }
             return;
         }
-        if (authorised(ctx, request, keepAlive)) find(ctx, meetingId, keepAlive);
+        String sub = parts[1];
+        if (parts.length == 2 && (sub.equals("audit") || sub.equals("record"))) {
+            if (!method.equals(HttpMethod.GET)) {
+                send(ctx, methodNotAllowed("GET"), keepAlive);
+            } else if (authorised(ctx, request, keepAlive)) {
+                offload(ctx, keepAlive, () -> ResponseWriter.json(HttpResponseStatus.OK,
+                        sub.equals("audit") ? bookings.audit(meetingId) : bookings.record(meetingId)));
+            }
+            return;
+        }
+        if (sub.equals("participants") && parts.length == 2) {
+            if (!method.equals(HttpMethod.POST)) {
+                send(ctx, methodNotAllowed("POST"), keepAlive);
+            } else if (authorised(ctx, request, keepAlive)) {
+                addParticipant(ctx, request, meetingId, keepAlive);
+            }
+            return;
+        }
+        if (sub.equals("participants")) {
+            String participantId = parts[2];
+            if (!method.equals(HttpMethod.DELETE)) {
+                send(ctx, methodNotAllowed("DELETE"), keepAlive);
+            } else if (authorised(ctx, request, keepAlive)) {
+                offload(ctx, keepAlive, () -> {
+                    bookings.removeParticipant(meetingId, participantId);
+                    return noContent();
+                });
+            }
+            return;
+        }
+        if (authorised(ctx, request, keepAlive)) send(ctx, notFound(), keepAlive);
     }
 
     private boolean authorised(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
@@ -95,26 +169,13 @@ public final class MeetingApi {
     }
 
     private void book(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
-        String mime = Optional.ofNullable(HttpUtil.getMimeType(request)).map(CharSequence::toString)
-                .map(s -> s.trim().toLowerCase(Locale.ROOT)).orElse("");
-        if (!mime.equals("application/json")) {
-            send(ctx, ResponseWriter.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, ApiError.of(
-                    "unsupported_media_type", "send the booking as 'Content-Type: application/json'")), keepAlive);
-            return;
-        }
-        JsonNode body;
-        try {
-            body = Json.parseObject(ByteBufUtil.getBytes(request.content()));
-        } catch (Json.MalformedJsonException e) {
-            send(ctx, ResponseWriter.error(HttpResponseStatus.BAD_REQUEST, ApiError.of("invalid_json", e.getMessage())), keepAlive);
-            return;
-        }
+        JsonNode body = jsonBody(ctx, request, keepAlive, false);
+        if (body == null) return;
         BookingRequest booking;
         try {
             booking = BookingRequest.parse(body);
         } catch (InvalidBookingException e) {
-            send(ctx, ResponseWriter.error(HttpResponseStatus.BAD_REQUEST,
-                    new ApiError("invalid_field", e.field(), e.getMessage())), keepAlive);
+            send(ctx, invalid(e), keepAlive);
             return;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "validating a booking failed: " + e.getClass().getName(), e);
@@ -130,6 +191,116 @@ public final class MeetingApi {
         });
     }
 
+    private void change(ChannelHandlerContext ctx, FullHttpRequest request, String meetingId, boolean keepAlive) {
+        JsonNode body = jsonBody(ctx, request, keepAlive, true);
+        if (body == null) return;
+        MeetingChange change;
+        try {
+            change = MeetingChange.parse(body);
+        } catch (InvalidBookingException e) {
+            send(ctx, invalid(e), keepAlive);
+            return;
+        }
+        offload(ctx, keepAlive, () -> ResponseWriter.json(HttpResponseStatus.OK, bookings.change(meetingId, change)));
+    }
+
+    private void addParticipant(ChannelHandlerContext ctx, FullHttpRequest request, String meetingId, boolean keepAlive) {
+        JsonNode body = jsonBody(ctx, request, keepAlive, false);
+        if (body == null) return;
+        BookingRequest.ParticipantRequest seat;
+        try {
+            seat = BookingRequest.parseParticipant(body);
+        } catch (InvalidBookingException e) {
+            send(ctx, invalid(e), keepAlive);
+            return;
+        }
+        offload(ctx, keepAlive, () -> {
+            ObjectNode added = bookings.addParticipant(meetingId, seat);
+            FullHttpResponse response = ResponseWriter.json(HttpResponseStatus.CREATED, added);
+            JsonNode pid = added.get("participantId");
+            if (pid != null && pid.isTextual()) {
+                response.headers().set(HttpHeaderNames.LOCATION,
+                        COLLECTION + "/" + meetingId + "/participants/" + pid.asText());
+            }
+            return response;
+        });
+    }
+
+    private void list(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri(), java.nio.charset.StandardCharsets.UTF_8,
+                true, 8).parameters();
+        Instant from;
+        Instant to;
+        int limit;
+        String cursor;
+        try {
+            for (Map.Entry<String, List<String>> e : query.entrySet()) {
+                if (!LIST_PARAMETERS.contains(e.getKey())) {
+                    throw new InvalidBookingException("query", "unknown query parameter; use from, to, limit and cursor");
+                }
+                if (e.getValue().size() != 1) {
+                    throw new InvalidBookingException(e.getKey(), e.getKey() + " must be given once");
+                }
+                if (e.getValue().get(0).length() > MAX_QUERY_VALUE_CHARS) {
+                    throw new InvalidBookingException(e.getKey(), e.getKey() + " is too long");
+                }
+            }
+            from = time(query, "from");
+            to = time(query, "to");
+            limit = limit(query);
+            cursor = query.containsKey("cursor") ? query.get("cursor").get(0) : null;
+        } catch (InvalidBookingException e) {
+            send(ctx, invalid(e), keepAlive);
+            return;
+        }
+        offload(ctx, keepAlive, () -> ResponseWriter.json(HttpResponseStatus.OK, bookings.list(from, to, cursor, limit)));
+    }
+
+    private static Instant time(Map<String, List<String>> query, String name) throws InvalidBookingException {
+        List<String> v = query.get(name);
+        if (v == null) {
+            throw new InvalidBookingException(name, name + " is required: an ISO-8601 time with offset, e.g. "
+                    + "2026-12-01T00:00:00+01:00");
+        }
+        try {
+            // An unencoded '+' of an offset arrives as a space (form decoding); no valid time holds a space.
+            return OffsetDateTime.parse(v.get(0).trim().replace(' ', '+'), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidBookingException(name, name + " must be an ISO-8601 time with offset, e.g. "
+                    + "2026-12-01T00:00:00Z or 2026-12-01T00:00:00+01:00");
+        }
+    }
+
+    private static int limit(Map<String, List<String>> query) throws InvalidBookingException {
+        List<String> v = query.get("limit");
+        if (v == null) return DEFAULT_PAGE_SIZE;
+        try {
+            int limit = Integer.parseInt(v.get(0).trim());
+            if (limit >= 1 && limit <= MeetingService.MAX_PAGE_SIZE) return limit;
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new InvalidBookingException("limit", "limit must be a whole number from 1 to " + MeetingService.MAX_PAGE_SIZE);
+    }
+
+    /** The body as a JSON object, or null after answering 415/400. PATCH also accepts merge-patch (RFC 7396). */
+    private JsonNode jsonBody(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, boolean patch) {
+        String mime = Optional.ofNullable(HttpUtil.getMimeType(request)).map(CharSequence::toString)
+                .map(s -> s.trim().toLowerCase(Locale.ROOT)).orElse("");
+        if (!mime.equals("application/json") && !(patch && mime.equals("application/merge-patch+json"))) {
+            send(ctx, ResponseWriter.error(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, ApiError.of(
+                    "unsupported_media_type", "send the body as 'Content-Type: application/json'")), keepAlive);
+            return null;
+        }
+        try {
+            return Json.parseObject(ByteBufUtil.getBytes(request.content()));
+        } catch (Json.MalformedJsonException e) {
+            send(ctx, ResponseWriter.error(HttpResponseStatus.BAD_REQUEST, ApiError.of("invalid_json", e.getMessage())), keepAlive);
+            return null;
+        }
+    }
+
     private void find(ChannelHandlerContext ctx, String meetingId, boolean keepAlive) {
         offload(ctx, keepAlive, () -> bookings.describe(meetingId)
                 .map(d -> ResponseWriter.json(HttpResponseStatus.OK, d))
@@ -137,7 +308,7 @@ public final class MeetingApi {
     }
 
     private interface ResponseSupplier {
-        FullHttpResponse get();
+        FullHttpResponse get() throws InvalidBookingException;
     }
 
     private void offload(ChannelHandlerContext ctx, boolean keepAlive, ResponseSupplier work) {
@@ -146,6 +317,10 @@ public final class MeetingApi {
                 FullHttpResponse response;
                 try {
                     response = work.get();
+                } catch (InvalidBookingException e) {
+                    response = invalid(e);
+                } catch (ChangeRefusedException e) {
+                    response = refused(e);
                 } catch (RuntimeException e) {
                     // The exception class and stack only: messages from the store could quote the booking.
                     LOG.log(System.Logger.Level.ERROR, "booking API call failed: " + e.getClass().getName(), e);
@@ -163,8 +338,29 @@ public final class MeetingApi {
         ResponseWriter.send(ctx, response, keepAlive, false);
     }
 
+    /** 400 for a malformed field, 422 for personal data in an invitation field (RFC 9110 §15.5.21). */
+    static FullHttpResponse invalid(InvalidBookingException e) {
+        return e.isSensitiveData()
+                ? ResponseWriter.error(HttpResponseStatus.UNPROCESSABLE_ENTITY,
+                        new ApiError(InvalidBookingException.SENSITIVE_DATA, e.field(), e.getMessage()))
+                : ResponseWriter.error(HttpResponseStatus.BAD_REQUEST,
+                        new ApiError(InvalidBookingException.INVALID_FIELD, e.field(), e.getMessage()));
+    }
+
+    /** 404 for an unknown meeting or seat, 409 for a change the meeting's state forbids. */
+    static FullHttpResponse refused(ChangeRefusedException e) {
+        return ResponseWriter.error(e.reason().isNotFound() ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.CONFLICT,
+                ApiError.of(e.reason().code(), e.getMessage()));
+    }
+
     static FullHttpResponse notFound() {
         return ResponseWriter.error(HttpResponseStatus.NOT_FOUND, ApiError.of("not_found", "no meeting with that id"));
+    }
+
+    private static FullHttpResponse noContent() {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return response;
     }
 
     private static FullHttpResponse internalError() {

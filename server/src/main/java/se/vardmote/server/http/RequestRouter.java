@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 import se.vardmote.server.metrics.ServerMetrics;
 
 /**
- * Sends each complete HTTP request to the one thing that answers it: the booking API, the web client's
- * files, health/readiness/metrics, or, for {@code /ws}, on down the pipeline to the WebSocket handshake.
- * Everything else gets a 404 JSON. Other messages (WebSocket frames after the upgrade) pass through.
+ * Sends each complete HTTP request to the one thing that answers it: the booking API, the capabilities
+ * ({@code GET /api/capabilities}, no key needed), the web client's files, health/readiness/metrics, or, for {@code /ws}, on down the pipeline to the WebSocket handshake.
+ * Everything else gets a 404 problem+json. Other messages (WebSocket frames after the upgrade) pass through.
  *
  * <p>Stateless apart from its collaborators: shared by all channels. Never logs request URIs (they could
  * carry secrets someone put in a query string) nor headers.
@@ -33,17 +33,27 @@ public final class RequestRouter extends ChannelInboundHandlerAdapter {
     private final StaticFiles staticFiles;
     private final Supplier<String> metricsScrape;
     private final BooleanSupplier ready;
+    private final Capabilities capabilities;
+
+    /** With the default capabilities (no dial-in, 8 in a group). */
+    public RequestRouter(MeetingApi meetingApi, StaticFiles staticFiles, Supplier<String> metricsScrape,
+                         BooleanSupplier ready) {
+        this(meetingApi, staticFiles, metricsScrape, ready,
+                new Capabilities(false, 8, se.vardmote.signalling.meeting.BookingRequest.MAX_PARTICIPANTS));
+    }
 
     /**
      * @param metricsScrape the Prometheus text ({@link ServerMetrics#scrape()})
      * @param ready         whether the server has finished starting ({@code /ready})
+     * @param capabilities  what {@code GET /api/capabilities} states
      */
     public RequestRouter(MeetingApi meetingApi, StaticFiles staticFiles, Supplier<String> metricsScrape,
-                         BooleanSupplier ready) {
+                         BooleanSupplier ready, Capabilities capabilities) {
         this.meetingApi = meetingApi;
         this.staticFiles = staticFiles;
         this.metricsScrape = metricsScrape;
         this.ready = ready;
+        this.capabilities = capabilities;
     }
 
     @Override
@@ -110,6 +120,7 @@ public final class RequestRouter extends ChannelInboundHandlerAdapter {
         switch (path) {
             case "/": return staticFiles.response("index.html").orElse(null);
             case "/join": return staticFiles.response("join.html").orElse(null);
+            case Capabilities.PATH: return ResponseWriter.json(HttpResponseStatus.OK, capabilities.toJson());
             case "/health": return noStore(ResponseWriter.text(HttpResponseStatus.OK, "ok\n"));
             case "/ready":
                 return noStore(ready.getAsBoolean()

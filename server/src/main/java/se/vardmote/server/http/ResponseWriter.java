@@ -21,6 +21,8 @@ public final class ResponseWriter {
     public static final String JSON = "application/json; charset=utf-8";
     public static final String TEXT = "text/plain; charset=utf-8";
     public static final String HTML = "text/html; charset=utf-8";
+    /** RFC 9457 §3: the media type of problem details. */
+    public static final String PROBLEM_JSON = "application/problem+json";
 
     private ResponseWriter() {
     }
@@ -39,8 +41,11 @@ public final class ResponseWriter {
         return response;
     }
 
+    /** An RFC 9457 problem-details answer ({@link ApiError#toProblem}), never cached. */
     public static FullHttpResponse error(HttpResponseStatus status, ApiError error) {
-        return json(status, error.toJson());
+        FullHttpResponse response = bytes(status, PROBLEM_JSON, Json.write(error.toProblem(status)));
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return response;
     }
 
     public static FullHttpResponse text(HttpResponseStatus status, String body) {

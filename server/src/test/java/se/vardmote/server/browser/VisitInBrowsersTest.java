@@ -76,9 +76,11 @@ class VisitInBrowsersTest {
         List<Visitor> visitors = new ArrayList<>();
         try {
             for (int i = 0; i < links.size(); i++) visitors.add(new Visitor(chromium.browser, "visitor" + i, links.get(i)));
+            // The interpreter (the last) joins audio-only: the others decode two videos, it decodes three.
             for (Visitor v : visitors) {
-                v.awaitReceived("three videos decoding and three audio streams", Duration.ofSeconds(90),
-                        s -> Visitor.flowing(s, "videos", "frames", 5) == 3 && Visitor.flowing(s, "audios", "packets", 25) == 3);
+                int videos = v == visitors.get(3) ? 3 : 2;
+                v.awaitReceived(videos + " videos decoding and three audio streams", Duration.ofSeconds(90),
+                        s -> Visitor.flowing(s, "videos", "frames", 5) == videos && Visitor.flowing(s, "audios", "packets", 25) == 3);
                 assertEquals(3, Visitor.tiles(v.received()), v.name + " shows three remote tiles");
             }
             assertEquals(4, server.signalling().participantCount());
@@ -108,9 +110,12 @@ class VisitInBrowsersTest {
         try (Visitor a = new Visitor(chromium.browser, "clinician", links.get(0));
              Visitor b = new Visitor(chromium.browser, "patient", links.get(1));
              Visitor c = new Visitor(chromium.browser, "interpreter", links.get(2))) {
+            // c, the interpreter, joins audio-only: it decodes two videos, a and b one each, and all hear two.
             for (Visitor v : List.of(a, b, c)) {
-                v.awaitReceived("two remote tiles with video", MEDIA_TIMEOUT,
-                        s -> Visitor.tiles(s) == 2 && Visitor.flowing(s, "videos", "frames", 1) == 2);
+                int videos = v == c ? 2 : 1;
+                v.awaitReceived("two remote tiles, " + videos + " with video", MEDIA_TIMEOUT,
+                        s -> Visitor.tiles(s) == 2 && Visitor.flowing(s, "videos", "frames", 1) == videos
+                                && Visitor.flowing(s, "audios", "packets", 1) == 2);
             }
             int before = server.signalling().participantCount();
             c.page.click("[data-testid=leave]");
@@ -119,6 +124,88 @@ class VisitInBrowsersTest {
             assertEquals(1, server.signalling().roomCount());
         }
         awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
+    }
+
+    @Test
+    void aPatientInTheLobbyWaitsReceivesNothingAndDecodesTheClinicianOnceAdmitted() throws Exception {
+        List<JsonNode> seats = bookSeats(true, "two-party", "clinician", "patient");
+        String patientId = seats.get(1).get("participantId").asText();
+        try (Visitor clinician = new Visitor(chromium.browser, "clinician", seats.get(0).get("joinUrl").asText())) {
+            clinician.awaitState("joined", MEDIA_TIMEOUT);
+            try (Visitor patient = new Visitor(chromium.browser, "patient", seats.get(1).get("joinUrl").asText())) {
+                patient.awaitState("waiting", MEDIA_TIMEOUT);
+                String admit = "[data-testid=admit][data-participant-id='" + patientId + "']";
+                clinician.page.waitForSelector(admit);
+                // The clinician publishes all along; give anything that leaked a few seconds to show.
+                patient.page.waitForTimeout(3000);
+                Map<String, Object> waiting = patient.received();
+                assertEquals(List.of(), waiting.get("videos"), "a waiting patient receives no video");
+                assertEquals(List.of(), waiting.get("audios"), "a waiting patient receives no audio");
+                assertEquals(0, Visitor.tiles(waiting), "a waiting patient sees nobody");
+                assertEquals(Boolean.TRUE, patient.page.evaluate(
+                        "() => window.vardmote.subscribePc === null && window.vardmote.publishPc === null"
+                                + " && Object.keys(window.vardmote.participants).length === 0"),
+                        "a waiting patient has no peer connection and knows nobody");
+                assertEquals("waiting", patient.state());
+                assertEquals(1, server.signalling().waitingCount());
+
+                clinician.page.click(admit);
+                patient.awaitState("joined", MEDIA_TIMEOUT);
+                for (Visitor v : List.of(clinician, patient)) {
+                    v.awaitReceived("decoding the other's video", MEDIA_TIMEOUT, s -> Visitor.flowing(s, "videos", "frames", 10) == 1);
+                }
+                assertEquals(0, ((Number) clinician.page.evaluate("() => window.vardmote.lobby.length")).intValue());
+                assertEquals(0, clinician.page.locator("[data-testid=admit]").count(), "the lobby list is empty again");
+            }
+        }
+        awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
+    }
+
+    @Test
+    void aPatientWhosePageIsClosedAndReopenedTakesItsSeatBackWithoutWaitingAgain() throws Exception {
+        List<JsonNode> seats = bookSeats(true, "two-party", "clinician", "patient");
+        String patientLink = seats.get(1).get("joinUrl").asText();
+        String patientId = seats.get(1).get("participantId").asText();
+        try (Visitor clinician = new Visitor(chromium.browser, "clinician", seats.get(0).get("joinUrl").asText())) {
+            clinician.awaitState("joined", MEDIA_TIMEOUT);
+            try (Visitor patient = new Visitor(chromium.browser, "patient", patientLink)) {
+                patient.awaitState("waiting", MEDIA_TIMEOUT);
+                clinician.page.click("[data-testid=admit][data-participant-id='" + patientId + "']");
+                patient.awaitReceived("the clinician's video", MEDIA_TIMEOUT, s -> Visitor.flowing(s, "videos", "frames", 10) == 1);
+                clinician.awaitReceived("the patient's video", MEDIA_TIMEOUT, s -> Visitor.flowing(s, "videos", "frames", 10) == 1);
+            } // the page closes: its connection goes, perhaps not yet noticed by the server
+            try (Visitor again = new Visitor(chromium.browser, "patient again", patientLink)) {
+                // Nobody admits this time: reaching "joined" at all proves it did not wait in the lobby.
+                again.awaitState("joined", MEDIA_TIMEOUT);
+                again.awaitReceived("the clinician's video again", MEDIA_TIMEOUT, s -> Visitor.flowing(s, "videos", "frames", 10) == 1);
+                double before = Visitor.total(clinician.received(), "videos", "frames");
+                clinician.awaitReceived("the returning patient's video", MEDIA_TIMEOUT,
+                        s -> Visitor.tiles(s) == 1 && Visitor.total(s, "videos", "frames") > before + 20);
+                awaitServer("both seated, nobody waiting", () -> server.signalling().participantCount() == 2
+                        && server.signalling().waitingCount() == 0);
+            }
+        }
+        awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
+    }
+
+    /** Books a visit and returns its seats ({@code participantId}, {@code role}, {@code joinUrl}, ...). */
+    private List<JsonNode> bookSeats(boolean lobby, String kind, String... roles) throws Exception {
+        StringBuilder participants = new StringBuilder();
+        for (String role : roles) {
+            if (participants.length() > 0) participants.append(',');
+            participants.append("{\"role\":\"").append(role).append("\",\"displayName\":\"Test ").append(role).append("\"}");
+        }
+        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"" + kind + "\",\"lobby\":" + lobby + ",\"startsAt\":\""
+                + Instant.now() + "\",\"durationMinutes\":30,\"participants\":[" + participants + "]}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/meetings"))
+                        .header("Authorization", "Bearer " + server.apiKey())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode(), response.body());
+        List<JsonNode> seats = new ArrayList<>();
+        JSON.readTree(response.body()).get("participants").forEach(seats::add);
+        return seats;
     }
 
     private List<String> book(String kind, String... roles) throws Exception {

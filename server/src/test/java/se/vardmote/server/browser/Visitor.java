@@ -48,6 +48,24 @@ final class Visitor implements AutoCloseable {
         page.navigate(joinUrl);
     }
 
+    /** {@code window.vardmote.state}: connecting, waiting, joined, left, ended, denied, removed, error, closed. */
+    String state() {
+        return (String) page.evaluate("() => window.vardmote ? window.vardmote.state : null");
+    }
+
+    /** Polls until the page's state is {@code expected}; fails with the last state and error after {@code timeout}. */
+    void awaitState(String expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = state();
+            if (expected.equals(last)) return;
+            page.waitForTimeout(100);
+        }
+        throw new AssertionError(name + ": state " + expected + " not reached within " + timeout.toSeconds() + " s; it is "
+                + last + ", last error " + page.evaluate("() => JSON.stringify(window.vardmote && window.vardmote.lastError)"));
+    }
+
     @SuppressWarnings("unchecked")
     Map<String, Object> received() {
         return (Map<String, Object>) page.evaluate(RECEIVED);

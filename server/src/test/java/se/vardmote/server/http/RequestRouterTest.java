@@ -27,7 +27,7 @@ class RequestRouterTest {
         FullHttpResponse r = http.one(get("/nothing-here"));
         try {
             assertEquals(404, r.status().code());
-            assertEquals("application/json; charset=utf-8", r.headers().get("Content-Type"));
+            assertEquals("application/problem+json", r.headers().get("Content-Type"));
             assertEquals("not_found", EmbeddedHttp.json(r).get("error").asText());
             assertSecurityHeaders(r);
         } finally {
@@ -88,7 +88,7 @@ class RequestRouterTest {
         FullHttpResponse r = http.one(get(target));
         try {
             assertTrue(r.status().code() == 404 || r.status().code() == 400, target + " → " + r.status());
-            assertEquals("application/json; charset=utf-8", r.headers().get("Content-Type"));
+            assertEquals("application/problem+json", r.headers().get("Content-Type"));
         } finally {
             r.release();
         }

@@ -28,6 +28,9 @@ import java.util.List;
  * {@code lobby} is optional (default true); unknown fields are ignored so that clients may send more than
  * we read. Strings are trimmed; control characters, bidirectional overrides and lone surrogates are refused
  * because display names are shown to other participants. {@code startsAt} is kept to whole seconds.
+ * {@code subject} and {@code displayName} must not carry a personal identity number, a coordination number or
+ * an e-mail address ({@link SensitiveText}); such a field is refused with code
+ * {@link InvalidBookingException#SENSITIVE_DATA}.
  */
 public record BookingRequest(
         String subject,
@@ -132,7 +135,7 @@ public record BookingRequest(
         return kind;
     }
 
-    private static boolean lobby(JsonNode body) throws InvalidBookingException {
+    static boolean lobby(JsonNode body) throws InvalidBookingException {
         JsonNode node = body.get("lobby");
         if (node == null || node.isNull()) return true; // patients wait until the clinician lets them in
         if (!node.isBoolean()) {
@@ -141,7 +144,7 @@ public record BookingRequest(
         return node.booleanValue();
     }
 
-    private static Instant startsAt(JsonNode body) throws InvalidBookingException {
+    static Instant startsAt(JsonNode body) throws InvalidBookingException {
         JsonNode node = body.get("startsAt");
         if (node == null || node.isNull()) {
             throw new InvalidBookingException("startsAt",
@@ -164,7 +167,7 @@ public record BookingRequest(
         return instant.truncatedTo(ChronoUnit.SECONDS);
     }
 
-    private static int durationMinutes(JsonNode body) throws InvalidBookingException {
+    static int durationMinutes(JsonNode body) throws InvalidBookingException {
         JsonNode node = body.get("durationMinutes");
         String expectation = "durationMinutes must be a whole number from " + MIN_DURATION_MINUTES + " to "
                 + MAX_DURATION_MINUTES;
@@ -205,20 +208,36 @@ public record BookingRequest(
             if (!p.isObject()) {
                 throw new InvalidBookingException(prefix, prefix + " must be an object with role and displayName");
             }
-            JsonNode roleNode = p.get("role");
-            Role role = roleNode != null && roleNode.isTextual() ? Role.fromWire(roleNode.textValue().trim()) : null;
-            if (role == null) {
-                throw new InvalidBookingException(prefix + ".role",
-                        prefix + ".role must be one of \"clinician\", \"patient\", \"interpreter\", \"guardian\"");
-            }
-            String displayName = text(p, "displayName", prefix + ".displayName", MAX_DISPLAY_NAME_CHARS);
-            result.add(new ParticipantRequest(role, displayName));
+            result.add(participant(p, prefix + "."));
         }
         return result;
     }
 
+    /**
+     * Validates one seat, as POSTed to {@code /api/meetings/{id}/participants}: {@code {"role","displayName"}}.
+     *
+     * @throws InvalidBookingException naming {@code role} or {@code displayName} (or {@code body})
+     */
+    public static ParticipantRequest parseParticipant(JsonNode body) throws InvalidBookingException {
+        if (body == null || !body.isObject()) {
+            throw new InvalidBookingException("body", "the body must be a JSON object with role and displayName");
+        }
+        return participant(body, "");
+    }
+
+    private static ParticipantRequest participant(JsonNode p, String prefix) throws InvalidBookingException {
+        JsonNode roleNode = p.get("role");
+        Role role = roleNode != null && roleNode.isTextual() ? Role.fromWire(roleNode.textValue().trim()) : null;
+        if (role == null) {
+            throw new InvalidBookingException(prefix + "role",
+                    prefix + "role must be one of \"clinician\", \"patient\", \"interpreter\", \"guardian\"");
+        }
+        String displayName = text(p, "displayName", prefix + "displayName", MAX_DISPLAY_NAME_CHARS);
+        return new ParticipantRequest(role, displayName);
+    }
+
     /** A required string field, trimmed, 1..max characters, free of characters that could mislead a reader. */
-    private static String text(JsonNode parent, String name, String field, int maxChars)
+    static String text(JsonNode parent, String name, String field, int maxChars)
             throws InvalidBookingException {
         JsonNode node = parent.get(name);
         if (node == null || node.isNull()) {
@@ -245,6 +264,13 @@ public record BookingRequest(
                         + String.format("(U+%04X at position %d); send plain text on one line", cp, i));
             }
             i += Character.charCount(cp);
+        }
+        var finding = SensitiveText.find(value);
+        if (finding.isPresent()) {
+            // Never quote the value: it is the very thing that must not spread.
+            throw new InvalidBookingException(field, field + " contains what looks like "
+                    + finding.get().description() + ". Invitations must not carry personal data: use initials "
+                    + "and birth year instead, e.g. \"AB-82 Videobesök\"", InvalidBookingException.SENSITIVE_DATA);
         }
         return value;
     }

@@ -12,7 +12,11 @@ import se.vardmote.signalling.SignallingSession;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.meeting.Participant;
+import se.vardmote.signalling.meeting.Role;
+import se.vardmote.signalling.room.ActionRefused;
+import se.vardmote.signalling.room.IdentityMethod;
 import se.vardmote.signalling.room.JoinRefused;
+import se.vardmote.signalling.room.LobbyEntry;
 import se.vardmote.signalling.room.MemberInfo;
 import se.vardmote.signalling.room.MemberListener;
 import se.vardmote.signalling.room.RoomMember;
@@ -27,10 +31,16 @@ import se.vardmote.signalling.token.TokenService;
  * One WebSocket connection speaking the vardmote protocol (docs/protocol.md). Frames arrive one at a
  * time from the connection's thread; room events arrive from other threads and only write output.
  * A bad message gets an {@code error} reply and changes nothing; the connection and the room survive.
+ *
+ * <p>While its member waits in the lobby the connection may only {@code ping} and {@code leave}; media
+ * messages get {@code waiting}. What a role may do is decided by the {@link se.vardmote.signalling.room.Room},
+ * not here: this class only parses and forwards.
  */
 public final class ClientSession implements SignallingSession, MemberListener {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
     private static final int MAX_TOKEN_CHARS = 4096;
+    /** Participant ids are 22 characters (128 random bits, base64url); anything much longer is not one. */
+    private static final int MAX_PARTICIPANT_ID_CHARS = 64;
 
     private final SessionOutput output;
     private final Rooms rooms;
@@ -82,9 +92,15 @@ public final class ClientSession implements SignallingSession, MemberListener {
             case "publish" -> publish(message);
             case "subscribeAnswer" -> subscribeAnswer(message);
             case "mute" -> mute(message);
-            case "candidate" -> requireJoined(); // ICE-lite: the server learns addresses from the checks themselves
+            case "candidate" -> requireSeated(); // ICE-lite: the server learns addresses from the checks themselves
             case "ping" -> send(object("pong"));
             case "leave" -> leave();
+            case "admit" -> act(message, (m, target) -> m.room().admit(m, target));
+            case "deny" -> act(message, (m, target) -> m.room().deny(m, target));
+            case "verifyIdentity" -> verifyIdentity(message);
+            case "muteParticipant" -> act(message, (m, target) -> m.room().muteParticipant(m, target));
+            case "removeParticipant" -> act(message, (m, target) -> m.room().removeParticipant(m, target));
+            case "endMeeting" -> endMeeting();
             case "chat" -> throw ProtocolError.recoverable("unknown_type", "vardmote has no chat: messages are not carried");
             default -> throw ProtocolError.recoverable("unknown_type", "unknown message type; see docs/protocol.md");
         }
@@ -111,7 +127,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
     }
 
     private void publish(JsonNode message) throws ProtocolError {
-        RoomMember m = requireJoined();
+        RoomMember m = requireSeated();
         String sdp = text(message, "sdp", Json.MAX_MESSAGE_CHARS);
         try {
             String answer = m.room().publish(m, sdp);
@@ -124,7 +140,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
     }
 
     private void subscribeAnswer(JsonNode message) throws ProtocolError {
-        RoomMember m = requireJoined();
+        RoomMember m = requireSeated();
         String sdp = text(message, "sdp", Json.MAX_MESSAGE_CHARS);
         JsonNode version = message.get("version");
         if (version == null || !version.canConvertToLong()) {
@@ -138,7 +154,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
     }
 
     private void mute(JsonNode message) throws ProtocolError {
-        RoomMember m = requireJoined();
+        RoomMember m = requireSeated();
         JsonNode audio = message.get("audio");
         JsonNode video = message.get("video");
         if (audio == null || !audio.isBoolean() || video == null || !video.isBoolean()) {
@@ -153,6 +169,39 @@ public final class ClientSession implements SignallingSession, MemberListener {
         close();
     }
 
+    /** A clinician's action on one participant; the room checks the role. */
+    @FunctionalInterface
+    private interface RoomAction {
+        void apply(RoomMember actor, String targetParticipantId) throws ActionRefused;
+    }
+
+    private void act(JsonNode message, RoomAction action) throws ProtocolError {
+        RoomMember m = requireJoined();
+        String target = text(message, "participantId", MAX_PARTICIPANT_ID_CHARS);
+        try {
+            action.apply(m, target);
+        } catch (ActionRefused e) {
+            throw ProtocolError.recoverable(e.code(), e.getMessage());
+        }
+    }
+
+    private void verifyIdentity(JsonNode message) throws ProtocolError {
+        IdentityMethod method = IdentityMethod.fromWire(message.path("method").asText(""));
+        if (method == null) {
+            throw ProtocolError.recoverable("bad_message", "\"method\" must be \"id-document\" or \"bankid\"");
+        }
+        act(message, (m, target) -> m.room().verifyIdentity(m, target, method));
+    }
+
+    private void endMeeting() throws ProtocolError {
+        RoomMember m = requireJoined();
+        try {
+            rooms.endMeeting(m);
+        } catch (ActionRefused e) {
+            throw ProtocolError.recoverable(e.code(), e.getMessage());
+        }
+    }
+
     private static ProtocolError sdpRejected(SdpException e) {
         return ProtocolError.recoverable("sdp_rejected", e.code() + ": " + e.getMessage());
     }
@@ -160,6 +209,15 @@ public final class ClientSession implements SignallingSession, MemberListener {
     private RoomMember requireJoined() throws ProtocolError {
         RoomMember m = member;
         if (m == null) throw ProtocolError.recoverable("not_joined", "send \"join\" with your token first");
+        return m;
+    }
+
+    /** Joined and not waiting in the lobby: the member may send and receive media. */
+    private RoomMember requireSeated() throws ProtocolError {
+        RoomMember m = requireJoined();
+        if (m.isWaiting()) {
+            throw ProtocolError.recoverable("waiting", "you are waiting to be let in; media starts when a clinician lets you in");
+        }
         return m;
     }
 
@@ -191,6 +249,11 @@ public final class ClientSession implements SignallingSession, MemberListener {
 
     @Override
     public void joined(RoomMember self, List<MemberInfo> others) {
+        joined(self, others, List.of());
+    }
+
+    @Override
+    public void joined(RoomMember self, List<MemberInfo> others, List<LobbyEntry> lobby) {
         member = self;
         Participant p = self.participant();
         Meeting meeting = self.room().meeting();
@@ -202,8 +265,48 @@ public final class ClientSession implements SignallingSession, MemberListener {
         msg.put("roomKind", meeting.kind().wireName());
         msg.put("subject", meeting.subject());
         msg.set("participants", participants(others));
+        if (p.role() == Role.CLINICIAN) msg.set("lobby", lobby(lobby));
         msg.set("iceServers", iceServers());
         send(msg);
+    }
+
+    @Override
+    public void waiting(RoomMember self) {
+        member = self;
+        // Nothing of the room: not who is there, not even the subject.
+        send(object("waiting"));
+    }
+
+    @Override
+    public void lobbyUpdated(List<LobbyEntry> lobby) {
+        ObjectNode msg = object("lobbyUpdated");
+        msg.set("lobby", lobby(lobby));
+        send(msg);
+    }
+
+    @Override
+    public void mutedBy(String byParticipantId) {
+        ObjectNode msg = object("mutedBy");
+        msg.put("participantId", byParticipantId);
+        send(msg);
+    }
+
+    @Override
+    public void dismissed(String code, String message) {
+        member = null;
+        sendError(code, message);
+        closed = true;
+        output.close();
+    }
+
+    @Override
+    public void meetingEnded(String reason) {
+        member = null;
+        ObjectNode msg = object("meetingEnded");
+        msg.put("reason", reason);
+        send(msg);
+        closed = true;
+        output.close();
     }
 
     @Override
@@ -266,7 +369,22 @@ public final class ClientSession implements SignallingSession, MemberListener {
         o.put("displayName", i.displayName());
         o.put("audioMuted", i.audioMuted());
         o.put("videoMuted", i.videoMuted());
+        if (i.identityVerified() != null) o.put("identityVerified", i.identityVerified().wireName());
+        else o.putNull("identityVerified");
+        o.put("joinedVia", i.joinedVia().wireName());
         return o;
+    }
+
+    private static ArrayNode lobby(List<LobbyEntry> entries) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (LobbyEntry e : entries) {
+            ObjectNode o = list.addObject();
+            o.put("participantId", e.participantId());
+            o.put("role", e.role().wireName());
+            o.put("displayName", e.displayName());
+            o.put("joinedVia", e.joinedVia().wireName());
+        }
+        return list;
     }
 
     private ArrayNode iceServers() {

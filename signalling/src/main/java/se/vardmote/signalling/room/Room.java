@@ -5,13 +5,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import se.vardmote.media.router.PublishedStream;
 import se.vardmote.media.router.Router;
+import se.vardmote.media.router.RtpCodec;
 import se.vardmote.media.router.SubscriberParameters;
 import se.vardmote.media.router.Subscription;
 import se.vardmote.media.transport.WebRtcTransport;
+import se.vardmote.media.MediaKind;
+import se.vardmote.signalling.meeting.AuditAction;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingKind;
 import se.vardmote.signalling.meeting.Participant;
+import se.vardmote.signalling.meeting.Role;
 import se.vardmote.signalling.sdp.AcceptedStream;
 import se.vardmote.signalling.sdp.OfferedTrack;
 import se.vardmote.signalling.sdp.PublishAnswer;
@@ -21,56 +26,149 @@ import se.vardmote.signalling.sdp.SdpException;
 import se.vardmote.signalling.sdp.SubscribeOfferer;
 
 /**
- * A live meeting: who is connected, what each publishes and receives, and the media router that
- * forwards between them. Every method takes the room's lock; media calls only enqueue work on the
- * router's event loop, so nothing here blocks on the network.
+ * A live meeting: who is seated, who waits in the lobby, what each seated member publishes and receives,
+ * and the media router that forwards between them. Every method takes the room's lock; media calls only
+ * enqueue work on the router's event loop, so nothing here blocks on the network.
+ *
+ * <p>Roles are enforced here, not in the client: only a seated clinician may admit, deny, verify identity,
+ * mute another, remove or end ({@link ActionRefused} {@code forbidden} otherwise, and nothing changes).
+ *
+ * <p>Audit events (through {@link AuditSink}): {@code waiting} when a member enters the lobby (detail: how it
+ * joined), {@code admitted}, {@code denied}, {@code identity_verified} (detail: the method), {@code muted},
+ * {@code removed} (the target's id and role), {@code joined} at a seat's first publish (detail {@code video}
+ * when it published video, else {@code audio}; {@code phone} at seating for a telephone member; a seat that
+ * never published writes {@code joined} {@code receive-only} when it ends), {@code left} when a seat ends
+ * (detail null, or why: {@code replaced}, {@code removed}, {@code ended}, {@code cancelled}), {@code ended}.
  */
 public final class Room {
     private static final System.Logger LOG = System.getLogger(Room.class.getName());
+    /** The lobby holds at most this many at once: enough for any visit, and a bound on what a link can queue. */
+    public static final int MAX_WAITING = 20;
 
-    private final Meeting meeting;
+    private Meeting meeting;
     private final Router router;
     private final int capacity;
+    private final MeetingMemory memory;
+    private final AuditSink audit;
+    /** Seated members, in arrival order. */
     private final Map<String, RoomMember> members = new LinkedHashMap<>();
+    /** The lobby, in arrival order. */
+    private final Map<String, RoomMember> waiting = new LinkedHashMap<>();
 
     Room(Meeting meeting, Router router, int maxGroupParticipants) {
+        this(meeting, router, maxGroupParticipants, new MeetingMemory(meeting.endsAt()), AuditSink.NONE);
+    }
+
+    Room(Meeting meeting, Router router, int maxGroupParticipants, MeetingMemory memory, AuditSink audit) {
         this.meeting = meeting;
         this.router = router;
         this.capacity = meeting.kind() == MeetingKind.TWO_PARTY ? 2 : maxGroupParticipants;
+        this.memory = memory;
+        this.audit = audit;
     }
 
-    public Meeting meeting() {
+    public synchronized Meeting meeting() {
         return meeting;
     }
 
+    /** Seated members (waiting ones take no seat). */
     public synchronized int size() {
         return members.size();
     }
 
+    /** Adds this room's seated members to {@code counts}, keyed by [role, joinedVia]. */
+    synchronized void countSeated(Map<List<String>, Integer> counts) {
+        for (RoomMember m : members.values()) {
+            counts.merge(List.of(m.participant.role().wireName(), m.via.wireName()), 1, Integer::sum);
+        }
+    }
+
+    /** Members waiting in the lobby. */
+    public synchronized int waitingCount() {
+        return waiting.size();
+    }
+
+    /** The lobby as clinicians see it. */
+    public synchronized List<LobbyEntry> lobby() {
+        List<LobbyEntry> list = new ArrayList<>(waiting.size());
+        for (RoomMember m : waiting.values()) list.add(m.lobbyEntry());
+        return list;
+    }
+
     synchronized boolean isEmpty() {
-        return members.isEmpty();
+        return members.isEmpty() && waiting.isEmpty();
     }
 
     /**
-     * Seats a participant. A participant already present on an older connection is replaced (a dead
-     * connection never blocks a rejoin).
+     * Seats a participant, or puts it in the lobby when the meeting has one and it is neither a clinician nor
+     * admitted before (a participant removed by a clinician always comes back through the lobby). A
+     * participant already present on an older connection is replaced (a dead connection never blocks a
+     * rejoin); a seated one takes its seat back at once.
+     *
+     * @param current the meeting as booked now (a booking may have changed its lobby setting since the room opened)
      */
-    synchronized RoomMember join(Participant participant, MemberListener listener) throws JoinRefused {
-        RoomMember previous = members.get(participant.participantId());
-        if (previous == null && members.size() >= capacity) {
-            throw new JoinRefused("room_full", meeting.kind() == MeetingKind.TWO_PARTY
-                    ? "this visit already has two participants"
-                    : "this visit already has its maximum of " + capacity + " participants");
+    synchronized RoomMember join(Meeting current, Participant participant, JoinedVia via, MemberListener listener) throws JoinRefused {
+        meeting = current;
+        if (memory.endedReason() != null) throw new JoinRefused("meeting_ended", "this visit has been ended");
+        String id = participant.participantId();
+        RoomMember seated = members.get(id);
+        RoomMember queued = waiting.get(id);
+        if (seated == null && mustWait(participant)) {
+            if (queued == null && waiting.size() >= MAX_WAITING) {
+                throw new JoinRefused("lobby_full", "the waiting room of this visit is full; try again in a while");
+            }
+            if (queued != null) {
+                waiting.remove(id);
+                queued.present = false;
+                queued.listener.replaced();
+            }
+            RoomMember member = new RoomMember(this, participant, listener, via);
+            member.waiting = true;
+            member.identityVerified = memory.verification(id);
+            waiting.put(id, member);
+            listener.waiting(member);
+            record(member, AuditAction.WAITING, via.wireName());
+            lobbyChanged();
+            return member;
         }
-        if (previous != null) {
-            removeLocked(previous);
-            previous.listener.replaced();
+        if (seated == null && members.size() >= capacity) throw roomFull();
+        if (queued != null) {
+            waiting.remove(id);
+            queued.present = false;
+            queued.listener.replaced();
+            lobbyChanged();
         }
-        RoomMember member = new RoomMember(this, participant, listener);
+        if (seated != null) {
+            removeLocked(seated, "replaced");
+            seated.listener.replaced();
+        }
+        RoomMember member = new RoomMember(this, participant, listener, via);
+        member.identityVerified = memory.verification(id);
+        seat(member);
+        return member;
+    }
+
+    private boolean mustWait(Participant p) {
+        String id = p.participantId();
+        if (memory.isAdmitted(id)) return false;
+        if (memory.wasRemoved(id)) return true;
+        return meeting.lobby() && p.role() != Role.CLINICIAN;
+    }
+
+    private JoinRefused roomFull() {
+        return new JoinRefused("room_full", meeting.kind() == MeetingKind.TWO_PARTY
+                ? "this visit already has two participants"
+                : "this visit already has its maximum of " + capacity + " participants");
+    }
+
+    /** Gives the member its seat: the room state to it, its arrival and streams to the others. */
+    private void seat(RoomMember member) {
+        memory.admit(member.participantId());
         List<MemberInfo> others = new ArrayList<>();
         for (RoomMember m : members.values()) others.add(m.info());
-        members.put(participant.participantId(), member);
-        listener.joined(member, others);
+        members.put(member.participantId(), member);
+        List<LobbyEntry> lobby = member.participant.role() == Role.CLINICIAN ? lobby() : List.of();
+        member.listener.joined(member, others, lobby);
         MemberInfo info = member.info();
         for (RoomMember other : members.values()) {
             if (other == member) continue;
@@ -78,25 +176,242 @@ public final class Room {
             for (RoomMember.Published p : other.published) addReceiver(member, other, p);
         }
         offerIfChanged(member);
-        return member;
+        if (member.listener.localAudio() != null) publishLocalAudio(member);
+        if (member.via == JoinedVia.PHONE) {
+            member.joinAudited = true;
+            record(member, AuditAction.JOINED, JoinedVia.PHONE.wireName());
+        }
     }
 
-    /** Leaves the room and frees the member's transports, streams and subscriptions at once. */
+    /** Leaves the room (or its lobby) and frees the member's transports, streams and subscriptions at once. */
     synchronized void leave(RoomMember member) {
-        if (members.get(member.participantId()) == member) removeLocked(member);
+        String id = member.participantId();
+        if (members.get(id) == member) {
+            removeLocked(member, null);
+        } else if (waiting.get(id) == member) {
+            waiting.remove(id);
+            member.present = false;
+            lobbyChanged();
+        }
     }
 
-    private void removeLocked(RoomMember member) {
+    private void removeLocked(RoomMember member, String leftDetail) {
         members.remove(member.participantId());
+        release(member, leftDetail);
+        for (RoomMember other : members.values()) {
+            deactivateFrom(other, member);
+            other.listener.participantLeft(member.participantId());
+            offerIfChanged(other);
+        }
+    }
+
+    /**
+     * A phone caller's voice enters the room as a stream the router produces itself (the mixer's
+     * Opus encoding); everyone else receives it like a browser's audio.
+     */
+    private void publishLocalAudio(RoomMember member) {
+        PublishedStream handle = member.listener.localAudio().apply(router);
+        if (handle == null) return;
+        String id = member.participantId();
+        AcceptedStream stream = new AcceptedStream("phone", MediaKind.AUDIO, handle.ssrc(), id, "audio-" + id,
+                new RtpCodec("opus", 48000, 2, SubscribeOfferer.payloadType("opus")), Map.of());
+        RoomMember.Published published = new RoomMember.Published(stream, handle);
+        member.published.add(published);
+        for (RoomMember other : members.values()) {
+            if (other == member) continue;
+            addReceiver(other, member, published);
+            offerIfChanged(other);
+        }
+    }
+
+    /** Frees a seated member's media and writes the end of its seat to the audit log. */
+    private void release(RoomMember member, String leftDetail) {
+        if (member.publishTransport == null) {
+            // Streams no transport carries (a phone caller's) end with the seat.
+            for (RoomMember.Published p : member.published) router.unpublish(p.handle());
+        }
         member.present = false;
         if (member.publishTransport != null) router.removeTransport(member.publishTransport);
         if (member.subscribeTransport != null) router.removeTransport(member.subscribeTransport);
         member.published.clear();
         member.received.clear();
-        for (RoomMember other : members.values()) {
-            deactivateFrom(other, member);
-            other.listener.participantLeft(member.participantId());
-            offerIfChanged(other);
+        auditReceiveOnlyJoin(member);
+        record(member, AuditAction.LEFT, leftDetail);
+    }
+
+    /** A seat that ends (or is acted on) without ever publishing still joined: it received. */
+    private void auditReceiveOnlyJoin(RoomMember member) {
+        if (member.joinAudited) return;
+        member.joinAudited = true;
+        record(member, AuditAction.JOINED, "receive-only");
+    }
+
+    // --- what clinicians do ---
+
+    /** Seats a waiting participant. A full room refuses ({@code room_full}); the participant keeps waiting. */
+    public synchronized void admit(RoomMember actor, String participantId) throws ActionRefused {
+        requireClinician(actor, "let participants in");
+        RoomMember target = waiting.get(participantId);
+        if (target == null) throw notWaiting();
+        if (members.size() >= capacity) {
+            throw new ActionRefused("room_full", roomFull().getMessage() + "; someone must leave before another is let in");
+        }
+        waiting.remove(participantId);
+        target.waiting = false;
+        record(target, AuditAction.ADMITTED, null);
+        seat(target);
+        lobbyChanged();
+    }
+
+    /** Turns a waiting participant away; it is told {@code denied} and its connection ends. */
+    public synchronized void deny(RoomMember actor, String participantId) throws ActionRefused {
+        requireClinician(actor, "turn participants away");
+        RoomMember target = waiting.remove(participantId);
+        if (target == null) throw notWaiting();
+        target.present = false;
+        target.listener.dismissed("denied", "you were not let into this visit");
+        record(target, AuditAction.DENIED, null);
+        lobbyChanged();
+    }
+
+    /**
+     * Marks a seated participant's identity as verified; everyone sees it in the participant's info. Kept for
+     * the meeting's validity: a participant that reconnects stays verified.
+     */
+    public synchronized void verifyIdentity(RoomMember actor, String participantId, IdentityMethod method) throws ActionRefused {
+        requireClinician(actor, "verify identities");
+        RoomMember target = seated(participantId);
+        target.identityVerified = method;
+        memory.verified(participantId, method);
+        record(target, AuditAction.IDENTITY_VERIFIED, method.wireName());
+        MemberInfo info = target.info();
+        for (RoomMember other : members.values()) if (other != target) other.listener.participantUpdated(info);
+    }
+
+    /**
+     * Mutes a seated participant's microphone: it is told {@code mutedBy} (its client turns the microphone
+     * off), and everyone else sees it muted at once.
+     */
+    public synchronized void muteParticipant(RoomMember actor, String participantId) throws ActionRefused {
+        requireClinician(actor, "mute others");
+        RoomMember target = seated(participantId);
+        target.audioMuted = true;
+        target.listener.mutedBy(actor.participantId());
+        record(target, AuditAction.MUTED, null);
+        MemberInfo info = target.info();
+        for (RoomMember other : members.values()) if (other != target) other.listener.participantUpdated(info);
+    }
+
+    /**
+     * Removes a participant, seated or waiting: it is told {@code removed} and its connection ends. If it
+     * comes back with its link it waits in the lobby, whatever the meeting's lobby setting.
+     */
+    public synchronized void removeParticipant(RoomMember actor, String participantId) throws ActionRefused {
+        requireClinician(actor, "remove participants");
+        if (actor.participantId().equals(participantId)) {
+            throw new ActionRefused("forbidden", "to leave the visit yourself, send leave");
+        }
+        RoomMember target = members.get(participantId);
+        if (target == null) target = waiting.get(participantId);
+        if (target == null) throw new ActionRefused("unknown_participant", "nobody with that participant id is in this visit");
+        memory.revoke(participantId);
+        target.listener.dismissed("removed", "a clinician removed you from this visit");
+        if (!target.waiting) auditReceiveOnlyJoin(target);
+        record(target, AuditAction.REMOVED, null);
+        if (target.waiting) {
+            waiting.remove(participantId);
+            target.present = false;
+            lobbyChanged();
+        } else {
+            removeLocked(target, "removed");
+        }
+    }
+
+    /** Checks that a clinician may end the meeting; {@link Rooms#endMeeting} does the rest. */
+    synchronized void requireMayEnd(RoomMember actor) throws ActionRefused {
+        requireClinician(actor, "end the visit");
+    }
+
+    /**
+     * Ends the meeting: everyone, seated or waiting, is told {@code meetingEnded} and let go; the media is
+     * freed; later joins are refused. The caller closes the room.
+     *
+     * @param actor  the clinician who ended it, or null when the booking was cancelled
+     * @param reason {@code ended} or {@code cancelled}
+     */
+    synchronized void end(RoomMember actor, String reason) {
+        memory.end(reason);
+        for (RoomMember m : waiting.values()) {
+            m.present = false;
+            m.listener.meetingEnded(reason);
+        }
+        waiting.clear();
+        List<RoomMember> seatedNow = new ArrayList<>(members.values());
+        members.clear();
+        for (RoomMember m : seatedNow) {
+            release(m, reason);
+            m.listener.meetingEnded(reason);
+        }
+        if (actor != null) record(actor, AuditAction.ENDED, null);
+        else record(null, null, AuditAction.ENDED, reason);
+    }
+
+    /** The booking no longer has this seat: the participant, seated or waiting, is removed. */
+    synchronized void seatCancelled(String participantId) {
+        memory.revoke(participantId);
+        RoomMember target = members.get(participantId);
+        if (target != null) {
+            target.listener.dismissed("removed", "your seat in this visit was cancelled");
+            removeLocked(target, "removed");
+            return;
+        }
+        target = waiting.remove(participantId);
+        if (target != null) {
+            target.present = false;
+            target.listener.dismissed("removed", "your seat in this visit was cancelled");
+            lobbyChanged();
+        }
+    }
+
+    /** The role first: whatever else holds, a patient asking to admit hears {@code forbidden}. */
+    private void requireClinician(RoomMember actor, String what) throws ActionRefused {
+        if (actor.participant.role() != Role.CLINICIAN) {
+            throw new ActionRefused("forbidden", "only a clinician may " + what);
+        }
+        if (!actor.present || members.get(actor.participantId()) != actor) {
+            throw new ActionRefused(actor.waiting ? "waiting" : "not_joined", "only a clinician in the visit may " + what);
+        }
+    }
+
+    private RoomMember seated(String participantId) throws ActionRefused {
+        RoomMember target = members.get(participantId);
+        if (target == null) throw new ActionRefused("unknown_participant", "nobody with that participant id is in the visit");
+        return target;
+    }
+
+    private static ActionRefused notWaiting() {
+        return new ActionRefused("unknown_participant", "nobody with that participant id is waiting");
+    }
+
+    private void lobbyChanged() {
+        List<LobbyEntry> lobby = null;
+        for (RoomMember m : members.values()) {
+            if (m.participant.role() != Role.CLINICIAN) continue;
+            if (lobby == null) lobby = lobby();
+            m.listener.lobbyUpdated(lobby);
+        }
+    }
+
+    private void record(RoomMember member, AuditAction action, String detail) {
+        record(member.participantId(), member.participant.role(), action, detail);
+    }
+
+    /** An audit failure must not leave the room half-changed: the sink is called last-in-line and guarded. */
+    private void record(String participantId, Role role, AuditAction action, String detail) {
+        try {
+            audit.record(meeting.meetingId(), participantId, role, action, detail);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not audit {0}: {1}", action.wireName(), e.getClass().getName());
         }
     }
 
@@ -126,6 +441,12 @@ public final class Room {
             for (RoomMember.Published p : member.published) addReceiver(other, member, p);
             offerIfChanged(other);
         }
+        if (!member.joinAudited) {
+            member.joinAudited = true;
+            boolean video = false;
+            for (RoomMember.Published p : member.published) video |= p.stream().kind() == MediaKind.VIDEO;
+            record(member, AuditAction.JOINED, video ? "video" : "audio");
+        }
         return answer.sdp();
     }
 
@@ -146,6 +467,7 @@ public final class Room {
     }
 
     public synchronized MemberInfo setMuted(RoomMember member, boolean audioMuted, boolean videoMuted) {
+        if (member.waiting || !member.present) return member.info();
         member.audioMuted = audioMuted;
         member.videoMuted = videoMuted;
         MemberInfo info = member.info();
@@ -155,10 +477,13 @@ public final class Room {
 
     private void requirePresent(RoomMember member) throws SdpException {
         if (!member.present) throw new SdpException("not_joined", "this connection is no longer in the room");
+        if (member.waiting) throw new SdpException("waiting", "you are waiting to be let in; nothing is sent until then");
     }
 
     /** Adds a section to {@code receiver}'s subscribe connection for one of {@code publisher}'s streams. */
     private void addReceiver(RoomMember receiver, RoomMember publisher, RoomMember.Published source) {
+        // A phone caller hears the room through the mixer, not through a subscribe connection.
+        if (receiver.via == JoinedVia.PHONE) return;
         if (receiver.subscribeTransport == null) receiver.subscribeTransport = router.createTransport();
         AcceptedStream s = source.stream();
         long ssrc = newSsrc(receiver);

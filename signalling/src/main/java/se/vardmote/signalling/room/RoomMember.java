@@ -11,8 +11,9 @@ import se.vardmote.signalling.sdp.LocalTransport;
 import se.vardmote.signalling.sdp.OfferedTrack;
 
 /**
- * One connected participant in a live room: its two transports (publish and subscribe), what it
- * publishes, and what it receives. Guarded by its room's lock; only {@link Room} mutates it.
+ * One connected participant in a live room, seated or waiting in the lobby: its two transports (publish
+ * and subscribe), what it publishes, and what it receives. Guarded by its room's lock; only {@link Room}
+ * mutates it. {@link #isWaiting()} and {@link #isPresent()} may be read from any thread.
  */
 public final class RoomMember {
 
@@ -36,9 +37,15 @@ public final class RoomMember {
     final Room room;
     final Participant participant;
     final MemberListener listener;
+    final JoinedVia via;
     boolean audioMuted;
     boolean videoMuted;
-    boolean present = true;
+    volatile boolean present = true;
+    /** In the lobby: no transports, no streams, no offers, nothing of the room but "waiting". */
+    volatile boolean waiting;
+    IdentityMethod identityVerified;
+    /** Whether this seat's {@code joined} audit event is written (at its first publish, or at seating by phone). */
+    boolean joinAudited;
 
     WebRtcTransport publishTransport;
     final List<Published> published = new ArrayList<>();
@@ -55,10 +62,25 @@ public final class RoomMember {
     /** Something changed while an offer was outstanding: offer again after the answer. */
     boolean offerPending;
 
-    RoomMember(Room room, Participant participant, MemberListener listener) {
+    RoomMember(Room room, Participant participant, MemberListener listener, JoinedVia via) {
         this.room = room;
         this.participant = participant;
         this.listener = listener;
+        this.via = via;
+    }
+
+    /** Waiting in the lobby (not seated yet). */
+    public boolean isWaiting() {
+        return waiting;
+    }
+
+    /** Still in the room or its lobby (false once it left, was replaced, removed, denied or the meeting ended). */
+    public boolean isPresent() {
+        return present;
+    }
+
+    public JoinedVia joinedVia() {
+        return via;
     }
 
     public String participantId() {
@@ -74,7 +96,12 @@ public final class RoomMember {
     }
 
     MemberInfo info() {
-        return new MemberInfo(participant.participantId(), participant.role(), participant.displayName(), audioMuted, videoMuted);
+        return new MemberInfo(participant.participantId(), participant.role(), participant.displayName(), audioMuted, videoMuted,
+                identityVerified, via);
+    }
+
+    LobbyEntry lobbyEntry() {
+        return new LobbyEntry(participant.participantId(), participant.role(), participant.displayName(), via);
     }
 
     static LocalTransport local(WebRtcTransport t) {

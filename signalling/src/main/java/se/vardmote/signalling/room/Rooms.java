@@ -1,47 +1,149 @@
 package se.vardmote.signalling.room;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Supplier;
 import se.vardmote.media.router.Router;
 import se.vardmote.signalling.meeting.Meeting;
+import se.vardmote.signalling.meeting.MeetingListener;
+import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.meeting.Participant;
 
 /**
- * The live rooms of this server, one per meeting with at least one connected participant.
- * Lock order: this registry, then a room.
+ * The live rooms of this server, one per meeting with at least one member (seated or waiting), and what
+ * the live side remembers of each meeting until its validity ends (admissions, identity checks, removals,
+ * whether it was ended: {@link MeetingMemory}). Hears the booking side as a {@link MeetingListener}: a
+ * cancelled meeting ends for everyone, a removed seat's participant is removed.
+ *
+ * <p>Thread-safe. Lock order: this registry, then a room, then a meeting's memory.
  */
-public final class Rooms {
+public final class Rooms implements MeetingListener {
+    private static final DateTimeFormatter OPENS_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
     private final Supplier<Router> routers;
     private final int maxGroupParticipants;
+    private final JoinWindow joinWindow;
+    private final AuditSink audit;
+    private final Clock clock;
     private final Map<String, Room> rooms = new HashMap<>();
+    private final Map<String, MeetingMemory> memories = new HashMap<>();
 
     /** @param routers makes a router for a new room ({@code MediaEngine::createRouter}) */
     public Rooms(Supplier<Router> routers, int maxGroupParticipants) {
-        this.routers = routers;
-        this.maxGroupParticipants = maxGroupParticipants;
+        this(routers, maxGroupParticipants, JoinWindow.ALWAYS, AuditSink.NONE, Clock.systemUTC());
     }
 
-    /** Seats the participant in the meeting's room, opening the room (and its router) if needed. */
-    public synchronized RoomMember join(Meeting meeting, Participant participant, MemberListener listener) throws JoinRefused {
+    /**
+     * @param joinWindow whether a meeting may be joined now ({@code MeetingService::isOpenForJoining})
+     * @param audit      where room events are audited ({@code AuditLog::record})
+     * @param clock      the time the join window and the memory's expiry are judged at
+     */
+    public Rooms(Supplier<Router> routers, int maxGroupParticipants, JoinWindow joinWindow, AuditSink audit, Clock clock) {
+        this.routers = routers;
+        this.maxGroupParticipants = maxGroupParticipants;
+        this.joinWindow = joinWindow;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Joins by browser: as {@link #join(Meeting, Participant, JoinedVia, MemberListener)} with {@link JoinedVia#VIDEO}. */
+    public RoomMember join(Meeting meeting, Participant participant, MemberListener listener) throws JoinRefused {
+        return join(meeting, participant, JoinedVia.VIDEO, listener);
+    }
+
+    /**
+     * Seats the participant in the meeting's room, or puts it in the room's lobby, opening the room (and its
+     * router) if needed. The listener hears {@code joined} or {@code waiting} before this returns.
+     *
+     * @throws JoinRefused {@code meeting_ended} after a clinician ended it or it was cancelled,
+     *                     {@code meeting_not_open} outside its join window, {@code room_full}, {@code lobby_full}
+     */
+    public synchronized RoomMember join(Meeting meeting, Participant participant, JoinedVia via, MemberListener listener)
+            throws JoinRefused {
+        Instant now = clock.instant();
+        forgetExpired(now);
+        MeetingMemory memory = memories.get(meeting.meetingId());
+        if (memory != null && memory.endedReason() != null) {
+            throw new JoinRefused("meeting_ended", "cancelled".equals(memory.endedReason())
+                    ? "this visit has been cancelled" : "this visit has been ended");
+        }
+        if (!joinWindow.isOpen(meeting, now)) throw notOpen(meeting, now);
+        Instant forgetAfter = meeting.endsAt().plus(MeetingService.GRACE_AFTER_END);
+        if (memory == null) {
+            memory = new MeetingMemory(forgetAfter);
+            memories.put(meeting.meetingId(), memory);
+        } else {
+            memory.keepUntil(forgetAfter);
+        }
         Room room = rooms.get(meeting.meetingId());
         boolean created = room == null;
         if (created) {
-            room = new Room(meeting, routers.get(), maxGroupParticipants);
+            room = new Room(meeting, routers.get(), maxGroupParticipants, memory, audit);
             rooms.put(meeting.meetingId(), room);
         }
         try {
-            return room.join(participant, listener);
+            return room.join(meeting, participant, via, listener);
         } catch (JoinRefused e) {
             if (created) closeRoom(room);
             throw e;
         }
     }
 
-    /** Takes the member out; the room closes when it was the last. */
+    private static JoinRefused notOpen(Meeting meeting, Instant now) {
+        if (now.isBefore(meeting.startsAt())) {
+            return new JoinRefused("meeting_not_open", "this visit starts at " + OPENS_AT.format(meeting.startsAt())
+                    + " and opens shortly before; open the link again then");
+        }
+        if (now.isAfter(meeting.endsAt())) {
+            return new JoinRefused("meeting_not_open", "this visit is over (it ended at " + OPENS_AT.format(meeting.endsAt()) + ")");
+        }
+        return new JoinRefused("meeting_not_open", "this visit cannot be joined now; it may have been cancelled");
+    }
+
+    /** Takes the member out (seated or waiting); the room closes when it was the last. */
     public synchronized void leave(RoomMember member) {
         Room room = member.room();
         room.leave(member);
+        closeIfEmpty(room);
+    }
+
+    /**
+     * Ends the actor's meeting for everyone: all are told {@code meetingEnded} and let go, the room closes,
+     * and joins are refused with {@code meeting_ended} for the rest of the meeting's validity.
+     *
+     * @throws ActionRefused {@code forbidden} unless the actor is a seated clinician
+     */
+    public synchronized void endMeeting(RoomMember actor) throws ActionRefused {
+        Room room = actor.room();
+        room.requireMayEnd(actor);
+        room.end(actor, "ended");
+        if (rooms.get(room.meeting().meetingId()) == room) closeRoom(room);
+    }
+
+    @Override
+    public synchronized void meetingCancelled(String meetingId) {
+        MeetingMemory memory = memories.get(meetingId);
+        if (memory != null) memory.end("cancelled");
+        Room room = rooms.get(meetingId);
+        if (room == null) return;
+        room.end(null, "cancelled");
+        closeRoom(room);
+    }
+
+    @Override
+    public synchronized void participantRemoved(String meetingId, String participantId) {
+        Room room = rooms.get(meetingId);
+        if (room == null) return;
+        room.seatCancelled(participantId);
+        closeIfEmpty(room);
+    }
+
+    private void closeIfEmpty(Room room) {
         if (room.isEmpty() && rooms.get(room.meeting().meetingId()) == room) closeRoom(room);
     }
 
@@ -50,13 +152,35 @@ public final class Rooms {
         room.close();
     }
 
+    private void forgetExpired(Instant now) {
+        for (Iterator<Map.Entry<String, MeetingMemory>> it = memories.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, MeetingMemory> e = it.next();
+            if (e.getValue().expired(now) && !rooms.containsKey(e.getKey())) it.remove();
+        }
+    }
+
     public synchronized int roomCount() {
         return rooms.size();
     }
 
+    /** Seated participants over all rooms (those waiting in a lobby take no seat). */
     public synchronized int participantCount() {
         int n = 0;
         for (Room r : rooms.values()) n += r.size();
+        return n;
+    }
+
+    /** Seated participants by [role, joinedVia] wire names, over all rooms (for metrics: no ids, no names). */
+    public synchronized java.util.Map<java.util.List<String>, Integer> seatedByRoleAndVia() {
+        java.util.Map<java.util.List<String>, Integer> counts = new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+        for (Room r : rooms.values()) r.countSeated(counts);
+        return counts;
+    }
+
+    /** Participants waiting in a lobby, over all rooms. */
+    public synchronized int waitingCount() {
+        int n = 0;
+        for (Room r : rooms.values()) n += r.waitingCount();
         return n;
     }
 

@@ -10,7 +10,7 @@ import se.vardmote.media.transport.RtpReceiver;
 import se.vardmote.media.transport.WebRtcTransport;
 
 /** A transport that never touches the network: enough for signalling tests. */
-final class FakeTransport implements WebRtcTransport {
+public final class FakeTransport implements WebRtcTransport {
     private static final AtomicInteger IDS = new AtomicInteger();
     private final String id = "t" + IDS.incrementAndGet();
     private final EventLoop loop;
@@ -18,7 +18,7 @@ final class FakeTransport implements WebRtcTransport {
     volatile String remoteUfrag;
     volatile boolean closed;
 
-    FakeTransport(EventLoop loop, RtpReceiver receiver) {
+    public FakeTransport(EventLoop loop, RtpReceiver receiver) {
         this.loop = loop;
         this.receiver = receiver;
     }

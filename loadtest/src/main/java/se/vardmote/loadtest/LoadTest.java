@@ -1,0 +1,176 @@
+package se.vardmote.loadtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The load tester's command line: books visits on a running vardmote server, runs simulated participants
+ * that speak the real protocols (WebSocket signalling, ICE, DTLS, SRTP), and reports loss, latency and
+ * egress; or, with {@code --find-capacity}, steps the number of rooms up until loss or latency crosses a
+ * threshold and reports the last good step. Runs on the calling thread (see {@link LoadRun} for the rest).
+ */
+@Command(name = "vardmote-loadtest", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Load test a vardmote server with simulated visits over the real protocols.")
+public final class LoadTest implements Callable<Integer> {
+
+    @Option(names = "--server", description = "Server base URL (default: ${DEFAULT-VALUE}).")
+    URI server = URI.create("http://127.0.0.1:8080");
+
+    @Option(names = "--api-key", description = "Booking API key. Prefer --api-key-file: a flag shows in `ps`.")
+    String apiKey;
+
+    @Option(names = "--api-key-file", description = "File holding the API key (default: ${DEFAULT-VALUE}).")
+    Path apiKeyFile = Path.of("data", "api-key");
+
+    @Option(names = "--rooms", description = "Visits to run at once (default: ${DEFAULT-VALUE}).")
+    int rooms = 2;
+
+    @Option(names = "--participants", description = "Participants per visit (default: ${DEFAULT-VALUE}).")
+    int participants = 2;
+
+    @Option(names = "--audio-only", description = "Send audio only.")
+    boolean audioOnly;
+
+    @Option(names = "--video-kbps", description = "Video bitrate per participant (default: ${DEFAULT-VALUE}).")
+    int videoKbps = 1500;
+
+    @Option(names = "--keyframe-interval", description = "Seconds between keyframes (default: ${DEFAULT-VALUE}).")
+    int keyframeInterval = 3;
+
+    @Option(names = "--duration", description = "Seconds measured, after all connected (default: ${DEFAULT-VALUE}).")
+    int duration = 30;
+
+    @Option(names = "--ramp-up", description = "Participants started per second (default: ${DEFAULT-VALUE}).")
+    int rampUp = 20;
+
+    @Option(names = "--out", description = "Write the figures as JSON to this file.")
+    Path out;
+
+    @Option(names = "--allow-remote", description = "Allow a server that is not on loopback.")
+    boolean allowRemote;
+
+    @Option(names = "--find-capacity", description = "Step the rooms up until loss or latency crosses the limits.")
+    boolean findCapacity;
+
+    @Option(names = "--step-rooms", description = "Rooms added per capacity step (default: ${DEFAULT-VALUE}).")
+    int stepRooms = 2;
+
+    @Option(names = "--step-duration", description = "Seconds measured per capacity step (default: ${DEFAULT-VALUE}).")
+    int stepDuration = 15;
+
+    @Option(names = "--max-steps", description = "Most capacity steps (default: ${DEFAULT-VALUE}).")
+    int maxSteps = 30;
+
+    @Option(names = "--max-loss", description = "Loss limit in percent (default: ${DEFAULT-VALUE}).")
+    double maxLossPercent = 0.1;
+
+    @Option(names = "--max-p99-ms", description = "p99 added-latency limit in ms (default: ${DEFAULT-VALUE}).")
+    double maxP99Ms = 5;
+
+    private final PrintStream console;
+
+    public LoadTest() {
+        this(System.out);
+    }
+
+    LoadTest(PrintStream console) {
+        this.console = console;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadTest()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LoadSettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("vardmote-loadtest: " + e.getMessage());
+            return 2;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        int exit;
+        if (findCapacity) {
+            CapacityResult result = findCapacity(settings);
+            json.put("capacity", result);
+            exit = result.lastGood() == null ? 1 : 0;
+        } else {
+            RunReport report = new LoadRun(settings, console).run();
+            ReportTable.print(report, console);
+            json.put("run", report);
+            exit = report.participantsReady() == report.participantsPlanned() ? 0 : 1;
+        }
+        if (out != null) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            Files.writeString(out, mapper.writeValueAsString(json), StandardCharsets.UTF_8);
+            console.println("figures written to " + out);
+        }
+        return exit;
+    }
+
+    /** The steps of a capacity search and the last one within the limits (null when none was). */
+    public record CapacityResult(double maxLossPercent, double maxP99Ms, List<RunReport> steps, RunReport lastGood) {}
+
+    CapacityResult findCapacity(LoadSettings first) throws Exception {
+        List<RunReport> steps = new ArrayList<>();
+        RunReport lastGood = null;
+        int rooms = first.rooms();
+        for (int step = 0; step < maxSteps && rooms <= LoadSettings.MAX_ROOMS
+                && rooms * first.participantsPerRoom() <= LoadSettings.MAX_PARTICIPANTS; step++) {
+            console.printf(Locale.ROOT, "%n== capacity step %d: %d rooms × %d participants ==%n", step + 1, rooms,
+                    first.participantsPerRoom());
+            RunReport report = new LoadRun(first.withRooms(rooms, stepDuration), console).run();
+            ReportTable.print(report, console);
+            steps.add(report);
+            boolean good = report.participantsReady() == report.participantsPlanned()
+                    && report.lossPercent() <= maxLossPercent && report.worstP99Ms() <= maxP99Ms;
+            if (!good) break;
+            lastGood = report;
+            rooms += Math.max(1, stepRooms);
+        }
+        if (lastGood == null) {
+            console.println("\ncapacity: no step stayed within loss ≤ " + maxLossPercent + " % and p99 ≤ " + maxP99Ms + " ms");
+        } else {
+            console.printf(Locale.ROOT, "%ncapacity: %d rooms × %d participants (%d participants), %,.0f egress packets/s, "
+                            + "%.1f Mbit/s, loss %.3f %%, p99 %.2f ms (limits: loss ≤ %.2f %%, p99 ≤ %.1f ms)%n",
+                    lastGood.rooms(), lastGood.participantsPerRoom(), lastGood.participantsPlanned(),
+                    lastGood.egressPacketsPerSecond(), lastGood.egressMbps(), lastGood.lossPercent(),
+                    lastGood.worstP99Ms(), maxLossPercent, maxP99Ms);
+        }
+        return new CapacityResult(maxLossPercent, maxP99Ms, steps, lastGood);
+    }
+
+    LoadSettings settings() throws IOException {
+        String key = apiKey;
+        if (key == null) {
+            if (!Files.isReadable(apiKeyFile)) {
+                throw new IOException("no API key: give --api-key, or --api-key-file (" + apiKeyFile + " is not readable)");
+            }
+            if (Files.size(apiKeyFile) > 4096) throw new IOException(apiKeyFile + " is too large for an API key");
+            key = Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip();
+        }
+        if (findCapacity) {
+            if (stepDuration < 1 || stepDuration > 600) throw new IllegalArgumentException("--step-duration must be 1..600");
+            if (maxSteps < 1 || maxSteps > 100) throw new IllegalArgumentException("--max-steps must be 1..100");
+        }
+        return new LoadSettings(server, key, rooms, participants, audioOnly, videoKbps, keyframeInterval,
+                findCapacity ? stepDuration : duration, rampUp, allowRemote).validate();
+    }
+}

@@ -1,0 +1,195 @@
+package se.vardmote.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.vardmote.signalling.sip.SipConfig;
+
+/**
+ * Dial-in through the whole server: sipp is the gateway's SIP side, this test its RTP side, keying the
+ * conference ID as RFC 4733 telephone-events into the real phone leg and IVR, and the caller ends up in
+ * the meeting's room.
+ */
+class DialInTest {
+    private static final Path SIPP = Path.of("/usr/bin/sipp");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private VardmoteServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        if (!Files.isExecutable(SIPP)) {
+            String message = "sipp is not installed (apt-get install -y sip-tester)";
+            if ("true".equals(System.getenv("CI"))) fail(message);
+            Assumptions.abort(message);
+        }
+        server = VardmoteServer.start(ServerConfig.forTests(dir.resolve("data")), SipConfig.forTests());
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+    }
+
+    @Test
+    void aCallerKeysTheConferenceIdWithRfc4733DigitsAndJoinsTheRoom() throws Exception {
+        String conferenceId = book().get("conferenceId").asText();
+        try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Process sipp = startSipp("ivr-rfc4733.xml", "1000", rtp.getLocalPort()); // 1000: the Swedish IVR number of SipConfig.forTests()
+            try {
+                // Symmetric RTP: the server's prompt tells us where its phone leg is.
+                rtp.setSoTimeout(10_000);
+                DatagramPacket first = new DatagramPacket(new byte[1500], 1500);
+                rtp.receive(first);
+                InetSocketAddress leg = (InetSocketAddress) first.getSocketAddress();
+                Thread.sleep(500);
+                TelephoneEvents keys = new TelephoneEvents(rtp, leg);
+                for (char digit : (conferenceId + "#").toCharArray()) keys.press(digit);
+                Thread.sleep(1000);
+                keys.press('#'); // not the leader: join as interpreter
+                await("the caller to be seated", () -> server.signalling().participantCount() == 1);
+                assertEquals(1, server.signalling().roomCount());
+            } finally {
+                if (!sipp.waitFor(40, TimeUnit.SECONDS)) {
+                    sipp.destroyForcibly();
+                    fail("sipp did not finish");
+                }
+            }
+            assertEquals(0, sipp.exitValue(), "sipp: " + Files.readString(dir.resolve("sipp.out")));
+            await("the seat to be freed after the caller's BYE", () -> server.signalling().roomCount() == 0);
+        }
+    }
+
+    @Test
+    void cancellingTheMeetingHangsUpOnTheCaller() throws Exception {
+        JsonNode meeting = book();
+        Process sipp = startSipp("server-ends-call.xml", meeting.get("conferenceId").asText(), -1);
+        try {
+            await("the caller to be seated", () -> server.signalling().participantCount() == 1);
+            HttpResponse<String> cancelled = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/meetings/" + meeting.get("meetingId").asText()))
+                            .header("Authorization", "Bearer " + server.apiKey()).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, cancelled.statusCode(), cancelled.body());
+        } finally {
+            if (!sipp.waitFor(40, TimeUnit.SECONDS)) {
+                sipp.destroyForcibly();
+                fail("sipp did not finish");
+            }
+        }
+        assertEquals(0, sipp.exitValue(), "sipp expected the server's BYE: " + Files.readString(dir.resolve("sipp.out")));
+        assertEquals(0, server.signalling().roomCount());
+    }
+
+    /** RFC 4733 key presses at an 8 kHz clock, payload type 101 as the gateway's SDP says. */
+    static final class TelephoneEvents {
+        private final DatagramSocket socket;
+        private final InetSocketAddress to;
+        private int seq = 1;
+        private long timestamp = 1000;
+
+        TelephoneEvents(DatagramSocket socket, InetSocketAddress to) {
+            this.socket = socket;
+            this.to = to;
+        }
+
+        void press(char key) throws IOException, InterruptedException {
+            int event = switch (key) {
+                case '*' -> 10;
+                case '#' -> 11;
+                default -> key - '0';
+            };
+            // Three updates while the key is down (the first with the marker bit), then the end
+            // packet three times (RFC 4733 §2.5.1.4), all with the event's start timestamp.
+            for (int i = 0; i < 6; i++) {
+                boolean end = i >= 3;
+                int duration = Math.min(i, 3) * 160 + 160;
+                byte[] b = new byte[16];
+                b[0] = (byte) 0x80;
+                b[1] = (byte) ((i == 0 ? 0x80 : 0) | 101);
+                b[2] = (byte) (seq >> 8);
+                b[3] = (byte) seq++;
+                b[4] = (byte) (timestamp >> 24);
+                b[5] = (byte) (timestamp >> 16);
+                b[6] = (byte) (timestamp >> 8);
+                b[7] = (byte) timestamp;
+                b[8] = 0x12;
+                b[9] = 0x34;
+                b[10] = 0x56;
+                b[11] = 0x78;
+                b[12] = (byte) event;
+                b[13] = (byte) ((end ? 0x80 : 0) | 10); // E bit, volume -10 dBm0
+                b[14] = (byte) (duration >> 8);
+                b[15] = (byte) duration;
+                socket.send(new DatagramPacket(b, b.length, to));
+                Thread.sleep(20);
+            }
+            timestamp += 1600;
+            Thread.sleep(100);
+        }
+    }
+
+    /** One call of a scenario; {@code rtpPort} is where the gateway's RTP goes (-1: sipp's own media port). */
+    private Process startSipp(String scenario, String service, int rtpPort) throws IOException {
+        Path xml = dir.resolve(scenario);
+        try (var in = DialInTest.class.getResourceAsStream("/sip/" + scenario)) {
+            Files.copy(in, xml);
+        }
+        int localPort;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            localPort = s.getLocalPort();
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of(SIPP.toString(), "-sf", xml.toString(), "-m", "1", "-l", "1",
+                "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", Integer.toString(localPort), "-s", service, "-t", "u1",
+                "-timeout", "60s", "-timeout_error", "-nostdin", "127.0.0.1:" + server.sipPort()));
+        if (rtpPort > 0) cmd.addAll(List.of("-key", "rtp_port", Integer.toString(rtpPort)));
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sipp.out").toFile()).start();
+    }
+
+    private JsonNode book() throws Exception {
+        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"group\",\"lobby\":false,\"startsAt\":\"" + Instant.now()
+                + "\",\"durationMinutes\":30,\"participants\":[{\"role\":\"clinician\",\"displayName\":\"Dr Lind\"}]}";
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/meetings"))
+                        .header("Authorization", "Bearer " + server.apiKey())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError(what + " did not happen within 20 s");
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package se.vardmote.signalling.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.DefaultEventLoop;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.vardmote.media.router.Router;
+import se.vardmote.signalling.meeting.BookingRequest;
+import se.vardmote.signalling.meeting.Meeting;
+import se.vardmote.signalling.meeting.MeetingService;
+import se.vardmote.signalling.meeting.Role;
+import se.vardmote.signalling.protocol.FakeTransport;
+import se.vardmote.signalling.room.JoinedVia;
+import se.vardmote.signalling.room.MemberInfo;
+import se.vardmote.signalling.room.MemberListener;
+import se.vardmote.signalling.room.RoomMember;
+import se.vardmote.signalling.room.Rooms;
+import se.vardmote.signalling.sdp.OfferedTrack;
+import se.vardmote.signalling.store.Database;
+import se.vardmote.signalling.token.TokenService;
+
+class RoomAdmissionTest {
+    @TempDir
+    Path dir;
+    private Database database;
+    private MeetingService meetings;
+    private Rooms rooms;
+    private DefaultEventLoop loop;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        database = Database.open(Database.defaultUrl(dir), "", "");
+        TokenService tokens = TokenService.fromDataDirectory(dir, Clock.systemUTC());
+        meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
+        loop = new DefaultEventLoop();
+        rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver)), 8,
+                (meeting, now) -> true, (meetingId, participantId, role, action, detail) -> { }, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() {
+        rooms.closeAll();
+        loop.shutdownGracefully();
+        database.close();
+    }
+
+    private Meeting book(boolean lobby) throws Exception {
+        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"group\",\"lobby\":" + lobby + ",\"startsAt\":\"" + Instant.now()
+                + "\",\"durationMinutes\":30,\"participants\":[{\"role\":\"clinician\",\"displayName\":\"Dr\"},{\"role\":\"patient\",\"displayName\":\"AB\"}]}";
+        return meetings.book(BookingRequest.parse(new ObjectMapper().readTree(body)));
+    }
+
+    /** What the SIP layer hears. */
+    static final class Heard implements PhoneAdmission.Listener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        @Override public void waiting() { events.add("waiting"); }
+        @Override public void admitted() { events.add("admitted"); }
+        @Override public void removed(String reason) { events.add("removed:" + reason); }
+        @Override public void refused(String reason) { events.add("refused:" + reason); }
+    }
+
+    /** A browser in the room that only records what it is told. */
+    static final class Browser implements MemberListener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        volatile RoomMember self;
+        @Override public void joined(RoomMember self, List<MemberInfo> others) { this.self = self; events.add("joined"); }
+        @Override public void waiting(RoomMember self) { events.add("waiting"); }
+        @Override public void participantJoined(MemberInfo p) { events.add("participantJoined:" + p.displayName() + ":" + p.role().wireName()); }
+        @Override public void participantLeft(String id) { events.add("participantLeft"); }
+        @Override public void participantUpdated(MemberInfo p) { }
+        @Override public void subscribeOffer(String sdp, long version, List<OfferedTrack> tracks) { events.add("subscribeOffer"); }
+        @Override public void replaced() { }
+        @Override public void dismissed(String code, String message) { events.add("dismissed:" + code); }
+        @Override public void meetingEnded(String reason) { events.add("ended"); }
+    }
+
+    private PhoneAdmission.PhoneCaller caller(Meeting meeting, Role role) {
+        return new PhoneAdmission.PhoneCaller(meeting, role, "Telefon ••• 1234", DialRoute.IVR, new FakeCallMedia(40000));
+    }
+
+    @Test
+    void anInterpreterByPhoneWaitsInTheLobbyUntilTheClinicianAdmitsIt() throws Exception {
+        Meeting meeting = book(true);
+        Browser clinician = new Browser();
+        rooms.join(meeting, meeting.participants().get(0), clinician);
+        Heard heard = new Heard();
+        new RoomAdmission(rooms).admit(caller(meeting, Role.INTERPRETER), heard);
+        assertEquals(List.of("waiting"), heard.events);
+        String phoneId = clinician.self.room().lobby().get(0).participantId();
+        assertTrue(phoneId.startsWith("phone-"));
+        assertEquals(JoinedVia.PHONE, clinician.self.room().lobby().get(0).joinedVia());
+        clinician.self.room().admit(clinician.self, phoneId);
+        assertEquals(List.of("waiting", "admitted"), heard.events);
+        assertTrue(clinician.events.contains("participantJoined:Telefon ••• 1234:interpreter"), clinician.events.toString());
+        assertEquals(2, rooms.participantCount());
+    }
+
+    @Test
+    void aCallerWithTheLeaderPinSkipsTheLobbyAndLeavesWhenItHangsUp() throws Exception {
+        Meeting meeting = book(true);
+        Heard heard = new Heard();
+        PhoneAdmission.Seat seat = new RoomAdmission(rooms).admit(caller(meeting, Role.CLINICIAN), heard);
+        assertEquals(List.of("admitted"), heard.events);
+        assertEquals(1, rooms.participantCount());
+        seat.leave();
+        assertEquals(0, rooms.roomCount());
+    }
+
+    @Test
+    void endingTheMeetingHangsUpOnTheCaller() throws Exception {
+        Meeting meeting = book(false);
+        Browser clinician = new Browser();
+        rooms.join(meeting, meeting.participants().get(0), clinician);
+        Heard heard = new Heard();
+        new RoomAdmission(rooms).admit(caller(meeting, Role.INTERPRETER), heard);
+        rooms.endMeeting(clinician.self);
+        assertEquals("removed:ended", heard.events.get(heard.events.size() - 1));
+    }
+}

@@ -1,0 +1,65 @@
+package se.vardmote.signalling.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SipConfigTest {
+
+    @Test
+    void defaultsAcceptNoGatewayUntilConfigured() throws Exception {
+        SipConfig c = SipConfig.fromEnv(Map.of(), "127.0.0.1");
+        assertEquals(5060, c.port());
+        assertEquals("88", c.videoPrefix());
+        assertEquals(PromptLanguage.SV, c.defaultLanguage());
+        assertTrue(c.ivrNumbers().isEmpty());
+        assertFalse(c.isGateway(InetAddress.getByName("127.0.0.1")));
+        assertEquals(Duration.ZERO, c.answerDelay());
+    }
+
+    @Test
+    void readsEveryVariable() throws Exception {
+        SipConfig c = SipConfig.fromEnv(Map.of(
+                "VARDMOTE_SIP_PORT", "5070",
+                "VARDMOTE_SIP_GATEWAYS", "10.0.0.0/8, 2001:db8::/32",
+                "VARDMOTE_SIP_IVR_NUMBERS", "0101234567=sv,+46101234568=en,4000",
+                "VARDMOTE_SIP_VIDEO_PREFIX", "77",
+                "VARDMOTE_SIP_LANGUAGE", "en",
+                "VARDMOTE_SIP_PREFER_OPUS", "true",
+                "VARDMOTE_SIP_ANSWER_DELAY_MS", "250"), "0.0.0.0");
+        assertEquals(5070, c.port());
+        assertTrue(c.isGateway(InetAddress.getByName("10.1.2.3")));
+        assertTrue(c.isGateway(InetAddress.getByName("2001:db8::1")));
+        assertFalse(c.isGateway(InetAddress.getByName("192.0.2.1")));
+        assertEquals(Set.of("0101234567", "+46101234568", "4000"), c.ivrNumbers());
+        assertEquals(PromptLanguage.SV, c.languageFor("0101234567"));
+        assertEquals(PromptLanguage.EN, c.languageFor("+46101234568"));
+        assertEquals(PromptLanguage.EN, c.languageFor("4000"));
+        assertEquals("77", c.videoPrefix());
+        assertTrue(c.preferOpus());
+        assertEquals(Duration.ofMillis(250), c.answerDelay());
+    }
+
+    @Test
+    void badValuesNameTheirVariable() {
+        assertMessage("VARDMOTE_SIP_PORT", Map.of("VARDMOTE_SIP_PORT", "sip"));
+        assertMessage("VARDMOTE_SIP_PORT", Map.of("VARDMOTE_SIP_PORT", "70000"));
+        assertMessage("VARDMOTE_SIP_GATEWAYS", Map.of("VARDMOTE_SIP_GATEWAYS", "gateway.example.se"));
+        assertMessage("VARDMOTE_SIP_IVR_NUMBERS", Map.of("VARDMOTE_SIP_IVR_NUMBERS", "10a"));
+        assertMessage("VARDMOTE_SIP_IVR_NUMBERS", Map.of("VARDMOTE_SIP_IVR_NUMBERS", "100=fi"));
+        assertMessage("VARDMOTE_SIP_VIDEO_PREFIX", Map.of("VARDMOTE_SIP_VIDEO_PREFIX", "#8"));
+        assertMessage("VARDMOTE_SIP_LANGUAGE", Map.of("VARDMOTE_SIP_LANGUAGE", "de"));
+    }
+
+    private static void assertMessage(String variable, Map<String, String> env) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SipConfig.fromEnv(env, "127.0.0.1"));
+        assertTrue(e.getMessage().contains(variable), e.getMessage());
+    }
+}
