@@ -1,10 +1,8 @@
 package se.vardmote.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -14,15 +12,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +27,6 @@ import se.vardmote.signalling.sip.SipConfig;
  * the meeting's room.
  */
 class DialInTest {
-    private static final Path SIPP = Path.of("/usr/bin/sipp");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -43,11 +34,7 @@ class DialInTest {
 
     @BeforeEach
     void start() throws Exception {
-        if (!Files.isExecutable(SIPP)) {
-            String message = "sipp is not installed (apt-get install -y sip-tester)";
-            if ("true".equals(System.getenv("CI"))) fail(message);
-            Assumptions.abort(message);
-        }
+        SippCall.requireSipp();
         server = VardmoteServer.start(ServerConfig.forTests(dir.resolve("data")), SipConfig.forTests());
     }
 
@@ -58,9 +45,10 @@ class DialInTest {
 
     @Test
     void aCallerKeysTheConferenceIdWithRfc4733DigitsAndJoinsTheRoom() throws Exception {
-        String conferenceId = book().get("conferenceId").asText();
+        String conferenceId = TestBooking.book(server, "group", false, "clinician").get("conferenceId").asText();
         try (DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Process sipp = startSipp("ivr-rfc4733.xml", "1000", rtp.getLocalPort()); // 1000: the Swedish IVR number of SipConfig.forTests()
+            // 1000: the Swedish IVR number of SipConfig.forTests()
+            SippCall sipp = SippCall.start(dir, "ivr-rfc4733.xml", "1000", server.sipPort(), rtp.getLocalPort());
             try {
                 // Symmetric RTP: the server's prompt tells us where its phone leg is.
                 rtp.setSoTimeout(10_000);
@@ -75,20 +63,16 @@ class DialInTest {
                 await("the caller to be seated", () -> server.signalling().participantCount() == 1);
                 assertEquals(1, server.signalling().roomCount());
             } finally {
-                if (!sipp.waitFor(40, TimeUnit.SECONDS)) {
-                    sipp.destroyForcibly();
-                    fail("sipp did not finish");
-                }
+                assertEquals(0, sipp.await(), "sipp: " + sipp.output());
             }
-            assertEquals(0, sipp.exitValue(), "sipp: " + Files.readString(dir.resolve("sipp.out")));
             await("the seat to be freed after the caller's BYE", () -> server.signalling().roomCount() == 0);
         }
     }
 
     @Test
     void cancellingTheMeetingHangsUpOnTheCaller() throws Exception {
-        JsonNode meeting = book();
-        Process sipp = startSipp("server-ends-call.xml", meeting.get("conferenceId").asText(), -1);
+        JsonNode meeting = TestBooking.book(server, "group", false, "clinician");
+        SippCall sipp = SippCall.start(dir, "server-ends-call.xml", meeting.get("conferenceId").asText(), server.sipPort(), -1);
         try {
             await("the caller to be seated", () -> server.signalling().participantCount() == 1);
             HttpResponse<String> cancelled = HttpClient.newHttpClient().send(
@@ -97,12 +81,8 @@ class DialInTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, cancelled.statusCode(), cancelled.body());
         } finally {
-            if (!sipp.waitFor(40, TimeUnit.SECONDS)) {
-                sipp.destroyForcibly();
-                fail("sipp did not finish");
-            }
+            assertEquals(0, sipp.await(), "sipp expected the server's BYE: " + sipp.output());
         }
-        assertEquals(0, sipp.exitValue(), "sipp expected the server's BYE: " + Files.readString(dir.resolve("sipp.out")));
         assertEquals(0, server.signalling().roomCount());
     }
 
@@ -152,37 +132,6 @@ class DialInTest {
             timestamp += 1600;
             Thread.sleep(100);
         }
-    }
-
-    /** One call of a scenario; {@code rtpPort} is where the gateway's RTP goes (-1: sipp's own media port). */
-    private Process startSipp(String scenario, String service, int rtpPort) throws IOException {
-        Path xml = dir.resolve(scenario);
-        try (var in = DialInTest.class.getResourceAsStream("/sip/" + scenario)) {
-            Files.copy(in, xml);
-        }
-        int localPort;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            localPort = s.getLocalPort();
-        }
-        List<String> cmd = new java.util.ArrayList<>(List.of(SIPP.toString(), "-sf", xml.toString(), "-m", "1", "-l", "1",
-                "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", Integer.toString(localPort), "-s", service, "-t", "u1",
-                "-timeout", "60s", "-timeout_error", "-nostdin", "127.0.0.1:" + server.sipPort()));
-        if (rtpPort > 0) cmd.addAll(List.of("-key", "rtp_port", Integer.toString(rtpPort)));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sipp.out").toFile()).start();
-    }
-
-    private JsonNode book() throws Exception {
-        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"group\",\"lobby\":false,\"startsAt\":\"" + Instant.now()
-                + "\",\"durationMinutes\":30,\"participants\":[{\"role\":\"clinician\",\"displayName\":\"Dr Lind\"}]}";
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/meetings"))
-                        .header("Authorization", "Bearer " + server.apiKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

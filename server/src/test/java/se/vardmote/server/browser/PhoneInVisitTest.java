@@ -1,33 +1,24 @@
 package se.vardmote.server.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.vardmote.server.ServerConfig;
+import se.vardmote.server.SippCall;
+import se.vardmote.server.TestBooking;
 import se.vardmote.server.VardmoteServer;
 import se.vardmote.signalling.sip.SipConfig;
 
@@ -38,8 +29,6 @@ import se.vardmote.signalling.sip.SipConfig;
  */
 @Tag("browser")
 class PhoneInVisitTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path SIPP = Path.of("/usr/bin/sipp");
 
     @TempDir
     static Path dir;
@@ -48,11 +37,7 @@ class PhoneInVisitTest {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!Files.isExecutable(SIPP)) {
-            String message = "sipp is not installed (apt-get install -y sip-tester)";
-            if ("true".equals(System.getenv("CI"))) fail(message);
-            Assumptions.abort(message);
-        }
+        SippCall.requireSipp();
         chromium = Chromium.launch();
         server = VardmoteServer.start(ServerConfig.forTests(dir.resolve("data")), SipConfig.forTests());
     }
@@ -65,13 +50,13 @@ class PhoneInVisitTest {
 
     @Test
     void aPhoneInterpreterAndABrowserClinicianHearEachOther() throws Exception {
-        JsonNode meeting = book();
+        JsonNode meeting = TestBooking.book(server, "group", false, "clinician");
         String conferenceId = meeting.get("conferenceId").asText();
         String clinicianLink = meeting.get("participants").get(0).get("joinUrl").asText();
         try (Visitor clinician = new Visitor(chromium.browser, "clinician", clinicianLink);
              GatewayRtp phone = new GatewayRtp()) {
             phone.start();
-            Process sipp = startSipp(conferenceId, phone.port()); // the call lasts 20 s
+            SippCall sipp = SippCall.start(dir, "phone-in-visit.xml", conferenceId, server.sipPort(), phone.port()); // 20 s
             try {
                 clinician.awaitReceived("the phone participant's audio with energy", Duration.ofSeconds(40),
                         s -> Visitor.flowing(s, "audios", "packets", 50) == 1 && Visitor.total(s, "audios", "energy") > 0);
@@ -79,56 +64,13 @@ class PhoneInVisitTest {
                 phone.awaitHeardEnergy(Duration.ofSeconds(30));
                 phone.awaitPackets(150, Duration.ofSeconds(10)); // 50 a second, never paused for silence
             } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "\nsipp: " + readQuietly(dir.resolve("sipp.out"))
-                        + readQuietly(dir.resolve("sipp-errors.log")) + "\nphone RTP received: " + phone.packetsReceived()
+                throw new AssertionError(e.getMessage() + "\nsipp: " + sipp.output()
+                        + "\nphone RTP received: " + phone.packetsReceived()
                         + "; media counters: " + server.media().counters(), e);
             } finally {
-                if (!sipp.waitFor(40, TimeUnit.SECONDS)) {
-                    sipp.destroyForcibly();
-                    fail("sipp did not finish");
-                }
+                assertEquals(0, sipp.await(), "sipp's call: INVITE, 200, ACK, BYE, 200: " + sipp.output());
             }
-            assertEquals(0, sipp.exitValue(), "sipp's call: INVITE, 200, ACK, BYE, 200 (see " + dir + ")");
         }
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "(no " + file.getFileName() + ")";
-        } catch (IOException e) {
-            return "(unreadable " + file.getFileName() + ")";
-        }
-    }
-
-    private static Process startSipp(String service, int rtpPort) throws IOException {
-        Path xml = dir.resolve("phone-in-visit.xml");
-        try (var in = PhoneInVisitTest.class.getResourceAsStream("/sip/phone-in-visit.xml")) {
-            Files.copy(in, xml);
-        }
-        int localPort;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            localPort = s.getLocalPort();
-        }
-        List<String> cmd = List.of(SIPP.toString(), "-sf", xml.toString(), "-m", "1", "-l", "1",
-                "-i", "127.0.0.1", "-p", Integer.toString(localPort), "-s", service, "-t", "u1",
-                "-key", "rtp_port", Integer.toString(rtpPort),
-                "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err",
-                "-error_file", dir.resolve("sipp-errors.log").toString(), "127.0.0.1:" + server.sipPort());
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sipp.out").toFile()).start();
-    }
-
-    private static JsonNode book() throws Exception {
-        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"group\",\"lobby\":false,\"startsAt\":\"" + Instant.now()
-                + "\",\"durationMinutes\":30,\"participants\":[{\"role\":\"clinician\",\"displayName\":\"Dr Lind\"}]}";
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/meetings"))
-                        .header("Authorization", "Bearer " + server.apiKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
     }
 
     /**

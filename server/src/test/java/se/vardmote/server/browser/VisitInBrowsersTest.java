@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.vardmote.server.ServerConfig;
+import se.vardmote.server.TestBooking;
 import se.vardmote.server.VardmoteServer;
 
 /**
@@ -190,41 +187,11 @@ class VisitInBrowsersTest {
 
     /** Books a visit and returns its seats ({@code participantId}, {@code role}, {@code joinUrl}, ...). */
     private List<JsonNode> bookSeats(boolean lobby, String kind, String... roles) throws Exception {
-        StringBuilder participants = new StringBuilder();
-        for (String role : roles) {
-            if (participants.length() > 0) participants.append(',');
-            participants.append("{\"role\":\"").append(role).append("\",\"displayName\":\"Test ").append(role).append("\"}");
-        }
-        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"" + kind + "\",\"lobby\":" + lobby + ",\"startsAt\":\""
-                + Instant.now() + "\",\"durationMinutes\":30,\"participants\":[" + participants + "]}";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/meetings"))
-                        .header("Authorization", "Bearer " + server.apiKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, response.statusCode(), response.body());
-        List<JsonNode> seats = new ArrayList<>();
-        JSON.readTree(response.body()).get("participants").forEach(seats::add);
-        return seats;
+        return TestBooking.seats(TestBooking.book(server, kind, lobby, roles));
     }
 
     private List<String> book(String kind, String... roles) throws Exception {
-        StringBuilder participants = new StringBuilder();
-        for (String role : roles) {
-            if (participants.length() > 0) participants.append(',');
-            participants.append("{\"role\":\"").append(role).append("\",\"displayName\":\"Test ").append(role).append("\"}");
-        }
-        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"" + kind + "\",\"lobby\":false,\"startsAt\":\""
-                + Instant.now() + "\",\"durationMinutes\":30,\"participants\":[" + participants + "]}";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/meetings"))
-                        .header("Authorization", "Bearer " + server.apiKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, response.statusCode(), response.body());
-        List<String> links = new ArrayList<>();
-        for (JsonNode p : JSON.readTree(response.body()).get("participants")) links.add(p.get("joinUrl").asText());
-        return links;
+        return TestBooking.joinUrls(TestBooking.book(server, kind, false, roles));
     }
 
     private static void awaitServer(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
