@@ -186,12 +186,12 @@ class MediaWorkerLoopbackTest {
 
     @Test
     void allowsAnySourceWhenNoNetworksAreConfigured() throws Exception {
-        assertTrue(new AllowedNetworks(List.of()).allows(InetAddress.getByName("192.0.2.77")));
+        assertTrue(new AllowedNetworks(List.of()).allows(InetAddress.getByName("203.0.113.77")));
         AllowedNetworks loopback = new AllowedNetworks(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")));
         assertTrue(loopback.allows(InetAddress.getByName("127.1.2.3")));
         assertTrue(loopback.allows(InetAddress.getByName("::1")));
         assertFalse(loopback.allows(InetAddress.getByName("fd00::2")));
-        assertFalse(loopback.allows(InetAddress.getByName("192.0.2.77")));
+        assertFalse(loopback.allows(InetAddress.getByName("203.0.113.77")));
     }
 
     @Test
