@@ -16,9 +16,10 @@ public final class Main {
         VardmoteServer server;
         try {
             ServerConfig config = ServerConfig.fromEnvironment(System.getenv());
-            // Dial-in starts once the telephony gateway's networks are named: without them no call is accepted.
+            // Dial-in starts once the telephony gateway's networks or digest credentials are named: without
+            // either no call is accepted.
             SipConfig sip = null;
-            if (System.getenv("VARDMOTE_SIP_GATEWAYS") != null) {
+            if (SipConfig.dialInRequested(System.getenv())) {
                 try {
                     sip = SipConfig.fromEnv(System.getenv(), config.bindAddress().getHostAddress());
                 } catch (IllegalArgumentException e) {

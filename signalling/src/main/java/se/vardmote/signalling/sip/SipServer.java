@@ -56,7 +56,9 @@ import se.vardmote.signalling.meeting.Meeting;
  * TCP. It answers the telephony gateway's INVITEs with a phone leg's SDP, routes each call by its
  * Request-URI ({@link DialPlan}) to the {@link DialInIvr} or straight to a meeting, takes DTMF from SIP
  * INFO, and ends calls with BYE when the meeting is over. Requests from outside the configured gateway
- * networks get 403.
+ * networks get 403, unless digest credentials are configured: then they are challenged (401) and let in
+ * with the right ones ({@link DigestAuthenticator}, RFC 3261 §22.4); requests within a call they set up
+ * (CANCEL of its INVITE, BYE, INFO, re-INVITE in its dialog) follow it without a new challenge.
  *
  * <p>Threads: the stack's threads deliver messages; each is re-posted to the one {@link CallThread}
  * ("vardmote-sip-calls") that owns the call table and every IVR, so call state takes no locks. Only the
@@ -114,6 +116,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final PhoneAdmission admission;
     private final AuditSink audit;
     private final DialPlan dialPlan;
+    private final DigestAuthenticator digest; // null: no digest configured
     private final ScheduledExecutorService executor;
     private final CallThread callThread;
     private final Map<String, Call> calls = new HashMap<>(); // call thread only
@@ -134,6 +137,7 @@ public final class SipServer implements SipListener, AutoCloseable {
         this.admission = admission;
         this.audit = audit;
         this.dialPlan = new DialPlan(config);
+        this.digest = config.hasDigest() ? new DigestAuthenticator(config.digest()) : null;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vardmote-sip-calls");
             t.setDaemon(true);
@@ -171,7 +175,8 @@ public final class SipServer implements SipListener, AutoCloseable {
             throw e;
         }
         LOG.log(Level.INFO, "SIP dial-in listening on " + config.bindAddress() + ":" + server.port + " (UDP and TCP); "
-                + config.gateways().size() + " gateway network(s) allowed");
+                + config.gateways().size() + " gateway network(s) allowed"
+                + (config.hasDigest() ? ", digest in realm " + config.digest().realm() : ""));
         return server;
     }
 
@@ -249,7 +254,8 @@ public final class SipServer implements SipListener, AutoCloseable {
      * Counters by name for metrics: {@code invites}, {@code answered}, {@code refused.not_allowed},
      * {@code refused.not_found}, {@code refused.not_acceptable}, {@code cancelled}, {@code bye.caller},
      * {@code bye.server}, {@code info.dtmf}, {@code info.unreadable}, {@code options},
-     * {@code method_not_allowed}, {@code stack.errors} (malformed messages among them).
+     * {@code method_not_allowed}, {@code stack.errors} (malformed messages among them); with digest:
+     * {@code digest.challenged}, {@code digest.stale}, {@code digest.accepted}, {@code refused.bad_credentials}.
      */
     public Map<String, Long> counters() {
         Map<String, Long> out = new TreeMap<>();
@@ -306,11 +312,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     }
 
     private void dispatch(Request request, ServerTransaction tx, Dialog dialog) {
-        if (!config.isGateway(sourceOf(request))) {
-            count("refused.not_allowed");
-            respond(tx, request, Response.FORBIDDEN, null);
-            return;
-        }
+        if (!config.isGateway(sourceOf(request)) && !admitOutsider(request, tx)) return;
         switch (request.getMethod()) {
             case Request.INVITE -> {
                 Call existing = calls.get(callIdOf(request));
@@ -338,6 +340,67 @@ public final class SipServer implements SipListener, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A request from outside the gateway networks: true when it may go on; otherwise it has been answered
+     * (403 without digest, or 401/403 by its credentials). Never logs the credentials or the nonce.
+     */
+    private boolean admitOutsider(Request request, ServerTransaction tx) {
+        if (digest == null) {
+            count("refused.not_allowed");
+            respond(tx, request, Response.FORBIDDEN, null);
+            return false;
+        }
+        Call call = calls.get(callIdOf(request));
+        if (Request.CANCEL.equals(request.getMethod())) {
+            // A CANCEL can't be challenged (RFC 3261 §22.1): only one matching an INVITE we accepted (§9.2)
+            if (call != null && sameBranch(request, call.invite.getRequest())) return true;
+            count("refused.not_allowed");
+            respond(tx, request, Response.FORBIDDEN, null);
+            return false;
+        }
+        if (call != null && call.toTag.equals(((ToHeader) request.getHeader(ToHeader.NAME)).getTag())) {
+            return true; // within the dialog of a call we accepted: it follows its INVITE
+        }
+        java.util.List<String> values = new java.util.ArrayList<>();
+        java.util.ListIterator<?> it = request.getHeaders(javax.sip.header.AuthorizationHeader.NAME);
+        while (it != null && it.hasNext() && values.size() < 8) {
+            Object h = it.next();
+            values.add(h instanceof gov.nist.javax.sip.header.SIPHeader sh ? sh.getHeaderValue() : "");
+        }
+        DigestAuthenticator.Verdict verdict = digest.verify(request.getMethod(), request.getRequestURI().toString(), values);
+        switch (verdict) {
+            case ACCEPTED -> {
+                count("digest.accepted");
+                return true;
+            }
+            case MISSING, STALE -> {
+                count(verdict == DigestAuthenticator.Verdict.STALE ? "digest.stale" : "digest.challenged");
+                Response r = response(Response.UNAUTHORIZED, request);
+                if (r == null) return false;
+                try {
+                    for (String c : digest.challenges(verdict == DigestAuthenticator.Verdict.STALE)) {
+                        r.addHeader(headers.createHeader(javax.sip.header.WWWAuthenticateHeader.NAME, c));
+                    }
+                } catch (java.text.ParseException e) {
+                    throw new IllegalStateException(e);
+                }
+                send(tx, r);
+                return false;
+            }
+            default -> {
+                count("refused.bad_credentials");
+                respond(tx, request, Response.FORBIDDEN, null);
+                return false;
+            }
+        }
+    }
+
+    private static boolean sameBranch(Request a, Request b) {
+        ViaHeader va = (ViaHeader) a.getHeader(ViaHeader.NAME);
+        ViaHeader vb = (ViaHeader) b.getHeader(ViaHeader.NAME);
+        return va != null && vb != null && va.getBranch() != null && va.getBranch().equals(vb.getBranch());
     }
 
     private void onInvite(Request request, ServerTransaction tx) {

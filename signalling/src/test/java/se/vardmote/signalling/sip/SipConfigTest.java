@@ -62,4 +62,25 @@ class SipConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SipConfig.fromEnv(env, "127.0.0.1"));
         assertTrue(e.getMessage().contains(variable), e.getMessage());
     }
+
+    @Test
+    void readsDigestCredentialsFromTheEnvironmentOrAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertFalse(SipConfig.fromEnv(Map.of(), "127.0.0.1").hasDigest());
+        SipConfig c = SipConfig.fromEnv(Map.of("VARDMOTE_SIP_DIGEST_USER", "gw", "VARDMOTE_SIP_DIGEST_PASSWORD", "s3cret"), "127.0.0.1");
+        assertEquals(new DigestCredentials("gw", "s3cret", "vardmote"), c.digest());
+        assertFalse(c.toString().contains("s3cret"));
+        java.nio.file.Path file = dir.resolve("pw");
+        java.nio.file.Files.writeString(file, "fr\u00e5n fil\n");
+        c = SipConfig.fromEnv(Map.of("VARDMOTE_SIP_DIGEST_USER", "gw", "VARDMOTE_SIP_DIGEST_PASSWORD_FILE", file.toString(),
+                "VARDMOTE_SIP_REALM", "region.example", "VARDMOTE_SIP_DIGEST_ALGORITHMS", "md5"), "127.0.0.1");
+        assertEquals("fr\u00e5n fil", c.digest().password());
+        assertEquals("region.example", c.digest().realm());
+        assertEquals(java.util.List.of("MD5"), c.digest().algorithms());
+        assertTrue(SipConfig.dialInRequested(Map.of("VARDMOTE_SIP_DIGEST_USER", "gw")));
+        assertFalse(SipConfig.dialInRequested(Map.of()));
+        assertMessage("VARDMOTE_SIP_DIGEST_USER", Map.of("VARDMOTE_SIP_DIGEST_PASSWORD", "s3cret"));
+        assertMessage("VARDMOTE_SIP_DIGEST_PASSWORD", Map.of("VARDMOTE_SIP_DIGEST_USER", "gw"));
+        assertMessage("VARDMOTE_SIP_DIGEST_PASSWORD_FILE", Map.of("VARDMOTE_SIP_DIGEST_USER", "gw",
+                "VARDMOTE_SIP_DIGEST_PASSWORD_FILE", dir.resolve("missing").toString()));
+    }
 }

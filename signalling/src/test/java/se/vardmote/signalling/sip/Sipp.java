@@ -44,6 +44,12 @@ final class Sipp {
 
     /** Starts one call of {@code scenario} to {@code 127.0.0.1:port} with Request-URI user {@code service}. */
     void start(String scenario, int serverPort, String service, String transport, Map<String, String> keys) throws IOException {
+        start(scenario, serverPort, service, transport, keys, List.of());
+    }
+
+    /** As above, with further sipp options (e.g. {@code -au user -ap password} for its MD5 digest). */
+    void start(String scenario, int serverPort, String service, String transport, Map<String, String> keys,
+               List<String> options) throws IOException {
         Path xml = workDir.resolve(scenario);
         try (var in = Sipp.class.getResourceAsStream("/sip/" + scenario)) {
             if (in == null) throw new IOException("no scenario " + scenario);
@@ -53,6 +59,7 @@ final class Sipp {
                 "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", Integer.toString(freePort()), "-s", service,
                 "-t", transport, "-timeout", "20s", "-timeout_error", "-nostdin", "-trace_err",
                 "-error_file", workDir.resolve("errors.log").toString(), "127.0.0.1:" + serverPort));
+        cmd.addAll(options);
         keys.forEach((k, v) -> {
             cmd.add("-key");
             cmd.add(k);
