@@ -30,6 +30,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import se.vardmote.media.MediaEngine;
 import se.vardmote.server.http.Bookings;
 import se.vardmote.server.http.Capabilities;
@@ -40,6 +41,8 @@ import se.vardmote.server.metrics.ParticipantGroup;
 import se.vardmote.server.metrics.ServerMetrics;
 import se.vardmote.signalling.Signalling;
 import se.vardmote.signalling.sip.AuditLogSink;
+import se.vardmote.signalling.sip.AuditSink;
+import se.vardmote.signalling.sip.DialRoute;
 import se.vardmote.signalling.sip.MeetingServiceDirectory;
 import se.vardmote.signalling.sip.PhoneLegCallMedia;
 import se.vardmote.signalling.sip.PromptLibrary;
@@ -76,6 +79,7 @@ public final class VardmoteServer implements AutoCloseable {
     private MediaEngine media;
     private Signalling signalling;
     private SipServer sipServer;
+    private final AtomicLong pinFailures = new AtomicLong();
     private ServerMetrics metrics;
     private AuditLog audit;
 
@@ -154,8 +158,7 @@ public final class VardmoteServer implements AutoCloseable {
             MediaEngine engine = media;
             sipServer = SipServer.start(sip, () -> PhoneLegCallMedia.create(engine::createPhoneLeg, prompts),
                     new MeetingServiceDirectory(meetings, Clock.systemUTC()), new RoomAdmission(signalling.rooms()),
-                    // The PIN check audits its own failures (MeetingService.checkLeaderPin).
-                    new AuditLogSink(audit, false));
+                    new PinFailureCount(new AuditLogSink(audit, false), pinFailures));
             toClose.push(sipServer);
         }
         SipServer sipCounters = sipServer;
@@ -163,7 +166,10 @@ public final class VardmoteServer implements AutoCloseable {
                 () -> {
                     Map<String, Long> all = new LinkedHashMap<>(media.counters());
                     media.routerCounters().forEach((k, v) -> all.merge(k, v, Long::sum));
-                    if (sipCounters != null) sipCounters.counters().forEach((k, v) -> all.put("sip." + k, v));
+                    if (sipCounters != null) {
+                        sipCounters.counters().forEach((k, v) -> all.put(ServerMetrics.SIP_PREFIX + k, v));
+                        all.put(ServerMetrics.SIP_PREFIX + "pin.failed", pinFailures.get());
+                    }
                     return all;
                 },
                 media.eventLoops());
@@ -219,6 +225,23 @@ public final class VardmoteServer implements AutoCloseable {
         } catch (IOException e) {
             throw new InvalidConfigException(ServerConfig.DATA_DIR, "cannot create the data directory " + dataDir
                     + " (" + e.getClass().getSimpleName() + "); point " + ServerConfig.DATA_DIR + " to a writable folder");
+        }
+    }
+
+    /**
+     * Counts wrong leader PINs on calls for the metrics; the audit log records them (the PIN check itself
+     * writes {@code pin_failed}, so the SIP sink does not write them again).
+     */
+    private record PinFailureCount(AuditSink next, AtomicLong failures) implements AuditSink {
+        @Override
+        public void dialIn(String meetingId, se.vardmote.signalling.meeting.Role role, DialRoute route, String maskedNumber) {
+            next.dialIn(meetingId, role, route, maskedNumber);
+        }
+
+        @Override
+        public void pinFailed(String meetingId, String maskedNumber) {
+            failures.incrementAndGet();
+            next.pinFailed(meetingId, maskedNumber);
         }
     }
 

@@ -1,6 +1,7 @@
 package se.vardmote.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -62,6 +63,11 @@ class DialInTest {
                 keys.press('#'); // not the leader: join as interpreter
                 await("the caller to be seated", () -> server.signalling().participantCount() == 1);
                 assertEquals(1, server.signalling().roomCount());
+                String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(metrics.contains("vardmote_sip_events_total{name=\"answered\"} 1.0"), metrics);
+                assertTrue(metrics.contains("vardmote_sip_events_total{name=\"pin.failed\"} 0.0"), metrics);
+                assertTrue(metrics.contains("vardmote_participants_connected{role=\"interpreter\",transport=\"phone\"} 1.0"), metrics);
             } finally {
                 assertEquals(0, sipp.await(), "sipp: " + sipp.output());
             }

@@ -47,6 +47,9 @@ public final class ServerMetrics implements AutoCloseable {
     /** Prometheus text exposition format 0.0.4, what {@link PrometheusMeterRegistry#scrape()} writes. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    /** Counters whose names start so are SIP dial-in's, exported as {@code vardmote_sip_events_total{name}}. */
+    public static final String SIP_PREFIX = "sip.";
+
     /** How often the loop-lag probe and the forwarding-rate sampler run. */
     static final Duration PROBE_PERIOD = Duration.ofSeconds(1);
 
@@ -216,9 +219,13 @@ public final class ServerMetrics implements AutoCloseable {
         for (String name : current.keySet()) {
             // Counter names appear as the media plane meets new situations; register each the first time.
             if (registeredCounters.add(name)) {
-                FunctionCounter.builder("vardmote.media.events", this, m -> m.snapshot.getOrDefault(name, 0L).doubleValue())
-                        .tag("name", name)
-                        .description("Media plane events by counter name (drops by reason, packets, bytes)")
+                boolean sip = name.startsWith(SIP_PREFIX);
+                FunctionCounter.builder(sip ? "vardmote.sip.events" : "vardmote.media.events", this,
+                                m -> m.snapshot.getOrDefault(name, 0L).doubleValue())
+                        .tag("name", sip ? name.substring(SIP_PREFIX.length()) : name)
+                        .description(sip
+                                ? "SIP dial-in events by name (calls: invites, answered, refused by reason, BYE; pin.failed)"
+                                : "Media plane events by counter name (drops by reason, packets, bytes)")
                         .register(registry);
             }
         }
