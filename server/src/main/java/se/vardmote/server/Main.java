@@ -40,6 +40,8 @@ public final class Main {
             return;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "vardmote: cannot start", e);
+            // Last, so that it is the line an operator sees under the trace.
+            System.err.println("vardmote: cannot start: " + e.getMessage());
             System.exit(1);
             return;
         }

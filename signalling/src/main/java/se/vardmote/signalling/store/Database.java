@@ -66,9 +66,24 @@ public final class Database implements AutoCloseable {
             database.migrate();
         } catch (RuntimeException e) {
             database.close();
+            if (isLockedByAnotherProcess(e)) {
+                // H2 in a file admits one process; say so instead of a page of stack trace.
+                throw new IllegalStateException("the meeting database is in use by another process (another vardmote "
+                        + "on the same data directory?): stop it, or give this one its own VARDMOTE_DATA_DIR", e);
+            }
             throw new IllegalStateException("cannot open the meeting database: " + e.getMessage(), e);
         }
         return database;
+    }
+
+    /** H2's "file is locked" (error 90020, or an MVStore lock message) anywhere in the cause chain. */
+    static boolean isLockedByAnotherProcess(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) return true;
+            String m = t.getMessage();
+            if (m != null && m.contains("The file is locked")) return true;
+        }
+        return false;
     }
 
     /**

@@ -20,6 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseTest {
 
     @Test
+    void recognisesADatabaseFileLockedByAnotherProcess() {
+        java.sql.SQLException locked = new java.sql.SQLException("Database may be already in use", "HY000", 90020);
+        assertTrue(Database.isLockedByAnotherProcess(new RuntimeException("migration failed", locked)));
+        assertTrue(Database.isLockedByAnotherProcess(new IllegalStateException(
+                "General error: \"org.h2.mvstore.MVStoreException: The file is locked: /x/vardmote.mv.db\"")));
+        assertFalse(Database.isLockedByAnotherProcess(new RuntimeException("table not found",
+                new java.sql.SQLException("no such table", "42S02", 42102))));
+    }
+
+    @Test
     void defaultUrlIsAnAbsoluteH2FileInTheDataDirectory(@TempDir Path dir) {
         String url = Database.defaultUrl(dir.resolve("data"));
         assertTrue(url.startsWith("jdbc:h2:file:" + dir.toAbsolutePath() + "/data/vardmote"), url);
