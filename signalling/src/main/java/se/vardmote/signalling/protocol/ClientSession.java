@@ -293,20 +293,16 @@ public final class ClientSession implements SignallingSession, MemberListener {
 
     @Override
     public void dismissed(String code, String message) {
-        member = null;
         sendError(code, message);
-        closed = true;
-        output.close();
+        endedByRoom();
     }
 
     @Override
     public void meetingEnded(String reason) {
-        member = null;
         ObjectNode msg = object("meetingEnded");
         msg.put("reason", reason);
         send(msg);
-        closed = true;
-        output.close();
+        endedByRoom();
     }
 
     @Override
@@ -348,8 +344,12 @@ public final class ClientSession implements SignallingSession, MemberListener {
 
     @Override
     public void replaced() {
+        dismissed("replaced", "you joined this visit from another window or device");
+    }
+
+    /** The room has already let this member go: forget the seat (onClose must not leave again) and hang up. */
+    private void endedByRoom() {
         member = null;
-        sendError("replaced", "you joined this visit from another window or device");
         closed = true;
         output.close();
     }

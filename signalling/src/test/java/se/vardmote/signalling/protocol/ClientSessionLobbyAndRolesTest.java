@@ -9,11 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.channel.DefaultEventLoop;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import se.vardmote.media.router.Router;
-import se.vardmote.signalling.SessionOutput;
-import se.vardmote.signalling.SignallingConfig;
 import se.vardmote.signalling.meeting.AuditAction;
-import se.vardmote.signalling.meeting.BookingRequest;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.meeting.Participant;
@@ -34,8 +26,7 @@ import se.vardmote.signalling.meeting.Role;
 import se.vardmote.signalling.room.JoinRefused;
 import se.vardmote.signalling.room.Room;
 import se.vardmote.signalling.room.Rooms;
-import se.vardmote.signalling.store.Database;
-import se.vardmote.signalling.token.TokenService;
+import se.vardmote.signalling.protocol.LiveRoomsFixture.Client;
 
 /**
  * The live side of issue 3 at the protocol level: the lobby, what each role may do, rejoin, ending,
@@ -50,122 +41,43 @@ class ClientSessionLobbyAndRolesTest {
 
     @TempDir
     Path dir;
-    private Database database;
+    private LiveRoomsFixture live;
     private MeetingService meetings;
-    private TokenService tokens;
     private Rooms rooms;
-    private DefaultEventLoop loop;
     private final List<Audited> audit = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
-    private Meeting lastBooked;
 
     @BeforeEach
     void setUp() throws Exception {
-        database = Database.open(Database.defaultUrl(dir), "", "");
-        tokens = TokenService.fromDataDirectory(dir, Clock.systemUTC());
-        meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
-        loop = new DefaultEventLoop();
-        rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver)), 8,
-                (meeting, now) -> open,
-                (meetingId, participantId, role, action, detail) -> audit.add(new Audited(meetingId, participantId, role, action, detail)),
-                Clock.systemUTC());
+        live = new LiveRoomsFixture(dir, (meeting, now) -> open,
+                (meetingId, participantId, role, action, detail) -> audit.add(new Audited(meetingId, participantId, role, action, detail)));
+        meetings = live.meetings;
+        rooms = live.rooms;
     }
 
     @AfterEach
     void tearDown() {
-        rooms.closeAll();
-        loop.shutdownGracefully();
-        database.close();
+        live.close();
     }
 
-    final class Client implements SessionOutput {
-        final List<JsonNode> received = new CopyOnWriteArrayList<>();
-        volatile boolean closed;
-        final ClientSession session = new ClientSession(this, rooms, meetings, tokens, SignallingConfig.defaults());
-
-        @Override public void send(String json) {
-            try {
-                received.add(JSON.readTree(json));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override public void close() { closed = true; }
-
-        void send(ObjectNode message) { session.onMessage(message.toString()); }
-
-        void send(String type, String participantId) {
-            ObjectNode m = msg(type);
-            if (participantId != null) m.put("participantId", participantId);
-            send(m);
-        }
-
-        JsonNode last(String type) {
-            for (int i = received.size() - 1; i >= 0; i--) if (type.equals(received.get(i).path("type").asText())) return received.get(i);
-            throw new AssertionError("no " + type + " in " + received);
-        }
-
-        JsonNode lastMessage() {
-            return received.get(received.size() - 1);
-        }
-
-        String lastError() {
-            return last("error").get("code").asText();
-        }
-
-        List<String> types() {
-            List<String> t = new ArrayList<>();
-            for (JsonNode n : received) t.add(n.path("type").asText());
-            return t;
-        }
-
-        String id() {
-            return last("joined").get("participantId").asText();
-        }
-    }
-
-    /** Books a meeting; returns one token per seat, in the order of {@code roles}. */
     private List<String> book(String kind, boolean lobby, String... roles) throws Exception {
-        return book(Instant.now(), kind, lobby, roles);
+        return live.book(kind, lobby, roles);
     }
 
     private List<String> book(Instant startsAt, String kind, boolean lobby, String... roles) throws Exception {
-        StringBuilder p = new StringBuilder();
-        for (String r : roles) p.append(p.length() == 0 ? "" : ",").append("{\"role\":\"").append(r).append("\",\"displayName\":\"X ").append(r).append("\"}");
-        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"" + kind + "\",\"lobby\":" + lobby + ",\"startsAt\":\"" + startsAt
-                + "\",\"durationMinutes\":30,\"participants\":[" + p + "]}";
-        lastBooked = meetings.book(BookingRequest.parse(JSON.readTree(body)));
-        List<String> out = new ArrayList<>();
-        for (JsonNode participant : meetings.describe(lastBooked).get("participants")) {
-            String url = participant.get("joinUrl").asText();
-            out.add(url.substring(url.indexOf('#') + 1));
-        }
-        return out;
+        return live.book(startsAt, kind, lobby, roles);
     }
 
     private String participantId(int seat) {
-        return lastBooked.participants().get(seat).participantId();
-    }
-
-    private static ObjectNode msg(String type) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("type", type);
-        return o;
+        return live.lastBooked.participants().get(seat).participantId();
     }
 
     private Client connect(String token) {
-        Client c = new Client();
-        ObjectNode join = msg("join");
-        join.put("token", token);
-        c.send(join);
-        return c;
+        return live.connect(token);
     }
 
     private Client joined(String token) {
-        Client c = connect(token);
-        assertEquals("joined", c.received.get(0).path("type").asText(), c.received.toString());
-        return c;
+        return live.joined(token);
     }
 
     private Client waiting(String token) {
@@ -174,18 +86,14 @@ class ClientSessionLobbyAndRolesTest {
         return c;
     }
 
-    private static String chromiumOffer() throws Exception {
-        return Files.readString(Path.of(ClientSessionLobbyAndRolesTest.class.getResource("/sdp/chromium-156-offer.sdp").toURI()), StandardCharsets.UTF_8);
-    }
-
     /** Chromium's offer with its video section cut off: what an audio-only interpreter sends. */
     private static String audioOnlyOffer() throws Exception {
-        String sdp = chromiumOffer();
+        String sdp = LiveRoomsFixture.chromiumOffer();
         return sdp.substring(0, sdp.indexOf("m=video")).replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0");
     }
 
     private static void publish(Client c, String sdp) {
-        ObjectNode publish = msg("publish");
+        ObjectNode publish = LiveRoomsFixture.msg("publish");
         publish.put("sdp", sdp);
         c.send(publish);
     }
@@ -208,7 +116,7 @@ class ClientSessionLobbyAndRolesTest {
         List<String> t = book("two-party", true, "clinician", "patient");
         Client clinician = joined(t.get(0));
         assertEquals(0, clinician.last("joined").get("lobby").size());
-        publish(clinician, chromiumOffer());
+        publish(clinician, LiveRoomsFixture.chromiumOffer());
 
         Client patient = waiting(t.get(1));
         assertEquals(1, patient.received.get(0).size(), "the waiting message carries nothing but its type");
@@ -220,7 +128,7 @@ class ClientSessionLobbyAndRolesTest {
         assertEquals("video", lobby.get(0).get("joinedVia").asText());
         assertFalse(clinician.types().contains("participantJoined"), "a waiting participant is not in the room");
 
-        publish(patient, chromiumOffer());
+        publish(patient, LiveRoomsFixture.chromiumOffer());
         assertEquals("waiting", patient.lastError());
         assertFalse(patient.closed);
         assertEquals(List.of("waiting", "error"), patient.types(), "no subscribe offer reaches a waiting participant");
@@ -235,7 +143,7 @@ class ClientSessionLobbyAndRolesTest {
         assertEquals(2, patient.last("subscribeOffer").get("tracks").size(), "the clinician's streams are offered once admitted");
         assertEquals(participantId(1), clinician.last("participantJoined").get("participant").get("participantId").asText());
         assertEquals(0, clinician.last("lobbyUpdated").get("lobby").size());
-        publish(patient, chromiumOffer());
+        publish(patient, LiveRoomsFixture.chromiumOffer());
         assertTrue(patient.last("publishAnswer").get("sdp").asText().contains("a=setup:passive"));
         assertEquals(2, rooms.participantCount());
         assertEquals(0, rooms.waitingCount());
@@ -345,13 +253,13 @@ class ClientSessionLobbyAndRolesTest {
         for (int i = 1; i < roles.length; i++) waiting(t.get(i));
         assertEquals(19, rooms.waitingCount());
         // A booking has at most 20 seats, so the lobby's bound needs a meeting made by hand.
-        List<Participant> seats = new ArrayList<>(lastBooked.participants());
+        List<Participant> seats = new ArrayList<>(live.lastBooked.participants());
         for (int i = 0; i < 2; i++) seats.add(new Participant("extra-patient-" + i, Role.PATIENT, "P" + i));
-        Meeting big = new Meeting(lastBooked.meetingId(), lastBooked.conferenceId(), lastBooked.subject(), lastBooked.kind(),
-                true, lastBooked.startsAt(), lastBooked.durationMinutes(), seats);
-        rooms.join(big, seats.get(20), new Client().session);
+        Meeting big = new Meeting(live.lastBooked.meetingId(), live.lastBooked.conferenceId(), live.lastBooked.subject(), live.lastBooked.kind(),
+                true, live.lastBooked.startsAt(), live.lastBooked.durationMinutes(), seats);
+        rooms.join(big, seats.get(20), live.client().session);
         assertEquals(Room.MAX_WAITING, rooms.waitingCount());
-        JoinRefused refused = assertThrows(JoinRefused.class, () -> rooms.join(big, seats.get(21), new Client().session));
+        JoinRefused refused = assertThrows(JoinRefused.class, () -> rooms.join(big, seats.get(21), live.client().session));
         assertEquals("lobby_full", refused.code());
         assertEquals(Room.MAX_WAITING, rooms.waitingCount());
     }
@@ -376,12 +284,12 @@ class ClientSessionLobbyAndRolesTest {
         assertEquals("forbidden", patient.lastError());
         patient.send("removeParticipant", participantId(0));
         assertEquals("forbidden", patient.lastError());
-        ObjectNode verify = msg("verifyIdentity");
+        ObjectNode verify = LiveRoomsFixture.msg("verifyIdentity");
         verify.put("participantId", participantId(1));
         verify.put("method", "bankid");
         patient.send(verify);
         assertEquals("forbidden", patient.lastError());
-        patient.send(msg("endMeeting"));
+        patient.send(LiveRoomsFixture.msg("endMeeting"));
         assertEquals("forbidden", patient.lastError());
         // a waiting participant cannot let itself in either
         guardian.send("admit", participantId(2));
@@ -416,7 +324,7 @@ class ClientSessionLobbyAndRolesTest {
         assertEquals("bad_message", clinician.lastError());
         clinician.send("admit", participantId(1));
         assertEquals("unknown_participant", clinician.lastError(), "nobody waits yet");
-        ObjectNode verify = msg("verifyIdentity");
+        ObjectNode verify = LiveRoomsFixture.msg("verifyIdentity");
         verify.put("participantId", participantId(1));
         verify.put("method", "looked-trustworthy");
         clinician.send(verify);
@@ -433,7 +341,7 @@ class ClientSessionLobbyAndRolesTest {
         Client patient = joined(t.get(1));
         Client interpreter = joined(t.get(2));
         assertTrue(clinician.last("participantJoined").get("participant").get("identityVerified").isNull());
-        ObjectNode verify = msg("verifyIdentity");
+        ObjectNode verify = LiveRoomsFixture.msg("verifyIdentity");
         verify.put("participantId", participantId(1));
         verify.put("method", "bankid");
         clinician.send(verify);
@@ -493,9 +401,9 @@ class ClientSessionLobbyAndRolesTest {
         Client clinician = joined(t.get(0));
         Client patient = waiting(t.get(1));
         clinician.send("admit", participantId(1));
-        publish(patient, chromiumOffer());
+        publish(patient, LiveRoomsFixture.chromiumOffer());
         Client guardian = waiting(t.get(2));
-        clinician.send(msg("endMeeting"));
+        clinician.send(LiveRoomsFixture.msg("endMeeting"));
         for (Client c : List.of(clinician, patient, guardian)) {
             assertEquals("ended", c.last("meetingEnded").get("reason").asText());
             assertTrue(c.closed);
@@ -524,7 +432,7 @@ class ClientSessionLobbyAndRolesTest {
         Client c = connect(t.get(0));
         assertEquals("meeting_not_open", c.lastError());
         assertTrue(c.closed);
-        String startsAt = lastBooked.startsAt().atOffset(java.time.ZoneOffset.UTC).toLocalTime().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+        String startsAt = live.lastBooked.startsAt().atOffset(java.time.ZoneOffset.UTC).toLocalTime().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
         assertTrue(c.last("error").get("message").asText().contains(startsAt), c.last("error").toString());
         assertEquals(0, rooms.roomCount());
     }
@@ -534,7 +442,7 @@ class ClientSessionLobbyAndRolesTest {
         List<String> t = book("two-party", true, "clinician", "patient");
         Client clinician = joined(t.get(0));
         Client patient = waiting(t.get(1));
-        rooms.meetingCancelled(lastBooked.meetingId());
+        rooms.meetingCancelled(live.lastBooked.meetingId());
         for (Client c : List.of(clinician, patient)) {
             assertEquals("cancelled", c.last("meetingEnded").get("reason").asText());
             assertTrue(c.closed);
@@ -553,8 +461,8 @@ class ClientSessionLobbyAndRolesTest {
         Client patient = waiting(t.get(1));
         clinician.send("admit", participantId(1));
         Client guardian = waiting(t.get(2));
-        rooms.participantRemoved(lastBooked.meetingId(), participantId(1));
-        rooms.participantRemoved(lastBooked.meetingId(), participantId(2));
+        rooms.participantRemoved(live.lastBooked.meetingId(), participantId(1));
+        rooms.participantRemoved(live.lastBooked.meetingId(), participantId(2));
         assertEquals("removed", patient.lastError());
         assertEquals("removed", guardian.lastError());
         assertTrue(patient.closed && guardian.closed);
@@ -572,15 +480,15 @@ class ClientSessionLobbyAndRolesTest {
         Client clinician = joined(t.get(0));
         Client interpreter = joined(t.get(1));
         assertTrue(audit.isEmpty(), "no joined before media: " + audit);
-        publish(clinician, chromiumOffer());
+        publish(clinician, LiveRoomsFixture.chromiumOffer());
         publish(interpreter, audioOnlyOffer());
         assertEquals("publishAnswer", interpreter.lastMessage().path("type").asText(), interpreter.received.toString());
         publish(interpreter, audioOnlyOffer()); // a renegotiation is not a second join
-        interpreter.send(msg("leave"));
+        interpreter.send(LiveRoomsFixture.msg("leave"));
         assertEquals(List.of(
-                new Audited(lastBooked.meetingId(), participantId(0), Role.CLINICIAN, AuditAction.JOINED, "video"),
-                new Audited(lastBooked.meetingId(), participantId(1), Role.INTERPRETER, AuditAction.JOINED, "audio"),
-                new Audited(lastBooked.meetingId(), participantId(1), Role.INTERPRETER, AuditAction.LEFT, null)), audit);
+                new Audited(live.lastBooked.meetingId(), participantId(0), Role.CLINICIAN, AuditAction.JOINED, "video"),
+                new Audited(live.lastBooked.meetingId(), participantId(1), Role.INTERPRETER, AuditAction.JOINED, "audio"),
+                new Audited(live.lastBooked.meetingId(), participantId(1), Role.INTERPRETER, AuditAction.LEFT, null)), audit);
         assertFalse(audit.toString().contains("X interpreter"), "no names in the audit trail");
     }
 }

@@ -5,119 +5,42 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.channel.DefaultEventLoop;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import se.vardmote.media.router.Router;
-import se.vardmote.signalling.SessionOutput;
-import se.vardmote.signalling.SignallingConfig;
-import se.vardmote.signalling.meeting.BookingRequest;
-import se.vardmote.signalling.meeting.Meeting;
-import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.room.Rooms;
-import se.vardmote.signalling.store.Database;
-import se.vardmote.signalling.token.TokenService;
+import se.vardmote.signalling.protocol.LiveRoomsFixture.Client;
+import se.vardmote.signalling.room.AuditSink;
+import se.vardmote.signalling.room.JoinWindow;
 
 class ClientSessionTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
-    private Database database;
-    private MeetingService meetings;
-    private TokenService tokens;
+    private LiveRoomsFixture live;
     private Rooms rooms;
-    private DefaultEventLoop loop;
 
     @BeforeEach
     void setUp() throws Exception {
-        database = Database.open(Database.defaultUrl(dir), "", "");
-        tokens = TokenService.fromDataDirectory(dir, Clock.systemUTC());
-        meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
-        loop = new DefaultEventLoop();
-        rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver)), 8);
+        live = new LiveRoomsFixture(dir, JoinWindow.ALWAYS, AuditSink.NONE);
+        rooms = live.rooms;
     }
 
     @AfterEach
     void tearDown() {
-        rooms.closeAll();
-        loop.shutdownGracefully();
-        database.close();
+        live.close();
     }
 
-    /** A client connection: what the server sent it, and whether the server closed it. */
-    final class Client implements SessionOutput {
-        final List<JsonNode> received = new CopyOnWriteArrayList<>();
-        volatile boolean closed;
-        final ClientSession session = new ClientSession(this, rooms, meetings, tokens, SignallingConfig.defaults());
-
-        @Override public void send(String json) {
-            try {
-                received.add(JSON.readTree(json));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override public void close() { closed = true; }
-
-        void send(ObjectNode message) { session.onMessage(message.toString()); }
-
-        JsonNode last(String type) {
-            for (int i = received.size() - 1; i >= 0; i--) if (type.equals(received.get(i).path("type").asText())) return received.get(i);
-            throw new AssertionError("no " + type + " in " + received);
-        }
-
-        List<String> types() {
-            List<String> t = new ArrayList<>();
-            for (JsonNode n : received) t.add(n.path("type").asText());
-            return t;
-        }
-    }
-
+    /** Books a meeting without a lobby; returns one join token per seat. */
     private List<String> book(String kind, String... roles) throws Exception {
-        StringBuilder p = new StringBuilder();
-        for (String r : roles) p.append(p.length() == 0 ? "" : ",").append("{\"role\":\"").append(r).append("\",\"displayName\":\"X ").append(r).append("\"}");
-        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"" + kind + "\",\"lobby\":false,\"startsAt\":\"" + Instant.now()
-                + "\",\"durationMinutes\":30,\"participants\":[" + p + "]}";
-        Meeting meeting = meetings.book(BookingRequest.parse(JSON.readTree(body)));
-        List<String> tokensOut = new ArrayList<>();
-        for (JsonNode participant : meetings.describe(meeting).get("participants")) {
-            String url = participant.get("joinUrl").asText();
-            tokensOut.add(url.substring(url.indexOf('#') + 1));
-        }
-        return tokensOut;
-    }
-
-    private static ObjectNode msg(String type) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("type", type);
-        return o;
+        return live.book(kind, false, roles);
     }
 
     private Client joined(String token) {
-        Client c = new Client();
-        ObjectNode join = msg("join");
-        join.put("token", token);
-        c.send(join);
-        assertEquals("joined", c.received.get(0).path("type").asText(), c.received.toString());
-        return c;
-    }
-
-    private static String chromiumOffer() throws Exception {
-        return Files.readString(Path.of(ClientSessionTest.class.getResource("/sdp/chromium-156-offer.sdp").toURI()), StandardCharsets.UTF_8);
+        return live.joined(token);
     }
 
     @Test
@@ -140,8 +63,8 @@ class ClientSessionTest {
         List<String> t = book("two-party", "clinician", "patient", "guardian");
         joined(t.get(0));
         joined(t.get(1));
-        Client third = new Client();
-        ObjectNode join = msg("join");
+        Client third = live.client();
+        ObjectNode join = LiveRoomsFixture.msg("join");
         join.put("token", t.get(2));
         third.send(join);
         assertEquals("room_full", third.last("error").get("code").asText());
@@ -151,8 +74,8 @@ class ClientSessionTest {
 
     @Test
     void refusesAForgedToken() {
-        Client c = new Client();
-        ObjectNode join = msg("join");
+        Client c = live.client();
+        ObjectNode join = LiveRoomsFixture.msg("join");
         join.put("token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.AAAA");
         c.send(join);
         assertEquals("invalid_token", c.last("error").get("code").asText());
@@ -168,26 +91,26 @@ class ClientSessionTest {
         assertEquals("bad_message", c.last("error").get("code").asText());
         c.session.onMessage("[1,2]");
         assertEquals("bad_message", c.last("error").get("code").asText());
-        c.send(msg("selfDestruct"));
+        c.send(LiveRoomsFixture.msg("selfDestruct"));
         assertEquals("unknown_type", c.last("error").get("code").asText());
-        ObjectNode chat = msg("chat");
+        ObjectNode chat = LiveRoomsFixture.msg("chat");
         chat.put("text", "hej");
         c.send(chat);
         assertEquals("unknown_type", c.last("error").get("code").asText());
         c.session.onMessage("x".repeat(70_000));
         assertEquals("message_too_large", c.last("error").get("code").asText());
-        c.send(msg("publish"));
+        c.send(LiveRoomsFixture.msg("publish"));
         assertEquals("bad_message", c.last("error").get("code").asText());
         assertFalse(c.closed);
-        c.send(msg("ping"));
+        c.send(LiveRoomsFixture.msg("ping"));
         assertEquals("pong", c.received.get(c.received.size() - 1).path("type").asText());
         assertEquals(1, rooms.participantCount());
     }
 
     @Test
     void messagesBeforeJoinAreRefused() {
-        Client c = new Client();
-        c.send(msg("publish"));
+        Client c = live.client();
+        c.send(LiveRoomsFixture.msg("publish"));
         assertEquals("not_joined", c.last("error").get("code").asText());
         assertFalse(c.closed);
     }
@@ -197,8 +120,8 @@ class ClientSessionTest {
         List<String> t = book("group", "clinician", "patient");
         Client clinician = joined(t.get(0));
         Client patient = joined(t.get(1));
-        ObjectNode publish = msg("publish");
-        publish.put("sdp", chromiumOffer());
+        ObjectNode publish = LiveRoomsFixture.msg("publish");
+        publish.put("sdp", LiveRoomsFixture.chromiumOffer());
         clinician.send(publish);
         String answer = clinician.last("publishAnswer").get("sdp").asText();
         assertTrue(answer.contains("a=setup:passive"));
@@ -213,8 +136,8 @@ class ClientSessionTest {
     void aBrokenOfferIsRejectedAndTheSessionGoesOn() throws Exception {
         List<String> t = book("group", "clinician");
         Client c = joined(t.get(0));
-        ObjectNode publish = msg("publish");
-        publish.put("sdp", chromiumOffer().replace("a=group:BUNDLE 0 1\r\n", "").replace("a=group:BUNDLE 0 1\n", ""));
+        ObjectNode publish = LiveRoomsFixture.msg("publish");
+        publish.put("sdp", LiveRoomsFixture.chromiumOffer().replace("a=group:BUNDLE 0 1\r\n", "").replace("a=group:BUNDLE 0 1\n", ""));
         c.send(publish);
         assertEquals("sdp_rejected", c.last("error").get("code").asText());
         assertFalse(c.closed);
@@ -225,7 +148,7 @@ class ClientSessionTest {
         List<String> t = book("group", "clinician", "patient");
         Client a = joined(t.get(0));
         Client b = joined(t.get(1));
-        b.send(msg("leave"));
+        b.send(LiveRoomsFixture.msg("leave"));
         assertTrue(b.closed);
         assertEquals("left", b.last("left").path("type").asText());
         assertEquals(b.last("joined").get("participantId").asText(), a.last("participantLeft").get("participantId").asText());

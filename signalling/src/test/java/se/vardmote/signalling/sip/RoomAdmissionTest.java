@@ -3,61 +3,45 @@ package se.vardmote.signalling.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.channel.DefaultEventLoop;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import se.vardmote.media.router.Router;
-import se.vardmote.signalling.meeting.BookingRequest;
 import se.vardmote.signalling.meeting.Meeting;
-import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.meeting.Role;
-import se.vardmote.signalling.protocol.FakeTransport;
+import se.vardmote.signalling.protocol.LiveRoomsFixture;
+import se.vardmote.signalling.room.AuditSink;
+import se.vardmote.signalling.room.JoinWindow;
 import se.vardmote.signalling.room.JoinedVia;
 import se.vardmote.signalling.room.MemberInfo;
 import se.vardmote.signalling.room.MemberListener;
 import se.vardmote.signalling.room.RoomMember;
 import se.vardmote.signalling.room.Rooms;
 import se.vardmote.signalling.sdp.OfferedTrack;
-import se.vardmote.signalling.store.Database;
-import se.vardmote.signalling.token.TokenService;
 
 class RoomAdmissionTest {
     @TempDir
     Path dir;
-    private Database database;
-    private MeetingService meetings;
+    private LiveRoomsFixture live;
     private Rooms rooms;
-    private DefaultEventLoop loop;
 
     @BeforeEach
     void setUp() throws Exception {
-        database = Database.open(Database.defaultUrl(dir), "", "");
-        TokenService tokens = TokenService.fromDataDirectory(dir, Clock.systemUTC());
-        meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
-        loop = new DefaultEventLoop();
-        rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver)), 8,
-                (meeting, now) -> true, (meetingId, participantId, role, action, detail) -> { }, Clock.systemUTC());
+        live = new LiveRoomsFixture(dir, JoinWindow.ALWAYS, AuditSink.NONE);
+        rooms = live.rooms;
     }
 
     @AfterEach
     void tearDown() {
-        rooms.closeAll();
-        loop.shutdownGracefully();
-        database.close();
+        live.close();
     }
 
     private Meeting book(boolean lobby) throws Exception {
-        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"group\",\"lobby\":" + lobby + ",\"startsAt\":\"" + Instant.now()
-                + "\",\"durationMinutes\":30,\"participants\":[{\"role\":\"clinician\",\"displayName\":\"Dr\"},{\"role\":\"patient\",\"displayName\":\"AB\"}]}";
-        return meetings.book(BookingRequest.parse(new ObjectMapper().readTree(body)));
+        live.book("group", lobby, "clinician", "patient");
+        return live.lastBooked;
     }
 
     /** What the SIP layer hears. */

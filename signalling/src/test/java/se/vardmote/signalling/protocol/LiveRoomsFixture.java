@@ -1,0 +1,157 @@
+package se.vardmote.signalling.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.DefaultEventLoop;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import se.vardmote.media.router.Router;
+import se.vardmote.signalling.SessionOutput;
+import se.vardmote.signalling.SignallingConfig;
+import se.vardmote.signalling.meeting.BookingRequest;
+import se.vardmote.signalling.meeting.Meeting;
+import se.vardmote.signalling.meeting.MeetingService;
+import se.vardmote.signalling.room.AuditSink;
+import se.vardmote.signalling.room.JoinWindow;
+import se.vardmote.signalling.room.Rooms;
+import se.vardmote.signalling.store.Database;
+import se.vardmote.signalling.token.TokenService;
+
+/**
+ * Live rooms over a real H2 database, real tokens and a real router whose transports never touch the
+ * network, with recording WebSocket clients: what the protocol tests drive.
+ */
+public final class LiveRoomsFixture implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Database database;
+    final TokenService tokens;
+    public final MeetingService meetings;
+    final DefaultEventLoop loop = new DefaultEventLoop();
+    public final Rooms rooms;
+    /** The meeting {@link #book} booked last. */
+    public Meeting lastBooked;
+
+    public LiveRoomsFixture(Path dir, JoinWindow joinWindow, AuditSink audit) throws Exception {
+        database = Database.open(Database.defaultUrl(dir), "", "");
+        tokens = TokenService.fromDataDirectory(dir, Clock.systemUTC());
+        meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
+        rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver)), 8,
+                joinWindow, audit, Clock.systemUTC());
+    }
+
+    @Override
+    public void close() {
+        rooms.closeAll();
+        loop.shutdownGracefully();
+        database.close();
+    }
+
+    /** A new, not yet joined connection. */
+    Client client() {
+        return new Client();
+    }
+
+    /** A connection that has sent {@code join} with {@code token}. */
+    Client connect(String token) {
+        Client c = new Client();
+        ObjectNode join = msg("join");
+        join.put("token", token);
+        c.send(join);
+        return c;
+    }
+
+    /** A connection whose {@code join} was answered {@code joined}. */
+    Client joined(String token) {
+        Client c = connect(token);
+        assertEquals("joined", c.received.get(0).path("type").asText(), c.received.toString());
+        return c;
+    }
+
+    /** Books a meeting; returns one join token per seat, in the order of {@code roles}. */
+    List<String> book(Instant startsAt, String kind, boolean lobby, String... roles) throws Exception {
+        StringBuilder p = new StringBuilder();
+        for (String r : roles) p.append(p.length() == 0 ? "" : ",").append("{\"role\":\"").append(r).append("\",\"displayName\":\"X ").append(r).append("\"}");
+        String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"" + kind + "\",\"lobby\":" + lobby + ",\"startsAt\":\"" + startsAt
+                + "\",\"durationMinutes\":30,\"participants\":[" + p + "]}";
+        lastBooked = meetings.book(BookingRequest.parse(JSON.readTree(body)));
+        List<String> out = new ArrayList<>();
+        for (JsonNode participant : meetings.describe(lastBooked).get("participants")) {
+            String url = participant.get("joinUrl").asText();
+            out.add(url.substring(url.indexOf('#') + 1));
+        }
+        return out;
+    }
+
+    public List<String> book(String kind, boolean lobby, String... roles) throws Exception {
+        return book(Instant.now(), kind, lobby, roles);
+    }
+
+    static ObjectNode msg(String type) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("type", type);
+        return o;
+    }
+
+    /** A real Chromium 156 publish offer (audio and video). */
+    static String chromiumOffer() throws Exception {
+        return Files.readString(Path.of(LiveRoomsFixture.class.getResource("/sdp/chromium-156-offer.sdp").toURI()), StandardCharsets.UTF_8);
+    }
+
+    /** A client connection: what the server sent it, and whether the server closed it. */
+    final class Client implements SessionOutput {
+        final List<JsonNode> received = new CopyOnWriteArrayList<>();
+        volatile boolean closed;
+        final ClientSession session = new ClientSession(this, rooms, meetings, tokens, SignallingConfig.defaults());
+
+        @Override public void send(String json) {
+            try {
+                received.add(JSON.readTree(json));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override public void close() { closed = true; }
+
+        void send(ObjectNode message) { session.onMessage(message.toString()); }
+
+        void send(String type, String participantId) {
+            ObjectNode m = msg(type);
+            if (participantId != null) m.put("participantId", participantId);
+            send(m);
+        }
+
+        JsonNode last(String type) {
+            for (int i = received.size() - 1; i >= 0; i--) if (type.equals(received.get(i).path("type").asText())) return received.get(i);
+            throw new AssertionError("no " + type + " in " + received);
+        }
+
+        JsonNode lastMessage() {
+            return received.get(received.size() - 1);
+        }
+
+        String lastError() {
+            return last("error").get("code").asText();
+        }
+
+        List<String> types() {
+            List<String> t = new ArrayList<>();
+            for (JsonNode n : received) t.add(n.path("type").asText());
+            return t;
+        }
+
+        String id() {
+            return last("joined").get("participantId").asText();
+        }
+    }
+}
