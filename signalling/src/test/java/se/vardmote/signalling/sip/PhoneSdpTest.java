@@ -11,9 +11,9 @@ class PhoneSdpTest {
 
     static final String G711 = """
             v=0\r
-            o=gw 1 1 IN IP4 192.0.2.7\r
+            o=gw 1 1 IN IP4 203.0.113.7\r
             s=-\r
-            c=IN IP4 192.0.2.7\r
+            c=IN IP4 203.0.113.7\r
             t=0 0\r
             m=audio 30000 RTP/AVP 0 8 101\r
             a=rtpmap:101 telephone-event/8000\r
@@ -39,7 +39,7 @@ class PhoneSdpTest {
     @Test
     void readsStaticPayloadTypesWithoutRtpmap() {
         PhoneSdpOffer offer = PhoneSdpOffer.parse(G711);
-        assertEquals("192.0.2.7", offer.address());
+        assertEquals("203.0.113.7", offer.address());
         assertEquals(30000, offer.port());
         assertEquals("PCMU", offer.formats().get(0).encoding());
         assertEquals("PCMA", offer.formats().get(1).encoding());

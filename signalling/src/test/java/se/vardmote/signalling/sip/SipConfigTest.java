@@ -37,7 +37,7 @@ class SipConfigTest {
         assertEquals(5070, c.port());
         assertTrue(c.isGateway(InetAddress.getByName("10.1.2.3")));
         assertTrue(c.isGateway(InetAddress.getByName("2001:db8::1")));
-        assertFalse(c.isGateway(InetAddress.getByName("192.0.2.1")));
+        assertFalse(c.isGateway(InetAddress.getByName("203.0.113.1")));
         assertEquals(Set.of("0101234567", "+46101234568", "4000"), c.ivrNumbers());
         assertEquals(PromptLanguage.SV, c.languageFor("0101234567"));
         assertEquals(PromptLanguage.EN, c.languageFor("+46101234568"));

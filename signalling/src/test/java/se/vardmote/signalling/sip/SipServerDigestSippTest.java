@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,34 +25,27 @@ class SipServerDigestSippTest {
             List.of("MD5", "SHA-256"));
 
     @TempDir Path dir;
-    final List<FakeCallMedia> medias = new CopyOnWriteArrayList<>();
-    final AtomicInteger nextMediaPort = new AtomicInteger(42000);
-    final FakeConferenceDirectory directory = new FakeConferenceDirectory();
-    final FakePhoneAdmission admission = new FakePhoneAdmission();
-    final FakeAuditSink audit = new FakeAuditSink();
+    final FakeDialIn fakes = new FakeDialIn(42000);
+    final List<FakeCallMedia> medias = fakes.medias;
+    final FakePhoneAdmission admission = fakes.admission;
     SipServer server;
     Sipp sipp;
 
     @BeforeEach
     void setUp() throws Exception {
         Sipp.requireInstalled();
-        directory.add(ID, false, true);
         sipp = new Sipp(dir);
     }
 
     @AfterEach
     void tearDown() {
         if (sipp != null) sipp.kill();
-        if (server != null) server.close();
+        fakes.close();
     }
 
     void start(DigestCredentials credentials) throws Exception {
         SipConfig config = SipConfig.forTests().withGateways(List.of(Cidr.parse("10.0.0.0/8"))).withDigest(credentials);
-        server = SipServer.start(config, () -> {
-            FakeCallMedia m = new FakeCallMedia(nextMediaPort.getAndIncrement());
-            medias.add(m);
-            return m;
-        }, directory, admission, audit);
+        server = fakes.start(config);
     }
 
     Sipp.Result call(String scenario, String transport, String user, String password) throws Exception {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,33 +29,27 @@ class SipServerSippTest {
     static final String MASKED = "Telefon ••• 4567"; // sipp's From is 0701234567
 
     @TempDir Path dir;
-    final List<FakeCallMedia> medias = new CopyOnWriteArrayList<>();
-    final AtomicInteger nextMediaPort = new AtomicInteger(41000);
-    final FakeConferenceDirectory directory = new FakeConferenceDirectory();
-    final FakePhoneAdmission admission = new FakePhoneAdmission();
-    final FakeAuditSink audit = new FakeAuditSink();
+    final FakeDialIn fakes = new FakeDialIn(41000);
+    final List<FakeCallMedia> medias = fakes.medias;
+    final FakePhoneAdmission admission = fakes.admission;
+    final FakeAuditSink audit = fakes.audit;
     SipServer server;
     Sipp sipp;
 
     @BeforeEach
     void setUp() {
         Sipp.requireInstalled();
-        directory.add(ID, false, true);
         sipp = new Sipp(dir);
     }
 
     @AfterEach
     void tearDown() {
         if (sipp != null) sipp.kill();
-        if (server != null) server.close();
+        fakes.close();
     }
 
     void start(SipConfig config) throws Exception {
-        server = SipServer.start(config, () -> {
-            FakeCallMedia m = new FakeCallMedia(nextMediaPort.getAndIncrement());
-            medias.add(m);
-            return m;
-        }, directory, admission, audit);
+        server = fakes.start(config);
     }
 
     Sipp.Result call(String scenario, String service) throws Exception {
