@@ -16,14 +16,19 @@ import java.net.InetSocketAddress;
  * Outside a batch (timers, control-plane tasks) every write is flushed at once. See docs/performance.md.
  *
  * <p>Owned by the channel's event loop: {@link #write}, {@link #beginBatch()} and {@link #endBatch()} must
- * be called there. No lock, no allocation beyond the one {@link DatagramPacket} Netty needs per datagram.
+ * be called there. No lock and, in the steady state, no allocation: the direct buffers come from the pooled
+ * allocator and the {@link DatagramPacket} objects Netty needs from a {@link RecyclableDatagram.Pool}.
  */
 public final class DatagramWriter {
 
     /** Flush at least this often inside a long batch, so that a burst never waits for its end. */
     static final int MAX_UNFLUSHED = 64;
 
+    /** Free datagram objects kept for reuse: more than one read burst's worth of writes in flight. */
+    static final int POOLED_DATAGRAMS = 1024;
+
     private final Channel channel;
+    private final RecyclableDatagram.Pool datagrams = new RecyclableDatagram.Pool(POOLED_DATAGRAMS);
     private boolean inBatch;
     private int unflushed;
 
@@ -51,7 +56,7 @@ public final class DatagramWriter {
             out.writeBytes(datagram.array(), datagram.arrayOffset() + datagram.readerIndex(), length);
             datagram.release();
         }
-        channel.write(new DatagramPacket(out, to), channel.voidPromise());
+        channel.write(datagrams.take(out, to), channel.voidPromise());
         if (!inBatch || ++unflushed >= MAX_UNFLUSHED) {
             flush();
         }
@@ -68,6 +73,11 @@ public final class DatagramWriter {
         if (unflushed > 0) {
             flush();
         }
+    }
+
+    /** Datagram objects made so far; stops growing once the pool covers the writes in flight. Event loop. */
+    long datagramsCreated() {
+        return datagrams.created();
     }
 
     private void flush() {

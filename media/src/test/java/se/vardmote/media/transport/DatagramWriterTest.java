@@ -6,7 +6,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import se.vardmote.media.net.UdpIo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,5 +83,80 @@ class DatagramWriterTest {
         for (Object m; (m = channel.readOutbound()) != null; out++) ((DatagramPacket) m).release();
         assertEquals(DatagramWriter.MAX_UNFLUSHED, out);
         writer.endBatch();
+    }
+
+    @Test
+    void reusesDatagramObjectsOnceNettyHasReleasedThem() {
+        for (int round = 0; round < 50; round++) {
+            writer.beginBatch();
+            for (int i = 0; i < 8; i++) writer.write(heapPacket(i), to);
+            writer.endBatch();
+            for (Object m; (m = channel.readOutbound()) != null; ) ((DatagramPacket) m).release();
+        }
+        assertEquals(8, writer.datagramsCreated(), "one object per datagram in flight, not per datagram sent");
+    }
+
+    @Test
+    void aReusedDatagramCarriesItsNewBufferAndRecipient() {
+        writer.write(heapPacket(1), to);
+        DatagramPacket first = channel.readOutbound();
+        ByteBuf firstBuffer = first.content();
+        first.release();
+        assertEquals(0, firstBuffer.refCnt());
+        assertNull(first.content(), "a recycled datagram lets go of its buffer");
+
+        InetSocketAddress other = new InetSocketAddress("127.0.0.1", 40_001);
+        writer.write(heapPacket(2), other);
+        DatagramPacket second = channel.readOutbound();
+        assertSame(first, second);
+        assertEquals(other, second.recipient());
+        assertEquals(2, second.content().getByte(0));
+        assertEquals(1, second.refCnt());
+        second.release();
+        assertFalse(second.release(), "a second release of a recycled datagram is a no-op");
+    }
+
+    /** Netty's own write path (epoll's sendmmsg batching, or NIO) sends the recycled objects and releases them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"best", "nio"})
+    void sendsEveryDatagramThroughARealSocketReusingAFewObjects(String flavour) throws Exception {
+        UdpIo io = flavour.equals("nio") ? UdpIo.nio() : UdpIo.best();
+        EventLoopGroup group = io.newGroup(1, r -> new Thread(r, "writer-test"));
+        try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            receiver.setSoTimeout(2000);
+            receiver.setReceiveBufferSize(1 << 20);
+            Channel ch = new Bootstrap().group(group).channel(io.channelClass())
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            DatagramWriter real = new DatagramWriter(ch);
+            InetSocketAddress target = (InetSocketAddress) receiver.getLocalSocketAddress();
+            int bursts = 100, perBurst = 16;
+            java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[64], 64);
+            for (int b = 0; b < bursts; b++) {
+                int burst = b;
+                ch.eventLoop().submit(() -> {
+                    real.beginBatch();
+                    for (int i = 0; i < perBurst; i++) {
+                        ByteBuf p = PooledByteBufAllocator.DEFAULT.heapBuffer(8);
+                        p.writeInt(burst).writeInt(i);
+                        real.write(p, target);
+                    }
+                    real.endBatch();
+                }).sync();
+                for (int i = 0; i < perBurst; i++) {
+                    receiver.receive(in);
+                    assertEquals(8, in.getLength());
+                    assertEquals(burst, ByteBuffer.wrap(in.getData(), 0, 8).getInt(0));
+                    assertEquals(i, ByteBuffer.wrap(in.getData(), 0, 8).getInt(4));
+                }
+            }
+            long created = ch.eventLoop().submit(real::datagramsCreated).get();
+            assertTrue(created <= 2L * perBurst, io.name() + ": " + created + " datagram objects for "
+                    + bursts * perBurst + " sends");
+            ch.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
     }
 }
