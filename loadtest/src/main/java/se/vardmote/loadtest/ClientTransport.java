@@ -9,9 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,6 +27,7 @@ import se.vardmote.media.dtls.QueuedDatagramTransport;
 import se.vardmote.media.ice.MessageIntegrity;
 import se.vardmote.media.ice.StunBinding;
 import se.vardmote.media.ice.StunMessage;
+import se.vardmote.media.net.UdpIo;
 import se.vardmote.media.srtp.SrtpSession;
 
 /**
@@ -122,8 +121,8 @@ final class ClientTransport {
         this.remoteKey = MessageIntegrity.shortTermKey(server.pwd());
         InetAddress bindAddress = server.address().getAddress().isLoopbackAddress()
                 ? server.address().getAddress() : null;
-        Bootstrap bootstrap = new Bootstrap().group(loop)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+        UdpIo io = epoll ? UdpIo.best() : UdpIo.nio();
+        Bootstrap bootstrap = io.receiveInBatches(new Bootstrap().group(loop).channel(io.channelClass()), 2048, 16)
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, RECEIVE_BUFFER)
                 .handler(new Inbound());

@@ -1,9 +1,13 @@
 package se.vardmote.media.net;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -32,5 +36,19 @@ public record UdpIo(IoHandlerFactory handlerFactory, Class<? extends DatagramCha
 
     public EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
         return new MultiThreadIoEventLoopGroup(threads, threadFactory, handlerFactory);
+    }
+
+    /**
+     * Sets {@code bootstrap}'s receive side: datagrams of up to {@code maxDatagramBytes}, and with epoll up to
+     * {@code batch} of them per {@code recvmmsg(2)} call into one pooled buffer (each datagram is a slice of
+     * it); NIO reads one datagram per call. Returns {@code bootstrap}.
+     */
+    public Bootstrap receiveInBatches(Bootstrap bootstrap, int maxDatagramBytes, int batch) {
+        if (EpollDatagramChannel.class.isAssignableFrom(channelClass) && batch > 1) {
+            return bootstrap
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, maxDatagramBytes)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagramBytes * batch));
+        }
+        return bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagramBytes));
     }
 }
