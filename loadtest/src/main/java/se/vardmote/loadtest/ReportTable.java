@@ -34,6 +34,18 @@ final class ReportTable {
         if (in != null && forwarded != null) {
             out.printf(Locale.ROOT, "server counted %,.0f RTP packets in, %,.0f out%n", in, forwarded);
         }
+        if (r.serverCpuCores() != null && r.serverCpuCores() > 0 && r.egressPacketsPerSecond() > 0) {
+            double perCore = r.egressPacketsPerSecond() / r.serverCpuCores();
+            out.printf(Locale.ROOT, "server CPU per egress packet: %.2f µs, i.e. %,.0f egress packets/s per server core%n",
+                    1e6 / perCore, perCore);
+        }
+        Double allocated = r.serverMediaEvents().get("{name=\"media.loop.allocated.bytes\"}");
+        Double datagramsIn = r.serverMediaEvents().get("{name=\"media.in.datagrams\"}");
+        Double datagramsOut = r.serverMediaEvents().get("{name=\"media.out.datagrams\"}");
+        if (allocated != null && datagramsIn != null && datagramsOut != null && datagramsIn + datagramsOut > 0) {
+            out.printf(Locale.ROOT, "server media loops allocated %,.0f bytes: %.1f B per datagram (in + out)%n",
+                    allocated, allocated / (datagramsIn + datagramsOut));
+        }
         if (!r.failures().isEmpty()) {
             out.println("failures:");
             r.failures().forEach((k, v) -> out.printf(Locale.ROOT, "  %6d  %s%n", v, k));

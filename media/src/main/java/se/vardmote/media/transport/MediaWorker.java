@@ -73,6 +73,7 @@ public final class MediaWorker implements TransportFactory {
     private volatile Channel channel;
     private volatile DatagramWriter writer;
     private volatile int port;
+    private volatile long loopThreadId = -1;
     private final AtomicInteger routers = new AtomicInteger();
 
     /** A worker on {@code loop}; {@link #bind} opens its socket. */
@@ -101,6 +102,7 @@ public final class MediaWorker implements TransportFactory {
                 .bind(new InetSocketAddress(config.bindAddress(), wanted))
                 .sync()
                 .channel();
+        this.loopThreadId = loop.submit(() -> Thread.currentThread().getId()).sync().getNow();
         this.writer = new DatagramWriter(ch);
         this.channel = ch;
         this.port = ((InetSocketAddress) ch.localAddress()).getPort();
@@ -167,6 +169,7 @@ public final class MediaWorker implements TransportFactory {
                 snapshot = counts.clone();
             }
         }
+        snapshot[WorkerCounter.LOOP_ALLOCATED_BYTES.ordinal()] = LoopAllocation.bytes(loopThreadId);
         Map<String, Long> out = new LinkedHashMap<>();
         for (WorkerCounter c : WorkerCounter.values()) out.put(c.counterName, snapshot[c.ordinal()]);
         return out;

@@ -40,7 +40,13 @@ public enum WorkerCounter {
     SRTP_PROTECT_FAILED("srtp.protect.failed"),
     RECEIVER_ERRORS("media.receiver.errors"),
     TRANSPORTS_CREATED("transports.created"),
-    TRANSPORTS_CLOSED("transports.closed");
+    TRANSPORTS_CLOSED("transports.closed"),
+    /**
+     * Heap bytes the worker's event-loop thread has allocated since it started (everything on the loop:
+     * receive, relay, send, timers, control tasks). Its rate over the datagram rate is the hot path's
+     * allocation per datagram; 0 where the JVM cannot measure it. Read at snapshot time, not counted.
+     */
+    LOOP_ALLOCATED_BYTES("media.loop.allocated.bytes");
 
     /** The name in {@code MediaEngine.counters()}. */
     public final String counterName;

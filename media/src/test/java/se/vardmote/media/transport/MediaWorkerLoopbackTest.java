@@ -97,6 +97,7 @@ class MediaWorkerLoopbackTest {
         assertTrue(engine.counters().get("rtp.in.packets") >= 2);
         assertTrue(engine.counters().get("rtp.out.packets") >= 2);
         assertEquals(0L, engine.counters().get("srtp.unprotect.failed"));
+        assertTrue(engine.counters().get("media.loop.allocated.bytes") > 0, "the loop's own allocation is measured");
     }
 
     @Test

@@ -65,6 +65,9 @@ public final class ServerMetrics implements AutoCloseable {
                     "UDP payload bytes on the media ports", "bytes"),
             new Named("media.out.bytes", "vardmote.media.traffic", Tags.of("direction", "out"),
                     "UDP payload bytes on the media ports", "bytes"),
+            new Named("media.loop.allocated.bytes", "vardmote.media.loop.allocated", Tags.empty(),
+                    "Heap bytes allocated by the media event-loop threads (receive, relay, send); "
+                            + "over the datagram rate, the hot path's allocation per datagram", "bytes"),
             new Named("rtp.in.packets", "vardmote.media.rtp", Tags.of("direction", "in"),
                     "SRTP packets authenticated and decrypted, or protected and sent", "packets"),
             new Named("rtp.out.packets", "vardmote.media.rtp", Tags.of("direction", "out"),
