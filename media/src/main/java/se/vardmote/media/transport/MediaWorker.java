@@ -46,6 +46,8 @@ import se.vardmote.media.net.UdpIo;
  */
 public final class MediaWorker implements TransportFactory {
 
+    private static final System.Logger LOG = System.getLogger(MediaWorker.class.getName());
+
     /** A receive buffer of 2048 bytes: a 1200-byte DTLS fragment or a 1500-byte datagram is never cut. */
     static final int RECEIVE_BUFFER_BYTES = 2048;
 
@@ -160,11 +162,13 @@ public final class MediaWorker implements TransportFactory {
      */
     public Map<String, Long> counters() {
         long[] snapshot;
-        if (loop.inEventLoop() || loop.isShuttingDown()) {
+        if (loop.inEventLoop()) {
+            snapshot = snapshotOnLoop();
+        } else if (loop.isShuttingDown()) {
             snapshot = counts.clone();
         } else {
             try {
-                snapshot = loop.submit(counts::clone).get(1, TimeUnit.SECONDS);
+                snapshot = loop.submit(this::snapshotOnLoop).get(1, TimeUnit.SECONDS);
             } catch (Exception e) {
                 snapshot = counts.clone();
             }
@@ -173,6 +177,15 @@ public final class MediaWorker implements TransportFactory {
         Map<String, Long> out = new LinkedHashMap<>();
         for (WorkerCounter c : WorkerCounter.values()) out.put(c.counterName, snapshot[c.ordinal()]);
         return out;
+    }
+
+    private long[] snapshotOnLoop() {
+        DatagramWriter w = writer;
+        if (w != null) {
+            counts[WorkerCounter.OUT_GSO_SENDS.ordinal()] = w.gsoSends();
+            counts[WorkerCounter.OUT_GSO_DATAGRAMS.ordinal()] = w.gsoSegments();
+        }
+        return counts.clone();
     }
 
     /** Closes every transport and the socket. Any thread; returns when the loop has done it (or is gone). */
@@ -347,7 +360,15 @@ public final class MediaWorker implements TransportFactory {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // ICMP port unreachable and the like surface here on some platforms; UDP keeps going.
+            // ICMP port unreachable and the like surface here on some platforms; UDP keeps going. A failed
+            // write with GSO on may be the device refusing segmentation (EIO): send plain datagrams from now on.
+            DatagramWriter w = writer;
+            if (w != null && w.usesGso() && cause instanceof java.io.IOException) {
+                w.disableGso();
+                count(WorkerCounter.OUT_GSO_DISABLED);
+                LOG.log(System.Logger.Level.WARNING, "UDP GSO send failed ({0}); media worker {1} sends one "
+                        + "datagram per send call from now on", cause.getMessage(), index);
+            }
         }
     }
 }

@@ -3,32 +3,42 @@ package se.vardmote.media.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import java.net.InetSocketAddress;
 
 /**
- * A {@link DatagramPacket} whose buffer and recipient are set per send and which goes back to its
- * {@link Pool} when Netty releases it after the write, so the relay sends without allocating a packet
- * object per datagram.
+ * A datagram (or, with UDP GSO, a run of equal-sized datagrams to one address) whose buffer, recipient and
+ * segment size are set per send and which goes back to its {@link Pool} when Netty releases it after the
+ * write, so the relay sends without allocating a packet object per datagram.
  *
  * <p>Why a subclass: Netty's epoll channel batches into one {@code sendmmsg} only {@code DatagramPacket}
- * messages, and reads them only through {@link #content()} and {@link #recipient()}; the parent's fields are
- * final, so every method that would touch them is overridden here. The parent is built once per object
- * around placeholders.
+ * messages, reads them only through {@link #content()}, {@link #recipient()} and {@link #segmentSize()}, and
+ * asks the kernel to segment ({@code UDP_SEGMENT}) only when the content is longer than the segment size —
+ * so one class serves single datagrams and GSO runs. The parent's fields are final, so every method that
+ * would touch them is overridden here; the parent is built once per object around placeholders. Not for an
+ * epoll channel on a kernel without {@code UDP_SEGMENT} (Netty refuses any {@code SegmentedDatagramPacket}
+ * there; {@link DatagramWriter} checks).
  *
  * <p>Owned by one channel's event loop: taken, written and released there (Netty releases written messages
  * on the channel's loop). A release on another thread releases the buffer but does not recycle the object.
  */
-final class RecyclableDatagram extends DatagramPacket {
+final class RecyclableDatagram extends SegmentedDatagramPacket {
 
     private static final InetSocketAddress PLACEHOLDER = InetSocketAddress.createUnresolved("recyclable", 9);
 
     private final Pool pool;
     private ByteBuf content;
     private InetSocketAddress recipient;
+    private int segmentSize;
 
     private RecyclableDatagram(Pool pool) {
-        super(Unpooled.EMPTY_BUFFER, PLACEHOLDER);
+        super(Unpooled.EMPTY_BUFFER, 1, PLACEHOLDER);
         this.pool = pool;
+    }
+
+    @Override
+    public int segmentSize() {
+        return segmentSize;
     }
 
     @Override
@@ -46,6 +56,12 @@ final class RecyclableDatagram extends DatagramPacket {
         return null;
     }
 
+    /** A plain (non-recycled) copy holder, for the rare path where Netty replaces the buffer. */
+    @Override
+    public SegmentedDatagramPacket replace(ByteBuf replacement) {
+        return new SegmentedDatagramPacket(replacement, Math.max(1, segmentSize), recipient);
+    }
+
     @Override
     public int refCnt() {
         ByteBuf c = content;
@@ -53,25 +69,25 @@ final class RecyclableDatagram extends DatagramPacket {
     }
 
     @Override
-    public DatagramPacket retain() {
+    public SegmentedDatagramPacket retain() {
         content.retain();
         return this;
     }
 
     @Override
-    public DatagramPacket retain(int increment) {
+    public SegmentedDatagramPacket retain(int increment) {
         content.retain(increment);
         return this;
     }
 
     @Override
-    public DatagramPacket touch() {
+    public SegmentedDatagramPacket touch() {
         content.touch();
         return this;
     }
 
     @Override
-    public DatagramPacket touch(Object hint) {
+    public SegmentedDatagramPacket touch(Object hint) {
         content.touch(hint);
         return this;
     }
@@ -96,7 +112,7 @@ final class RecyclableDatagram extends DatagramPacket {
 
     @Override
     public String toString() {
-        return "RecyclableDatagram(" + recipient + ", " + content + ")";
+        return "RecyclableDatagram(" + recipient + ", " + content + ", segment " + segmentSize + ")";
     }
 
     /**
@@ -114,10 +130,11 @@ final class RecyclableDatagram extends DatagramPacket {
         }
 
         /**
-         * A datagram carrying {@code content} (ownership passes to it) to {@code to}. Always on the same thread
-         * (the first caller's: the channel's event loop).
+         * A datagram carrying {@code content} (ownership passes to it) to {@code to}; content longer than
+         * {@code segmentSize} is sent as segments of that size (the last may be shorter). Always on the same
+         * thread (the first caller's: the channel's event loop).
          */
-        DatagramPacket take(ByteBuf content, InetSocketAddress to) {
+        DatagramPacket take(ByteBuf content, InetSocketAddress to, int segmentSize) {
             if (owner == null) owner = Thread.currentThread();
             RecyclableDatagram d;
             if (size > 0) {
@@ -129,6 +146,7 @@ final class RecyclableDatagram extends DatagramPacket {
             }
             d.content = content;
             d.recipient = to;
+            d.segmentSize = segmentSize;
             return d;
         }
 

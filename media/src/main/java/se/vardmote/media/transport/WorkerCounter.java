@@ -36,6 +36,11 @@ public enum WorkerCounter {
     SRTP_EARLY_DROPPED("srtp.early.dropped"),
     RTP_OUT_PACKETS("rtp.out.packets"),
     RTCP_OUT_PACKETS("rtcp.out.packets"),
+    /** Sends that carried two or more datagrams to one address with UDP GSO, and the datagrams they carried. */
+    OUT_GSO_SENDS("media.out.gso.sends"),
+    OUT_GSO_DATAGRAMS("media.out.gso.datagrams"),
+    /** GSO turned off after a failed send (a device without UDP checksum offload). */
+    OUT_GSO_DISABLED("media.out.gso.disabled"),
     OUT_DROPPED_NOT_CONNECTED("media.out.dropped.not_connected"),
     SRTP_PROTECT_FAILED("srtp.protect.failed"),
     RECEIVER_ERRORS("media.receiver.errors"),

@@ -154,6 +154,59 @@ class DatagramWriterTest {
             long created = ch.eventLoop().submit(real::datagramsCreated).get();
             assertTrue(created <= 2L * perBurst, io.name() + ": " + created + " datagram objects for "
                     + bursts * perBurst + " sends");
+            if (io.name().equals("epoll")) {
+                assertEquals(bursts, (long) ch.eventLoop().submit(real::gsoSends).get(),
+                        "each burst of equal-sized datagrams to one address left as one GSO send");
+            }
+            ch.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /**
+     * With GSO, each address gets its datagrams in the order written, as runs of one size (a shorter datagram
+     * ends a run, a longer one starts the next), and the kernel splits them back into the same datagrams.
+     */
+    @Test
+    void coalescesRunsToOneAddressKeepingEachAddressesOrder() throws Exception {
+        UdpIo io = UdpIo.best();
+        assertEquals("epoll", io.name(), "Linux: the native transport must load");
+        EventLoopGroup group = io.newGroup(1, r -> new Thread(r, "gso-test"));
+        try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             DatagramSocket b = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            a.setSoTimeout(2000);
+            b.setSoTimeout(2000);
+            Channel ch = new Bootstrap().group(group).channel(io.channelClass())
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            DatagramWriter real = new DatagramWriter(ch);
+            InetSocketAddress toA = (InetSocketAddress) a.getLocalSocketAddress();
+            InetSocketAddress toB = (InetSocketAddress) b.getLocalSocketAddress();
+            // (address, size, tag) in write order
+            Object[][] writes = {{toA, 100, 1}, {toA, 100, 2}, {toB, 50, 3}, {toA, 100, 4}, {toA, 60, 5},
+                    {toA, 100, 6}, {toB, 50, 7}, {toA, 1500, 8}, {toA, 1500, 9}};
+            ch.eventLoop().submit(() -> {
+                assertTrue(real.usesGso());
+                real.beginBatch();
+                for (Object[] w : writes) {
+                    ByteBuf p = PooledByteBufAllocator.DEFAULT.heapBuffer((int) w[1]);
+                    p.writeByte((int) w[2]).writeZero((int) w[1] - 1);
+                    real.write(p, (InetSocketAddress) w[0]);
+                }
+                real.endBatch();
+            }).sync();
+            java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[2048], 2048);
+            for (Object[] w : writes) {
+                DatagramSocket s = w[0] == toA ? a : b;
+                s.receive(in);
+                assertEquals((int) w[1], in.getLength(), "datagram " + w[2]);
+                assertEquals((int) w[2], in.getData()[0], "order");
+            }
+            // A: [100,100,100,60] then [100] then 1500 twice (too large to coalesce); B: [50,50]
+            assertEquals(2L, (long) ch.eventLoop().submit(real::gsoSends).get());
+            assertEquals(6L, (long) ch.eventLoop().submit(real::gsoSegments).get());
             ch.close().sync();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
