@@ -45,6 +45,7 @@ import se.vardmote.signalling.store.Database;
  * @param joinGraceMinutes      and stays open this long after its booked end
  * @param conferenceIdRetentionDays a conference id is not handed out again until this long after its
  *                              meeting's end
+ * @param mediaUdpGso           send runs of datagrams to one peer as UDP GSO where the kernel supports it
  */
 public record ServerConfig(
         int httpPort,
@@ -62,12 +63,14 @@ public record ServerConfig(
         int maxGroupParticipants,
         int joinEarlyMinutes,
         int joinGraceMinutes,
-        int conferenceIdRetentionDays) {
+        int conferenceIdRetentionDays,
+        boolean mediaUdpGso) {
 
     public static final String CONFIG = "VARDMOTE_CONFIG";
     public static final String HTTP_PORT = "VARDMOTE_HTTP_PORT";
     public static final String MEDIA_PORT = "VARDMOTE_MEDIA_PORT";
     public static final String MEDIA_WORKERS = "VARDMOTE_MEDIA_WORKERS";
+    public static final String MEDIA_UDP_GSO = "VARDMOTE_MEDIA_UDP_GSO";
     public static final String BIND_ADDRESS = "VARDMOTE_BIND_ADDRESS";
     public static final String ADVERTISED_ADDRESSES = "VARDMOTE_ADVERTISED_ADDRESSES";
     public static final String MEDIA_ALLOWED_NETWORKS = "VARDMOTE_MEDIA_ALLOWED_NETWORKS";
@@ -85,7 +88,8 @@ public record ServerConfig(
     /** The keys a properties file may set (everything but {@link #CONFIG} itself). */
     static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(HTTP_PORT, MEDIA_PORT, MEDIA_WORKERS,
             BIND_ADDRESS, ADVERTISED_ADDRESSES, MEDIA_ALLOWED_NETWORKS, PUBLIC_URL, DATA_DIR, API_KEY, DB_URL, DB_USER,
-            DB_PASSWORD, MAX_GROUP_PARTICIPANTS, JOIN_EARLY_MINUTES, JOIN_GRACE_MINUTES, CONFERENCE_ID_RETENTION_DAYS);
+            DB_PASSWORD, MAX_GROUP_PARTICIPANTS, JOIN_EARLY_MINUTES, JOIN_GRACE_MINUTES, CONFERENCE_ID_RETENTION_DAYS,
+            MEDIA_UDP_GSO);
 
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
@@ -149,7 +153,18 @@ public record ServerConfig(
                         int maxGroupParticipants) {
         this(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses, mediaAllowedNetworks, publicUrl,
                 dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants, DEFAULT_JOIN_EARLY_MINUTES,
-                DEFAULT_JOIN_GRACE_MINUTES, DEFAULT_CONFERENCE_ID_RETENTION_DAYS);
+                DEFAULT_JOIN_GRACE_MINUTES, DEFAULT_CONFERENCE_ID_RETENTION_DAYS, true);
+    }
+
+    /** The settings as published with issue 3 (UDP GSO on). */
+    public ServerConfig(int httpPort, int mediaPort, int mediaWorkers, InetAddress bindAddress,
+                        List<InetAddress> advertisedAddresses, List<Cidr> mediaAllowedNetworks, String publicUrl,
+                        Path dataDir, String apiKey, String dbUrl, String dbUser, String dbPassword,
+                        int maxGroupParticipants, int joinEarlyMinutes, int joinGraceMinutes,
+                        int conferenceIdRetentionDays) {
+        this(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses, mediaAllowedNetworks, publicUrl,
+                dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants, joinEarlyMinutes, joinGraceMinutes,
+                conferenceIdRetentionDays, true);
     }
 
     static final int DEFAULT_JOIN_EARLY_MINUTES = 15;
@@ -200,7 +215,7 @@ public record ServerConfig(
     /** The media plane's settings. */
     public MediaConfig mediaConfig() {
         return new MediaConfig(bindAddress, mediaPort, mediaWorkers, advertisedAddresses, mediaAllowedNetworks,
-                CONSENT_TIMEOUT, DTLS_HANDSHAKE_TIMEOUT);
+                CONSENT_TIMEOUT, DTLS_HANDSHAKE_TIMEOUT, mediaUdpGso);
     }
 
     /** The signalling layer's settings (no STUN/TURN servers: ICE-lite on a reachable address needs none). */
@@ -255,14 +270,15 @@ public record ServerConfig(
         int early = intValue(values, JOIN_EARLY_MINUTES, DEFAULT_JOIN_EARLY_MINUTES);
         int grace = intValue(values, JOIN_GRACE_MINUTES, DEFAULT_JOIN_GRACE_MINUTES);
         int retention = intValue(values, CONFERENCE_ID_RETENTION_DAYS, DEFAULT_CONFERENCE_ID_RETENTION_DAYS);
+        boolean gso = booleanValue(values, MEDIA_UDP_GSO, true);
         ServerConfig config = new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed, publicUrl,
                 dataDir, text(values, API_KEY, null), text(values, DB_URL, null), text(values, DB_USER, null),
-                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention);
+                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso);
         // With a fixed port the default URL is known now; with port 0 it is derived once bound.
         if (config.publicUrl() == null && httpPort != 0) {
             return new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed,
                     config.publicUrlFor(httpPort), dataDir, config.apiKey(), config.dbUrl(), config.dbUser(),
-                    config.dbPassword(), maxGroup, early, grace, retention);
+                    config.dbPassword(), maxGroup, early, grace, retention, gso);
         }
         return config;
     }
@@ -306,6 +322,16 @@ public record ServerConfig(
         } catch (NumberFormatException e) {
             throw new InvalidConfigException(key, "must be a whole number, was '" + abbreviate(v) + "'");
         }
+    }
+
+    private static boolean booleanValue(Map<String, String> values, String key, boolean fallback) {
+        String v = text(values, key, null);
+        if (v == null) return fallback;
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw new InvalidConfigException(key, "must be true or false, was '" + abbreviate(v) + "'");
+        };
     }
 
     private static List<String> list(Map<String, String> values, String key) {

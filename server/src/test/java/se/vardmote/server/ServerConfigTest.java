@@ -30,6 +30,8 @@ class ServerConfigTest {
         assertNull(c.apiKey());
         assertNull(c.dbUrl());
         assertEquals(8, c.maxGroupParticipants());
+        assertTrue(c.mediaUdpGso());
+        assertTrue(c.mediaConfig().udpGso());
         assertEquals(new se.vardmote.signalling.meeting.MeetingRules(java.time.Duration.ofMinutes(15),
                 java.time.Duration.ofMinutes(60), java.time.Duration.ofDays(90)), c.meetingRules());
     }
@@ -82,6 +84,13 @@ class ServerConfigTest {
     }
 
     @Test
+    void udpGsoCanBeTurnedOffForTheMediaPlane() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("VARDMOTE_MEDIA_UDP_GSO", "false"));
+        assertFalse(c.mediaUdpGso());
+        assertFalse(c.mediaConfig().udpGso());
+    }
+
+    @Test
     void refusesWildcardBindWithoutAdvertisedAddresses() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("VARDMOTE_BIND_ADDRESS", "0.0.0.0")));
@@ -108,7 +117,8 @@ class ServerConfigTest {
                 Map.entry("VARDMOTE_MEDIA_ALLOWED_NETWORKS", "10.0.0.0/33"),
                 Map.entry("VARDMOTE_PUBLIC_URL", "ftp://x"),
                 Map.entry("VARDMOTE_API_KEY", "short"),
-                Map.entry("VARDMOTE_MAX_GROUP_PARTICIPANTS", "1"));
+                Map.entry("VARDMOTE_MAX_GROUP_PARTICIPANTS", "1"),
+                Map.entry("VARDMOTE_MEDIA_UDP_GSO", "maybe"));
         for (Map.Entry<String, String> e : bad.entrySet()) {
             InvalidConfigException ex = assertThrows(InvalidConfigException.class,
                     () -> ServerConfig.fromEnvironment(Map.of(e.getKey(), e.getValue())), e.getKey());

@@ -105,7 +105,7 @@ public final class MediaWorker implements TransportFactory {
                 .sync()
                 .channel();
         this.loopThreadId = loop.submit(() -> Thread.currentThread().getId()).sync().getNow();
-        this.writer = new DatagramWriter(ch);
+        this.writer = new DatagramWriter(ch, config.udpGso());
         this.channel = ch;
         this.port = ((InetSocketAddress) ch.localAddress()).getPort();
         long periodMillis = Math.max(50, Math.min(1000, config.consentTimeout().toMillis() / 2));
