@@ -99,6 +99,14 @@ public class RelayBenchmark {
     @Param({"WRITER"})
     public WritePath writePath;
 
+    /**
+     * UDP GSO in the writer. Off by default: each subscriber gets one packet per ingress packet here, so with
+     * GSO a flush of 16 would leave as one 16-segment send per subscriber — the best case, not a browser's
+     * burst (the load tester shows ≈ 4 segments per send).
+     */
+    @Param({"false"})
+    public boolean gso;
+
     @Param({"AEAD_AES_128_GCM"})
     public SrtpProfile profile;
 
@@ -149,7 +157,7 @@ public class RelayBenchmark {
             if (writePath == WritePath.WRITER) b.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
             sender = b
                     .bind(new InetSocketAddress(localhost, 0)).sync().channel();
-            writer = new DatagramWriter(sender);
+            writer = new DatagramWriter(sender, gso);
         }
         InetSocketAddress to = receiverChannel == null ? null : (InetSocketAddress) receiverChannel.localAddress();
 
