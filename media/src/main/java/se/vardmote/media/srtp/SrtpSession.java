@@ -15,6 +15,9 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * factory, and a crypto context per SSRC and direction, cached without boxing. Protects and unprotects in
  * place in heap {@link ByteBuf}s (pooled ones on the hot path), so no packet is copied or allocated here.
  *
+ * <p>AES-GCM contexts get a {@link ReusableGcmCipher} (no allocation per packet) when jitsi's OpenSSL cipher
+ * is in use; others keep jitsi-srtp's own cipher.
+ *
  * <p>Owned by the transport's event loop; not thread-safe.
  *
  * <p>On Java 22+ jitsi-srtp loads its OpenSSL glue through JNA/JNI: run with
@@ -74,6 +77,7 @@ public final class SrtpSession implements AutoCloseable {
             if (context == null) {
                 if (rtpOut.size() >= MAX_SSRCS_PER_DIRECTION) return false;
                 context = outbound.deriveContext(ssrc, 0);
+                ReusableGcmCipher.install(context);
                 rtpOut.put(ssrc, context);
             }
             return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
@@ -99,6 +103,7 @@ public final class SrtpSession implements AutoCloseable {
             if (context == null) {
                 if (rtpIn.size() >= MAX_SSRCS_PER_DIRECTION) return false;
                 context = inbound.deriveContext(ssrc, 0);
+                ReusableGcmCipher.install(context);
                 fresh = true;
             }
             boolean ok = context.reverseTransformPacket(view.wrap(packet), false) == SrtpErrorStatus.OK;
@@ -121,6 +126,7 @@ public final class SrtpSession implements AutoCloseable {
             if (context == null) {
                 if (rtcpOut.size() >= MAX_SSRCS_PER_DIRECTION) return false;
                 context = outbound.deriveControlContext(ssrc);
+                ReusableGcmCipher.install(context);
                 rtcpOut.put(ssrc, context);
             }
             return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
@@ -141,6 +147,7 @@ public final class SrtpSession implements AutoCloseable {
             if (context == null) {
                 if (rtcpIn.size() >= MAX_SSRCS_PER_DIRECTION) return false;
                 context = inbound.deriveControlContext(ssrc);
+                ReusableGcmCipher.install(context);
                 fresh = true;
             }
             boolean ok = context.reverseTransformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
