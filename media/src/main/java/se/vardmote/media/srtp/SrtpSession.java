@@ -67,10 +67,12 @@ public final class SrtpSession implements AutoCloseable {
      * Encrypts and authenticates the RTP packet in the readable bytes of {@code packet} in place, appending
      * the tag. Borrows the buffer; it must be a heap buffer (grows if it lacks room for the tag).
      *
-     * @return false when the packet is too short or not a heap buffer (nothing is sent then)
+     * @return false when the packet is too short, not a heap buffer, or could not be encrypted (nothing is sent
+     *         then: the buffer may hold the plaintext)
      */
     public boolean protectRtp(ByteBuf packet) {
         if (closed || !packet.hasArray() || packet.readableBytes() < 12) return false;
+        int plainLength = packet.readableBytes();
         int ssrc = packet.getInt(packet.readerIndex() + 8);
         SrtpCryptoContext context = rtpOut.get(ssrc);
         try {
@@ -80,7 +82,10 @@ public final class SrtpSession implements AutoCloseable {
                 ReusableGcmCipher.install(context);
                 rtpOut.put(ssrc, context);
             }
-            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
+            // jitsi-srtp returns OK even when AES-GCM encryption threw (it drops that status), and the packet is
+            // then still plaintext: only one that grew by the tag was protected.
+            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK
+                    && packet.readableBytes() == plainLength + rtpOverhead();
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         } finally {
@@ -120,6 +125,7 @@ public final class SrtpSession implements AutoCloseable {
     /** As {@link #protectRtp}, for an RTCP packet (compound or not); the sender SSRC picks the context. */
     public boolean protectRtcp(ByteBuf packet) {
         if (closed || !packet.hasArray() || packet.readableBytes() < 8) return false;
+        int plainLength = packet.readableBytes();
         int ssrc = packet.getInt(packet.readerIndex() + 4);
         SrtcpCryptoContext context = rtcpOut.get(ssrc);
         try {
@@ -129,7 +135,8 @@ public final class SrtpSession implements AutoCloseable {
                 ReusableGcmCipher.install(context);
                 rtcpOut.put(ssrc, context);
             }
-            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
+            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK
+                    && packet.readableBytes() == plainLength + rtcpOverhead(); // as in protectRtp
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         } finally {
