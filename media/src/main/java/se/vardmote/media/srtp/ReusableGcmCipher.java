@@ -15,7 +15,7 @@ import org.jitsi.srtp.crypto.SrtpCipherGcm;
  * {@code new GCMParameterSpec(128, iv)} (which copies the IV) for every packet, and the OpenSSL cipher copies
  * it once more in {@code getIV()}: 88 bytes per protect or unprotect on the relay's hot path. This one keeps
  * a single spec whose {@link GCMParameterSpec#getIV()} hands out its own array, refilled before each
- * {@code Cipher.init}, and the same key object (so OpenSSL keeps its key schedule instead of re-keying).
+ * {@code Cipher.init}, and jitsi's key object (OpenSSL compares the key by reference and skips re-keying).
  *
  * <p>jitsi-srtp creates and keys its cipher inside the crypto context's constructor, so {@link #install}
  * swaps it afterwards by reflection, reusing jitsi's own {@link Cipher} and key. Only jitsi's OpenSSL cipher
@@ -123,7 +123,7 @@ final class ReusableGcmCipher extends SrtpCipherGcm {
     /** A GCM spec whose IV is refilled in place; {@link #getIV()} returns that array, not a copy. */
     private static final class ReusableIvSpec extends GCMParameterSpec {
         static final int IV_LENGTH = 12; // RFC 7714 §8.1
-        static final int TAG_BITS = 128; // RFC 7714 §14.2: 16-octet tag
+        static final int TAG_BITS = 128; // RFC 7714 §12: a 16-octet tag
 
         final byte[] iv = new byte[IV_LENGTH];
 

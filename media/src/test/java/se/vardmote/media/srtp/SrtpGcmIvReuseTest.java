@@ -241,7 +241,7 @@ class SrtpGcmIvReuseTest {
                 byte[] plain = ByteBufUtil.getBytes(packet);
                 assertTrue(client.protectRtp(packet));
                 ByteBuf genuine = copy(packet);
-                int last = packet.writerIndex() - 1; // the tag is the last 16 bytes of SRTP-GCM (RFC 7714 §8)
+                int last = packet.writerIndex() - 1; // the tag ends an SRTP-GCM packet (RFC 7714 §8.2)
                 packet.setByte(last, packet.getByte(last) ^ 0x01);
                 assertFalse(server.unprotectRtp(packet), "tampered tag, seq " + seq);
                 assertTrue(server.unprotectRtp(genuine), "the genuine packet still passes, seq " + seq);
@@ -252,7 +252,7 @@ class SrtpGcmIvReuseTest {
                 byte[] plain = ByteBufUtil.getBytes(rtcp);
                 assertTrue(client.protectRtcp(rtcp));
                 ByteBuf genuine = copy(rtcp);
-                int tagEnd = rtcp.writerIndex() - 4 - 1; // SRTCP-GCM: ciphertext, tag, then E flag + index (RFC 7714 §17)
+                int tagEnd = rtcp.writerIndex() - 4 - 1; // SRTCP-GCM: ciphertext, tag, E flag + index (RFC 7714 §9.2)
                 rtcp.setByte(tagEnd, rtcp.getByte(tagEnd) ^ 0x80);
                 assertFalse(server.unprotectRtcp(rtcp), "tampered SRTCP tag " + n);
                 assertTrue(server.unprotectRtcp(genuine), "the genuine SRTCP packet still passes " + n);
