@@ -15,6 +15,9 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * factory, and a crypto context per SSRC and direction, cached without boxing. Protects and unprotects in
  * place in heap {@link ByteBuf}s (pooled ones on the hot path), so no packet is copied or allocated here.
  *
+ * <p>AES-GCM contexts get a {@link ReusableGcmCipher} (no allocation per packet) when jitsi's OpenSSL cipher
+ * is in use; others keep jitsi-srtp's own cipher.
+ *
  * <p>Owned by the transport's event loop; not thread-safe.
  *
  * <p>On Java 22+ jitsi-srtp loads its OpenSSL glue through JNA/JNI: run with
@@ -64,19 +67,25 @@ public final class SrtpSession implements AutoCloseable {
      * Encrypts and authenticates the RTP packet in the readable bytes of {@code packet} in place, appending
      * the tag. Borrows the buffer; it must be a heap buffer (grows if it lacks room for the tag).
      *
-     * @return false when the packet is too short or not a heap buffer (nothing is sent then)
+     * @return false when the packet is too short, not a heap buffer, or could not be encrypted (nothing is sent
+     *         then: the buffer may hold the plaintext)
      */
     public boolean protectRtp(ByteBuf packet) {
         if (closed || !packet.hasArray() || packet.readableBytes() < 12) return false;
+        int plainLength = packet.readableBytes();
         int ssrc = packet.getInt(packet.readerIndex() + 8);
         SrtpCryptoContext context = rtpOut.get(ssrc);
         try {
             if (context == null) {
                 if (rtpOut.size() >= MAX_SSRCS_PER_DIRECTION) return false;
                 context = outbound.deriveContext(ssrc, 0);
+                ReusableGcmCipher.install(context);
                 rtpOut.put(ssrc, context);
             }
-            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
+            // jitsi-srtp returns OK even when AES-GCM encryption threw (it drops that status), and the packet is
+            // then still plaintext: only one that grew by the tag was protected.
+            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK
+                    && packet.readableBytes() == plainLength + rtpOverhead();
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         } finally {
@@ -99,6 +108,7 @@ public final class SrtpSession implements AutoCloseable {
             if (context == null) {
                 if (rtpIn.size() >= MAX_SSRCS_PER_DIRECTION) return false;
                 context = inbound.deriveContext(ssrc, 0);
+                ReusableGcmCipher.install(context);
                 fresh = true;
             }
             boolean ok = context.reverseTransformPacket(view.wrap(packet), false) == SrtpErrorStatus.OK;
@@ -115,15 +125,18 @@ public final class SrtpSession implements AutoCloseable {
     /** As {@link #protectRtp}, for an RTCP packet (compound or not); the sender SSRC picks the context. */
     public boolean protectRtcp(ByteBuf packet) {
         if (closed || !packet.hasArray() || packet.readableBytes() < 8) return false;
+        int plainLength = packet.readableBytes();
         int ssrc = packet.getInt(packet.readerIndex() + 4);
         SrtcpCryptoContext context = rtcpOut.get(ssrc);
         try {
             if (context == null) {
                 if (rtcpOut.size() >= MAX_SSRCS_PER_DIRECTION) return false;
                 context = outbound.deriveControlContext(ssrc);
+                ReusableGcmCipher.install(context);
                 rtcpOut.put(ssrc, context);
             }
-            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
+            return context.transformPacket(view.wrap(packet)) == SrtpErrorStatus.OK
+                    && packet.readableBytes() == plainLength + rtcpOverhead(); // as in protectRtp
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         } finally {
@@ -141,6 +154,7 @@ public final class SrtpSession implements AutoCloseable {
             if (context == null) {
                 if (rtcpIn.size() >= MAX_SSRCS_PER_DIRECTION) return false;
                 context = inbound.deriveControlContext(ssrc);
+                ReusableGcmCipher.install(context);
                 fresh = true;
             }
             boolean ok = context.reverseTransformPacket(view.wrap(packet)) == SrtpErrorStatus.OK;
