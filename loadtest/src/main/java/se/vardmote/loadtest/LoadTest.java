@@ -93,6 +93,7 @@ public final class LoadTest implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        se.vardmote.media.net.LeakDetection.offUnlessRequested();
         System.exit(new CommandLine(new LoadTest()).execute(args));
     }
 

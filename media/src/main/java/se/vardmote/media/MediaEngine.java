@@ -74,6 +74,7 @@ public final class MediaEngine implements AutoCloseable {
                     return t;
                 });
         DtlsCertificate certificate = DtlsCertificate.generate("vardmote");
+        se.vardmote.media.srtp.SrtpSession.chooseCiphers();
         List<MediaWorker> workers = new ArrayList<>();
         try {
             Iterator<?> loops = group.iterator();

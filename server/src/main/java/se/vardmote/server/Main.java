@@ -1,5 +1,6 @@
 package se.vardmote.server;
 
+import se.vardmote.media.net.LeakDetection;
 import se.vardmote.signalling.sip.SipConfig;
 
 /**
@@ -13,6 +14,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        LeakDetection.offUnlessRequested();
         VardmoteServer server;
         try {
             ServerConfig config = ServerConfig.fromEnvironment(System.getenv());

@@ -1,6 +1,7 @@
 package se.vardmote.media.srtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.collection.IntObjectHashMap;
 import java.security.GeneralSecurityException;
 import org.jitsi.srtp.SrtcpCryptoContext;
@@ -53,6 +54,23 @@ public final class SrtpSession implements AutoCloseable {
         byte[] outSalt = dtlsServer ? keys.serverSalt() : keys.clientSalt();
         this.inbound = new SrtpContextFactory(false, inKey, inSalt, profile.policy(), profile.policy(), JITSI_LOGGER);
         this.outbound = new SrtpContextFactory(true, outKey, outSalt, profile.policy(), profile.policy(), JITSI_LOGGER);
+    }
+
+    /**
+     * Makes jitsi-srtp choose its AES implementations now: on first use of each mode it times every provider
+     * it knows, which would otherwise happen on a media event loop at the first call's first packet and
+     * stall every room on that loop. Call once at start-up; any thread.
+     */
+    public static void chooseCiphers() {
+        for (SrtpProfile p : SrtpProfile.values()) {
+            // A throwaway all-zero key: nothing protected with it ever leaves the process.
+            try (SrtpSession s = new SrtpSession(SrtpKeyMaterial.fromExporter(p, new byte[p.keyingMaterialLength()]), true)) {
+                ByteBuf packet = Unpooled.buffer(64);
+                packet.writeByte(0x80).writeByte(96).writeShort(1).writeInt(0).writeInt(1).writeZero(20);
+                s.protectRtp(packet);
+                packet.release();
+            }
+        }
     }
 
     public SrtpProfile profile() { return profile; }

@@ -33,6 +33,21 @@ class SrtpSessionTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
+    void choosingCiphersAtStartUpLeavesSessionsWorking(SrtpProfile profile) {
+        SrtpSession.chooseCiphers();
+        SrtpKeyMaterial keys = randomKeys(profile);
+        try (SrtpSession server = new SrtpSession(keys, true); SrtpSession client = new SrtpSession(keys, false)) {
+            ByteBuf packet = rtp(1, 0x01020304, 100);
+            byte[] plain = ByteBufUtil.getBytes(packet);
+            assertTrue(client.protectRtp(packet));
+            assertTrue(server.unprotectRtp(packet));
+            assertArrayEquals(plain, ByteBufUtil.getBytes(packet));
+            packet.release();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
     void protectsAndUnprotectsRtpInPlace(SrtpProfile profile) {
         SrtpKeyMaterial keys = randomKeys(profile);
         try (SrtpSession server = new SrtpSession(keys, true); SrtpSession client = new SrtpSession(keys, false)) {
