@@ -42,6 +42,13 @@ final class ReportTable {
         Double allocated = r.serverMediaEvents().get("{name=\"media.loop.allocated.bytes\"}");
         Double datagramsIn = r.serverMediaEvents().get("{name=\"media.in.datagrams\"}");
         Double datagramsOut = r.serverMediaEvents().get("{name=\"media.out.datagrams\"}");
+        Double loopCpu = r.serverMediaEvents().get("{name=\"media.loop.cpu.nanos\"}");
+        if (loopCpu != null && loopCpu > 0 && r.egressPacketsPerSecond() > 0 && r.windowSeconds() > 0) {
+            double cores = loopCpu / 1e9 / r.windowSeconds();
+            double perCore = r.egressPacketsPerSecond() / cores;
+            out.printf(Locale.ROOT, "server media loops: %.2f cores, %.2f µs per egress packet, i.e. %,.0f egress "
+                    + "packets/s per core%n", cores, 1e6 / perCore, perCore);
+        }
         if (allocated != null && datagramsIn != null && datagramsOut != null && datagramsIn + datagramsOut > 0) {
             out.printf(Locale.ROOT, "server media loops allocated %,.0f bytes: %.1f B per datagram (in + out)%n",
                     allocated, allocated / (datagramsIn + datagramsOut));

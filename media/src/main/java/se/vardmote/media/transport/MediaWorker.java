@@ -173,7 +173,8 @@ public final class MediaWorker implements TransportFactory {
                 snapshot = counts.clone();
             }
         }
-        snapshot[WorkerCounter.LOOP_ALLOCATED_BYTES.ordinal()] = LoopAllocation.bytes(loopThreadId);
+        snapshot[WorkerCounter.LOOP_ALLOCATED_BYTES.ordinal()] = LoopThreadUsage.allocatedBytes(loopThreadId);
+        snapshot[WorkerCounter.LOOP_CPU_NANOS.ordinal()] = LoopThreadUsage.cpuNanos(loopThreadId);
         Map<String, Long> out = new LinkedHashMap<>();
         for (WorkerCounter c : WorkerCounter.values()) out.put(c.counterName, snapshot[c.ordinal()]);
         return out;

@@ -51,7 +51,13 @@ public enum WorkerCounter {
      * receive, relay, send, timers, control tasks). Its rate over the datagram rate is the hot path's
      * allocation per datagram; 0 where the JVM cannot measure it. Read at snapshot time, not counted.
      */
-    LOOP_ALLOCATED_BYTES("media.loop.allocated.bytes");
+    LOOP_ALLOCATED_BYTES("media.loop.allocated.bytes"),
+    /**
+     * CPU time (user + system, in nanoseconds) of the worker's event-loop thread since it started; its rate
+     * is the share of a core the worker uses, and over the datagram rate the CPU per datagram. Read at
+     * snapshot time, not counted.
+     */
+    LOOP_CPU_NANOS("media.loop.cpu.nanos");
 
     /** The name in {@code MediaEngine.counters()}. */
     public final String counterName;

@@ -98,6 +98,7 @@ class MediaWorkerLoopbackTest {
         assertTrue(engine.counters().get("rtp.out.packets") >= 2);
         assertEquals(0L, engine.counters().get("srtp.unprotect.failed"));
         assertTrue(engine.counters().get("media.loop.allocated.bytes") > 0, "the loop's own allocation is measured");
+        assertTrue(engine.counters().get("media.loop.cpu.nanos") > 0, "and its CPU time");
     }
 
     @Test

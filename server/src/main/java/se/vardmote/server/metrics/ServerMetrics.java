@@ -68,6 +68,9 @@ public final class ServerMetrics implements AutoCloseable {
             new Named("media.loop.allocated.bytes", "vardmote.media.loop.allocated", Tags.empty(),
                     "Heap bytes allocated by the media event-loop threads (receive, relay, send); "
                             + "over the datagram rate, the hot path's allocation per datagram", "bytes"),
+            new Named("media.loop.cpu.nanos", "vardmote.media.loop.cpu", Tags.empty(),
+                    "CPU time of the media event-loop threads in nanoseconds (user + system); its rate is the "
+                            + "cores the relay uses", "nanoseconds"),
             new Named("rtp.in.packets", "vardmote.media.rtp", Tags.of("direction", "in"),
                     "SRTP packets authenticated and decrypted, or protected and sent", "packets"),
             new Named("rtp.out.packets", "vardmote.media.rtp", Tags.of("direction", "out"),

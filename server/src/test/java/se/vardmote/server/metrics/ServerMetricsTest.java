@@ -67,7 +67,7 @@ class ServerMetricsTest {
         Map<String, Long> counters = Map.of("media.in.datagrams", 100L, "media.out.bytes", 120_000L,
                 "srtp.unprotect.failed", 3L, "dtls.handshakes.failed", 1L, "stun.dropped.bad_integrity", 4L,
                 "rtcp.nack.forwarded", 7L, "rtcp.pli.sent", 2L, "rtp.forwarded", 99L,
-                "media.loop.allocated.bytes", 4096L);
+                "media.loop.allocated.bytes", 4096L, "media.loop.cpu.nanos", 5_000_000L);
         try (ServerMetrics metrics = new ServerMetrics(() -> 0, () -> 0, () -> 0, () -> counters)) {
             String text = metrics.scrape();
             assertTrue(text.contains("vardmote_media_packets_total{direction=\"in\"} 100.0"), text);
@@ -79,6 +79,7 @@ class ServerMetricsTest {
             assertTrue(text.contains("vardmote_rtcp_keyframe_requests_total{origin=\"router\",type=\"pli\"} 2.0"), text);
             assertTrue(text.contains("vardmote_media_forwarded_packets_total 99.0"), text);
             assertTrue(text.contains("vardmote_media_loop_allocated_bytes_total 4096.0"), text);
+            assertTrue(text.contains("vardmote_media_loop_cpu_nanoseconds_total 5000000.0"), text);
         }
     }
 
