@@ -74,7 +74,7 @@ public final class MediaEngine implements AutoCloseable {
                     return t;
                 });
         DtlsCertificate certificate = DtlsCertificate.generate("vardmote");
-        se.vardmote.media.srtp.SrtpSession.chooseCiphers();
+        String aes = se.vardmote.media.srtp.SrtpSession.settleCiphers();
         List<MediaWorker> workers = new ArrayList<>();
         try {
             Iterator<?> loops = group.iterator();
@@ -94,8 +94,8 @@ public final class MediaEngine implements AutoCloseable {
         warmUp.setDaemon(true);
         warmUp.setPriority(Thread.MIN_PRIORITY);
         warmUp.start();
-        LOG.log(System.Logger.Level.INFO, "media plane on {0} ports {1} ({2})",
-                config.bindAddress().getHostAddress(), engine.ports(), io.name());
+        LOG.log(System.Logger.Level.INFO, "media plane on {0} ports {1} ({2}, SRTP AES by {3})",
+                config.bindAddress().getHostAddress(), engine.ports(), io.name(), aes);
         return engine;
     }
 

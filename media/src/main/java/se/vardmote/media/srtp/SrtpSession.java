@@ -57,11 +57,21 @@ public final class SrtpSession implements AutoCloseable {
     }
 
     /**
-     * Makes jitsi-srtp choose its AES implementations now: on first use of each mode it times every provider
-     * it knows, which would otherwise happen on a media event loop at the first call's first packet and
-     * stall every room on that loop. Call once at start-up; any thread.
+     * Settles jitsi-srtp's AES implementation before the first packet: OpenSSL (jitsi's natives) when they
+     * load, else jitsi's own pick. Call once at start-up, before any session exists; any thread. Returns the
+     * implementation in use for AES-GCM ({@code "OpenSSL"} or jitsi's choice).
+     *
+     * <p>Why not jitsi's pick: on first use of each mode it times every provider for a few milliseconds and
+     * keeps the fastest. On a busy machine (a JVM still compiling at start-up, a neighbour's build) that
+     * micro-benchmark picked the JDK's GCM in 2 of 14 load-test runs here, which allocates about 1 KB per
+     * packet and bypasses {@link ReusableGcmCipher}; OpenSSL and the JDK are otherwise within noise of each
+     * other (docs/performance.md). And done lazily it would run on a media event loop at the first call's
+     * first packet, stalling every room on that loop.
      */
-    public static void chooseCiphers() {
+    public static String settleCiphers() {
+        if (org.jitsi.srtp.crypto.JitsiOpenSslProvider.isLoaded()) {
+            org.jitsi.srtp.crypto.Aes.setFactoryClassName("OpenSSL");
+        }
         for (SrtpProfile p : SrtpProfile.values()) {
             // A throwaway all-zero key: nothing protected with it ever leaves the process.
             try (SrtpSession s = new SrtpSession(SrtpKeyMaterial.fromExporter(p, new byte[p.keyingMaterialLength()]), true)) {
@@ -71,6 +81,7 @@ public final class SrtpSession implements AutoCloseable {
                 packet.release();
             }
         }
+        return org.jitsi.srtp.crypto.JitsiOpenSslProvider.isLoaded() ? "OpenSSL" : "jitsi-srtp's pick";
     }
 
     public SrtpProfile profile() { return profile; }
