@@ -4,7 +4,7 @@
 # 3 x 1 s warm-up, 5 x 1 s measurement, one thread. Prints a short table; the JMH JSON is kept.
 #
 #   loadtest/bench.sh                 # everything (about 15 minutes on 2 cores)
-#   loadtest/bench.sh srtp|relay|stun|parse|gc|quick
+#   loadtest/bench.sh srtp|relay|stun|parse|udp|gc|quick
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 loadtest/bench.sh srtp     # another JDK
 #   loadtest/bench.sh -- <JMH arguments>                                    # anything JMH takes
 #
@@ -34,18 +34,19 @@ case "$what" in
   relay) ARGS=(RelayBenchmark -p subscribers=1,3,7,15) ;;
   stun)  ARGS=(StunBenchmark) ;;
   parse) ARGS=(PacketParsingBenchmark) ;;
+  udp)   ARGS=(UdpSendBenchmark) ;;
   gc)    ARGS=(RelayBenchmark -p flushEvery=16 -prof gc) ;;
   quick) ARGS=('SrtpBenchmark.protect$' -p payloadBytes=1200 StunBenchmark PacketParsingBenchmark
                RelayBenchmark -p subscribers=1,7 -p flushEvery=16 -wi 2 -i 3) ;;
   all)   ARGS=(SrtpBenchmark StunBenchmark PacketParsingBenchmark RelayBenchmark) ;;
   --)    ARGS=() ;;
-  *)     echo "usage: $0 [srtp|relay|stun|parse|gc|quick|all] [-- JMH args]" >&2; exit 2 ;;
+  *)     echo "usage: $0 [srtp|relay|stun|parse|udp|gc|quick|all] [-- JMH args]" >&2; exit 2 ;;
 esac
 [[ "${1:-}" == "--" ]] && shift
 stamp="$(date +%Y%m%d-%H%M%S)-$what-java${version}"
 "$JAVA" -cp "$CP" org.openjdk.jmh.Main "${ARGS[@]}" "$@" "${PREPEND[@]}" -rf json -rff "$OUT/$stamp.json" \
   > "$OUT/$stamp.log" 2>&1 || { tail -40 "$OUT/$stamp.log"; exit 1; }
-grep -E '^\[relay' "$OUT/$stamp.log" || true
+grep -E '^\[(relay|udp-send)' "$OUT/$stamp.log" || true
 
 python3 - "$OUT/$stamp.json" "$OUT/$stamp.log" <<'PY'
 import json, re, statistics, sys

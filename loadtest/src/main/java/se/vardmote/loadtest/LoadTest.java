@@ -73,6 +73,10 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--step-duration", description = "Seconds measured per capacity step (default: ${DEFAULT-VALUE}).")
     int stepDuration = 15;
 
+    @Option(names = "--warm-up", description = "Seconds of the first step's load run unjudged before a capacity "
+            + "search, so that a freshly started server's JIT does not fail its first step (default: ${DEFAULT-VALUE}; 0: none).")
+    int warmUpSeconds = 10;
+
     @Option(names = "--max-steps", description = "Most capacity steps (default: ${DEFAULT-VALUE}).")
     int maxSteps = 30;
 
@@ -133,6 +137,11 @@ public final class LoadTest implements Callable<Integer> {
         List<RunReport> steps = new ArrayList<>();
         RunReport lastGood = null;
         int rooms = first.rooms();
+        if (warmUpSeconds > 0) {
+            console.printf(Locale.ROOT, "%n== warm-up: %d rooms × %d participants for %d s (not judged) ==%n", rooms,
+                    first.participantsPerRoom(), warmUpSeconds);
+            new LoadRun(first.withRooms(rooms, warmUpSeconds), console).run();
+        }
         for (int step = 0; step < maxSteps && rooms <= LoadSettings.MAX_ROOMS
                 && rooms * first.participantsPerRoom() <= LoadSettings.MAX_PARTICIPANTS; step++) {
             console.printf(Locale.ROOT, "%n== capacity step %d: %d rooms × %d participants ==%n", step + 1, rooms,
@@ -170,6 +179,7 @@ public final class LoadTest implements Callable<Integer> {
         if (findCapacity) {
             if (stepDuration < 1 || stepDuration > 600) throw new IllegalArgumentException("--step-duration must be 1..600");
             if (maxSteps < 1 || maxSteps > 100) throw new IllegalArgumentException("--max-steps must be 1..100");
+            if (warmUpSeconds < 0 || warmUpSeconds > 600) throw new IllegalArgumentException("--warm-up must be 0..600");
         }
         return new LoadSettings(server, key, rooms, participants, audioOnly, videoKbps, keyframeInterval,
                 findCapacity ? stepDuration : duration, rampUp, allowRemote).validate();
