@@ -125,10 +125,7 @@ class DatagramWriterTest {
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             receiver.setSoTimeout(2000);
             receiver.setReceiveBufferSize(1 << 20);
-            Channel ch = new Bootstrap().group(group).channel(io.channelClass())
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .handler(new ChannelInboundHandlerAdapter())
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            Channel ch = loopbackChannel(io, group);
             DatagramWriter real = new DatagramWriter(ch);
             InetSocketAddress target = (InetSocketAddress) receiver.getLocalSocketAddress();
             int bursts = 100, perBurst = 16;
@@ -177,10 +174,7 @@ class DatagramWriterTest {
              DatagramSocket b = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             a.setSoTimeout(2000);
             b.setSoTimeout(2000);
-            Channel ch = new Bootstrap().group(group).channel(io.channelClass())
-                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                    .handler(new ChannelInboundHandlerAdapter())
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+            Channel ch = loopbackChannel(io, group);
             DatagramWriter real = new DatagramWriter(ch);
             InetSocketAddress toA = (InetSocketAddress) a.getLocalSocketAddress();
             InetSocketAddress toB = (InetSocketAddress) b.getLocalSocketAddress();
@@ -211,5 +205,13 @@ class DatagramWriterTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /** A send-only channel on 127.0.0.1 with the worker's allocator. */
+    private static Channel loopbackChannel(UdpIo io, EventLoopGroup group) throws InterruptedException {
+        return new Bootstrap().group(group).channel(io.channelClass())
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
     }
 }
