@@ -54,7 +54,7 @@ public final class MediaWorker implements TransportFactory {
     /** The media socket's receive buffer asked for. */
     static final int SOCKET_RECEIVE_BUFFER = 4 << 20;
 
-    /** Datagrams read per {@code recvmmsg} call at most (epoll); the socket holds ~500 1200-byte ones. */
+    /** Datagrams read per {@code recvmmsg} call at most (epoll). */
     static final int RECEIVE_BATCH = 16;
 
     private final int index;
@@ -101,8 +101,8 @@ public final class MediaWorker implements TransportFactory {
                 // The pooled allocator's thread caches make the per-packet buffers free of garbage; Netty 4.2's
                 // default (adaptive) allocator makes NIO views on each copy (docs/performance.md)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                // All the room's ingress waits here while the loop is busy or descheduled: 4 MiB hold ≈ 50 ms
-                // of 40,000 video packets/s (the kernel caps it at net.core.rmem_max; see docs/operations.md)
+                // All the rooms' ingress waits here while the loop is busy or descheduled: 4 MiB hold tens of
+                // milliseconds of a busy worker's ingress (capped at net.core.rmem_max; see docs/operations.md)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, 1 << 20)
                 .handler(new Inbound())
