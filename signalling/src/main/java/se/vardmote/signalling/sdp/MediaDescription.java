@@ -26,13 +26,15 @@ import java.util.Map;
  * @param ssrcs            a=ssrc lines (RFC 5576 §4.1)
  * @param ssrcGroups       a=ssrc-group lines (RFC 5576 §4.2)
  * @param msid             the first a=msid (RFC 8830 §2), or null
+ * @param bundleOnly       a=bundle-only (RFC 8843 §6): port 0 here means "use the BUNDLE transport", not rejected
  */
 record MediaDescription(String kind, int port, String proto, List<String> formats, String mid, String direction,
                         String iceUfrag, String icePwd, List<Fingerprint> fingerprints, String setup,
                         boolean rtcpMux, boolean rtcpRsize, boolean extmapAllowMixed,
                         Map<Integer, RtpMap> rtpMaps, Map<Integer, String> fmtps,
                         Map<Integer, List<String>> rtcpFeedback, List<Extmap> extmaps,
-                        List<SsrcAttribute> ssrcs, List<SsrcGroup> ssrcGroups, Msid msid) {
+                        List<SsrcAttribute> ssrcs, List<SsrcGroup> ssrcGroups, Msid msid,
+                        boolean bundleOnly) {
 
     /** Key in {@link #rtcpFeedback} for {@code a=rtcp-fb:*}, which applies to every payload type. */
     static final int ANY_PAYLOAD_TYPE = -1;

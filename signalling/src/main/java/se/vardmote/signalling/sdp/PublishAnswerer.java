@@ -49,7 +49,7 @@ public final class PublishAnswerer {
         SessionDescription offer = SessionDescription.parse(offerSdp);
         List<Decision> decisions = new ArrayList<>();
         for (MediaDescription m : offer.media()) {
-            decisions.add(decide(m));
+            decisions.add(decide(offer, m));
         }
         List<String> bundle = new ArrayList<>();
         for (Decision d : decisions) {
@@ -92,13 +92,17 @@ public final class PublishAnswerer {
         return new PublishAnswer(sdp.toString(), remote, streams);
     }
 
-    private static Decision decide(MediaDescription m) throws SdpException {
+    private static Decision decide(SessionDescription offer, MediaDescription m) throws SdpException {
         MediaKind kind = switch (m.kind()) {
             case "audio" -> MediaKind.AUDIO;
             case "video" -> MediaKind.VIDEO;
             default -> null;
         };
-        if (m.port() == 0 || kind == null || !m.isRtp()) {
+        // RFC 8843 §6, §7.3.3: port 0 with a=bundle-only and a mid in the offer's BUNDLE group is a bundled
+        // section that shares the BUNDLE transport (Firefox's max-bundle offers); only a bare port 0 is disabled.
+        boolean bundledOnly = m.bundleOnly() && m.mid() != null && offer.bundleMids() != null
+                && offer.bundleMids().contains(m.mid());
+        if ((m.port() == 0 && !bundledOnly) || kind == null || !m.isRtp()) {
             return new Decision(m, kind, null, false);
         }
         if (!m.proto().equalsIgnoreCase(DTLS_SRTP)) {

@@ -262,6 +262,7 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
                 case "sendrecv", "sendonly", "recvonly", "inactive" -> s.direction = name;
                 case "rtcp-mux" -> s.rtcpMux = true;
                 case "rtcp-rsize" -> s.rtcpRsize = true;
+                case "bundle-only" -> s.bundleOnly = true;
                 case "extmap-allow-mixed" -> s.extmapAllowMixed = true;
                 case "msid" -> {
                     if (s.msid == null) {
@@ -490,6 +491,7 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
         boolean rtcpMux;
         boolean rtcpRsize;
         boolean extmapAllowMixed;
+        boolean bundleOnly;
         Msid msid;
         final List<Fingerprint> fingerprints = new ArrayList<>();
         final Map<Integer, RtpMap> rtpMaps = new LinkedHashMap<>();
@@ -527,7 +529,7 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
                     fingerprints.isEmpty() ? session.fingerprints : fingerprints,
                     setup != null ? setup : session.setup,
                     rtcpMux || session.rtcpMux, rtcpRsize, extmapAllowMixed,
-                    rtpMaps, fmtps, fb, allExtmaps, ssrcs, ssrcGroups, msid);
+                    rtpMaps, fmtps, fb, allExtmaps, ssrcs, ssrcGroups, msid, bundleOnly);
         }
     }
 

@@ -88,6 +88,22 @@ class PublishAnswererTest {
     }
 
     @Test
+    void acceptsFirefoxMaxBundleVideoSectionThatIsBundleOnlyWithPortZero() throws SdpException {
+        // RFC 8843 §6: port 0 with a=bundle-only and a mid in the BUNDLE group shares the BUNDLE transport.
+        PublishAnswer answer = PublishAnswerer.answer(SdpFixtures.resource("/sdp/firefox-153-offer-max-bundle.sdp"),
+                SdpFixtures.LOCAL);
+        assertEquals(2, answer.streams().size(), answer.sdp());
+        AcceptedStream video = answer.streams().get(1);
+        assertEquals(MediaKind.VIDEO, video.kind());
+        assertEquals(new RtpCodec("VP8", 90000, 1, 120), video.codec());
+        assertEquals(3370617457L, video.ssrc());
+        String sdp = answer.sdp();
+        assertTrue(sdp.contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 120\r\n"), sdp);
+        assertFalse(sdp.substring(sdp.indexOf("m=video")).contains("a=inactive"), sdp);
+        assertTrue(sdp.contains("a=group:BUNDLE 0 1"), sdp);
+    }
+
+    @Test
     void answerIsIceLitePassiveBundledRtcpMuxedWithCandidates() throws SdpException {
         String sdp = PublishAnswerer.answer(SdpFixtures.chromiumOffer(), SdpFixtures.LOCAL).sdp();
         assertTrue(sdp.startsWith("v=0\r\no=- "), sdp);
