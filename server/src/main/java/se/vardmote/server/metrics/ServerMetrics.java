@@ -164,14 +164,18 @@ public final class ServerMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         Gauge.builder("vardmote.rooms", rooms, s -> read(s, "rooms"))
-                .description("Meetings with at least one connected participant").register(registry);
+                .description("Meetings with at least one connected participant")
+                .strongReference(true) // Micrometer holds state weakly; nothing else holds this supplier
+                .register(registry);
         Gauge.builder("vardmote.participants", this, ServerMetrics::totalParticipants)
                 .description("Connected participants over all rooms").register(registry);
         participantGauge = MultiGauge.builder("vardmote.participants.connected")
                 .description("Connected participants by role and transport (video: browser, phone: SIP)")
                 .register(registry);
         Gauge.builder("vardmote.media.transports", transports, s -> read(s, "transports"))
-                .description("Live ICE/DTLS transports over all media workers").register(registry);
+                .description("Live ICE/DTLS transports over all media workers")
+                .strongReference(true)
+                .register(registry);
         for (Named n : NAMED) {
             FunctionCounter.Builder<ServerMetrics> b = FunctionCounter.builder(n.meter(), this,
                             m -> m.snapshot.getOrDefault(n.counter(), 0L).doubleValue())

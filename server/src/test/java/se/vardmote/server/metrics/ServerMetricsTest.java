@@ -3,12 +3,15 @@ package se.vardmote.server.metrics;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.DefaultEventLoop;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 class ServerMetricsTest {
@@ -21,6 +24,29 @@ class ServerMetricsTest {
             assertTrue(text.contains("vardmote_participants 5.0"), text);
             assertTrue(text.contains("vardmote_media_transports 9.0"), text);
             assertTrue(text.contains("jvm_memory_used_bytes"), text);
+        }
+    }
+
+    @Test
+    void gaugesStillReadTheirSuppliersAfterAGarbageCollection() {
+        // Capturing lambdas, referenced by nothing but ServerMetrics: Micrometer holds a gauge's state weakly.
+        AtomicInteger live = new AtomicInteger(3);
+        IntSupplier rooms = live::get;
+        IntSupplier transports = () -> live.get() * 2;
+        try (ServerMetrics metrics = new ServerMetrics(rooms, () -> Map.of(
+                new ParticipantGroup("patient", ParticipantGroup.VIDEO), live.get()), transports,
+                () -> Map.of("rtp.forwarded", (long) live.get()), List.of())) {
+            rooms = null;
+            transports = null;
+            WeakReference<Object> sentinel = new WeakReference<>(new Object());
+            for (int i = 0; i < 100 && sentinel.get() != null; i++) System.gc();
+            assertTrue(sentinel.get() == null, "no GC happened");
+            String text = metrics.scrape();
+            assertTrue(text.contains("vardmote_rooms 3.0"), text);
+            assertTrue(text.contains("vardmote_media_transports 6.0"), text);
+            assertTrue(text.contains("vardmote_participants 3.0"), text);
+            assertTrue(metrics.registry().get("vardmote.rooms").gauge().value() == 3.0);
+            assertTrue(metrics.registry().get("vardmote.media.transports").gauge().value() == 6.0);
         }
     }
 
