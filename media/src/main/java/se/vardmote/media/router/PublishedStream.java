@@ -1,16 +1,21 @@
 package se.vardmote.media.router;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.concurrent.ScheduledFuture;
 import se.vardmote.media.MediaKind;
+import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.transport.WebRtcTransport;
 
 /**
  * A stream published into a router. Handle returned by {@link Router#publish}.
  *
- * <p>Owns the stream's forwarding state: its bound SSRC, its subscriptions (an indexed list, walked per
- * packet without an iterator) and its keyframe-request rate limit. That state is touched only on the
+ * <p>Owns the stream's forwarding state: its bound SSRC (and its RTX SSRC, RFC 4588), its subscriptions (an
+ * indexed list, walked per packet without an iterator), its keyframe-request rate limit, and what the server
+ * keeps as the stream's receiver: the {@link ReceiveStatistics} its receiver reports carry and, for video, the
+ * {@link NackGenerator} that asks the publisher again for what never arrived and the
+ * {@link RetransmissionBuffer} that answers the subscribers' NACKs. That state is touched only on the
  * router's event loop; the accessors below are safe from any thread but may lag behind it.
  */
 public final class PublishedStream {
@@ -26,6 +31,13 @@ public final class PublishedStream {
     final boolean local;
     final int payloadType;
     final int clockRate;
+    /** The publisher's RTX payload type for the codec, -1 without RTX. */
+    final int rtxPayloadType;
+    final ReceiveStatistics statistics = new ReceiveStatistics();
+    /** Video from a browser only; null otherwise. */
+    final NackGenerator nacks;
+    /** Video only; null otherwise. */
+    final RetransmissionBuffer cache;
     /** The publisher's id for the MID extension, 0 when it negotiated none. */
     final int midExtensionId;
     final byte[] mid;
@@ -36,6 +48,8 @@ public final class PublishedStream {
     RouterTransport publisher;
     volatile int ssrc;
     volatile boolean bound;
+    volatile int rtxSsrc;
+    volatile boolean rtxBound;
     volatile boolean closed;
     boolean keyframeRequested;
     long lastKeyframeRequestNanos;
@@ -51,12 +65,70 @@ public final class PublishedStream {
         this.local = transport instanceof LocalTransport;
         this.payloadType = description.codec().payloadType();
         this.clockRate = description.codec().clockRate();
+        this.rtxPayloadType = description.rtxPayloadType();
+        this.nacks = video && !local ? new NackGenerator() : null;
+        this.cache = video ? new RetransmissionBuffer() : null;
         Integer midId = description.extensionIds().get(MID_URI);
         this.midExtensionId = midId == null ? 0 : midId;
         this.mid = description.mid() == null ? new byte[0] : description.mid().getBytes(StandardCharsets.US_ASCII);
         this.ssrc = (int) description.ssrc();
         this.bound = description.ssrc() != 0;
+        this.rtxSsrc = (int) description.rtxSsrc();
+        this.rtxBound = description.hasRtx() && description.rtxSsrc() != 0;
         this.deferredKeyframeTask = () -> router.onDeferredKeyframe(this);
+    }
+
+    /**
+     * Turns {@code rtp}, an RTX packet of this stream (RFC 4588 §4), into the packet it repairs, in place:
+     * the original sequence number from the first two payload octets, the stream's payload type and SSRC,
+     * and the header moved up over those two octets. Returns false (and leaves the packet unusable) for a
+     * padding-only packet, which a browser sends on its RTX stream to probe bandwidth and which repairs
+     * nothing. Mutates the buffer {@code rtp} borrows. Event loop.
+     */
+    boolean unwrapRtx(RtpPacket rtp) {
+        if (rtp.payloadLength() < 2) {
+            return false;
+        }
+        ByteBuf buf = rtp.buffer();
+        int start = rtp.offset();
+        int header = rtp.headerLength();
+        int originalSequence = buf.getUnsignedShort(start + header);
+        // Backwards, so the overlapping move never reads a byte it already wrote.
+        for (int i = header - 1; i >= 0; i--) {
+            buf.setByte(start + 2 + i, buf.getByte(start + i));
+        }
+        int begin = start + 2;
+        buf.setByte(begin + 1, (buf.getByte(begin + 1) & 0x80) | payloadType);
+        buf.setShort(begin + 2, originalSequence);
+        buf.setInt(begin + 8, ssrc);
+        return rtp.wrap(buf, begin, rtp.length() - 2);
+    }
+
+    /**
+     * Books a packet of this stream into what the server keeps as its receiver, and returns whether to
+     * forward it. A repair ({@code repaired}: it came as RTX) is forwarded only when the server was missing
+     * that packet: browsers also resend old packets on RTX as bandwidth probes, and subscribers already
+     * have those. Event loop; allocates nothing.
+     */
+    boolean receive(RtpPacket rtp, boolean repaired, long nowNanos) {
+        int sequence = rtp.sequenceNumber();
+        if (nacks != null) {
+            if (repaired) {
+                if (!nacks.recover(sequence)) {
+                    router.count(RouterCounter.RTX_REDUNDANT);
+                    return false;
+                }
+                router.count(RouterCounter.RTX_RECOVERED);
+            } else if (nacks.onPacket(sequence, nowNanos)) {
+                router.count(RouterCounter.RTP_GAP_TOO_LARGE);
+                router.requestKeyframe(this, false, RouterCounter.RTCP_PLI_SENT);
+            }
+        }
+        statistics.onPacket(sequence, rtp.timestamp(), nowNanos, clockRate, repaired);
+        if (cache != null) {
+            cache.store(rtp, nowNanos);
+        }
+        return true;
     }
 
     /** How the publisher negotiated the stream. Any thread. */

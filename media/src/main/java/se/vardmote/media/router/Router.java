@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import se.vardmote.media.rtcp.PayloadFeedback;
@@ -21,7 +22,9 @@ import se.vardmote.media.transport.WebRtcTransport;
 /**
  * Forwards the RTP and RTCP of one room: from each published stream to its subscriptions, with
  * payload types, header-extension ids, SSRC, sequence numbers and timestamps rewritten per subscriber;
- * PLI/FIR/NACK from subscribers go back upstream (keyframe requests rate-limited).
+ * publishers' RTX is unwrapped into the packets it repairs; subscribers' NACKs are answered from each video
+ * stream's retransmission buffer; PLI/FIR go back upstream (rate-limited). As every publisher's receiver,
+ * the router sends them transport-cc feedback, NACKs and receiver reports ({@link ReceiverFeedback}).
  * Owned by one worker's event loop. Public methods are safe from any thread (they hop onto the loop).
  *
  * <p>All forwarding state (the transports, streams, subscriptions, the reusable packet views and the
@@ -35,16 +38,25 @@ public final class Router {
     static final long KEYFRAME_REQUEST_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** SSRC this router uses as the sender of the RTCP it originates (RFC 4585 §6.1 "SSRC of packet sender"). */
     static final int ROUTER_SSRC = 1;
+    /** The transport-wide sequence number header extension that transport-cc feedback reports on. */
+    public static final String TRANSPORT_CC_URI =
+            "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 
     private final EventLoop loop;
     private final TransportFactory transports;
     private final LongSupplier nanoClock;
     private final Ingress ingress = new Ingress();
     private final IdentityHashMap<WebRtcTransport, RouterTransport> byTransport = new IdentityHashMap<>();
+    /** The values of {@link #byTransport}, walked by the feedback timer without an iterator. */
+    private final ArrayList<RouterTransport> transportList = new ArrayList<>();
+    private final ReceiverFeedback feedback = new ReceiverFeedback(this);
+    private final long epochNanos;
+    private ScheduledFuture<?> feedbackTimer;
     private final long[] counts = new long[RouterCounter.ALL.length];
 
     // Reusable views: the loop handles one packet at a time.
     private final RtpPacket rtp = new RtpPacket();
+    private final RtpPacket cached = new RtpPacket();
     private final RtpHeaderExtension extension = new RtpHeaderExtension();
     private final RtcpCompound compound = new RtcpCompound();
     private final SenderReport senderReport = new SenderReport();
@@ -65,15 +77,25 @@ public final class Router {
      * A router on {@code loop} whose transports come from {@code transports} (a worker on that loop).
      * MediaEngine uses {@code new Router(worker.eventLoop(), worker)}; tests pass fakes.
      */
-    public Router(io.netty.channel.EventLoop loop, se.vardmote.media.transport.TransportFactory transports) {
+    public Router(EventLoop loop, TransportFactory transports) {
         this(loop, transports, System::nanoTime);
+        onLoop(() -> {
+            if (!closed) {
+                long interval = ReceiverFeedback.INTERVAL_NANOS;
+                feedbackTimer = loop.scheduleAtFixedRate(this::sendFeedback, interval, interval, TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
-    /** As the public constructor, with the clock the keyframe rate limit reads (tests). */
+    /**
+     * As the public constructor, with the clock the router reads, and no feedback timer: a test calls
+     * {@link #sendFeedback()} on the loop itself.
+     */
     Router(EventLoop loop, TransportFactory transports, LongSupplier nanoClock) {
         this.loop = loop;
         this.transports = transports;
         this.nanoClock = nanoClock;
+        this.epochNanos = nanoClock.getAsLong();
     }
 
     /** A transport on this router's worker whose packets this router handles. */
@@ -124,7 +146,7 @@ public final class Router {
     /** Closes the transport and drops every stream and subscription on it. */
     public void removeTransport(WebRtcTransport transport) {
         onLoop(() -> {
-            RouterTransport state = byTransport.remove(transport);
+            RouterTransport state = forget(transport);
             if (state != null) {
                 dropAll(state);
             }
@@ -213,8 +235,13 @@ public final class Router {
                 return;
             }
             closed = true;
-            ArrayList<RouterTransport> all = new ArrayList<>(byTransport.values());
+            if (feedbackTimer != null) {
+                feedbackTimer.cancel(false);
+                feedbackTimer = null;
+            }
+            ArrayList<RouterTransport> all = new ArrayList<>(transportList);
             byTransport.clear();
+            transportList.clear();
             for (int i = 0; i < all.size(); i++) {
                 dropAll(all.get(i));
             }
@@ -239,8 +266,29 @@ public final class Router {
         if (state == null) {
             state = new RouterTransport(transport);
             byTransport.put(transport, state);
+            transportList.add(state);
         }
         return state;
+    }
+
+    private RouterTransport forget(WebRtcTransport transport) {
+        RouterTransport state = byTransport.remove(transport);
+        if (state != null) {
+            transportList.remove(state);
+        }
+        return state;
+    }
+
+    /** Bumps one counter. Event loop; allocates nothing. */
+    void count(RouterCounter counter) {
+        counts[counter.ordinal()]++;
+    }
+
+    /** The feedback timer's tick: see {@link ReceiverFeedback}. Event loop. */
+    void sendFeedback() {
+        if (!closed) {
+            feedback.tick(transportList, nanoClock.getAsLong());
+        }
     }
 
     private void register(PublishedStream stream) {
@@ -253,8 +301,18 @@ public final class Router {
         state.published.add(stream);
         if (stream.bound) {
             state.publishedBySsrc.put(stream.ssrc, stream);
-        } else {
+        }
+        if (stream.rtxBound) {
+            state.publishedByRtxSsrc.put(stream.rtxSsrc, stream);
+        }
+        if (!stream.bound || (stream.rtxPayloadType >= 0 && !stream.rtxBound)) {
             state.unbound.add(stream);
+        }
+        Integer transportCc = stream.description.extensionIds().get(TRANSPORT_CC_URI);
+        if (!stream.local && transportCc != null && transportCc >= 1 && transportCc <= 14
+                && state.transportCcExtensionId == 0) {
+            state.transportCcExtensionId = transportCc;
+            state.transportCc = new TransportCcGenerator(epochNanos);
         }
         streamCount++;
     }
@@ -313,6 +371,12 @@ public final class Router {
         if (stream.bound && state.publishedBySsrc.get(stream.ssrc) == stream) {
             state.publishedBySsrc.remove(stream.ssrc);
         }
+        if (stream.rtxBound && state.publishedByRtxSsrc.get(stream.rtxSsrc) == stream) {
+            state.publishedByRtxSsrc.remove(stream.rtxSsrc);
+        }
+        if (stream.cache != null) {
+            stream.cache.release();
+        }
         for (int i = stream.subscriptions.size() - 1; i >= 0; i--) {
             removeSubscription(stream.subscriptions.get(i));
         }
@@ -322,7 +386,7 @@ public final class Router {
         }
         streamCount--;
         if (stream.local && state.published.isEmpty() && state.subscriptions.isEmpty()) {
-            byTransport.remove(state.transport); // a local transport exists for its one stream only
+            forget(state.transport); // a local transport exists for its one stream only
             state.transport.close();
         }
     }
@@ -361,7 +425,7 @@ public final class Router {
      * is sent when the interval ends, so that a subscriber that asked is not left waiting for the encoder's
      * next periodic keyframe (seconds away in Chromium).
      */
-    private void requestKeyframe(PublishedStream stream, boolean fir, RouterCounter counter) {
+    void requestKeyframe(PublishedStream stream, boolean fir, RouterCounter counter) {
         if (!stream.video) {
             counts[RouterCounter.RTCP_KEYFRAME_AUDIO_IGNORED.ordinal()]++;
             return;
@@ -422,18 +486,47 @@ public final class Router {
             counts[RouterCounter.RTP_DROPPED_MALFORMED.ordinal()]++;
             return;
         }
-        PublishedStream stream = state.publishedBySsrc.get(rtp.ssrcInt());
+        long now = nanoClock.getAsLong();
+        // Every packet counts for congestion control, padding and retransmissions included.
+        if (state.transportCc != null && rtp.findExtension(state.transportCcExtensionId, extension)
+                && extension.dataLength() == 2) {
+            state.transportCc.onPacket(rtp.buffer().getUnsignedShort(extension.dataOffset()), rtp.ssrcInt(), now);
+        }
+        int ssrc = rtp.ssrcInt();
+        PublishedStream stream = state.publishedBySsrc.get(ssrc);
         if (stream == null) {
-            stream = bindByMid(state, rtp);
+            stream = state.publishedByRtxSsrc.get(ssrc);
             if (stream == null) {
+                stream = bindByMid(state, rtp);
+                if (stream == null) {
+                    counts[RouterCounter.RTP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
+                    return;
+                }
+            }
+        }
+        boolean repaired = false;
+        if (stream.rtxBound && ssrc == stream.rtxSsrc && (ssrc != stream.ssrc || !stream.bound)) {
+            if (rtp.payloadType() != stream.rtxPayloadType) {
+                counts[RouterCounter.RTP_DROPPED_PAYLOAD_TYPE.ordinal()]++;
+                return;
+            }
+            if (!stream.bound) {
                 counts[RouterCounter.RTP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
                 return;
             }
+            if (!stream.unwrapRtx(rtp)) {
+                counts[RouterCounter.RTX_PADDING.ordinal()]++;
+                return;
+            }
+            repaired = true;
         }
-        // Only the one codec the subscribers were offered goes out: RTX, RED, FEC... would reach a
-        // subscriber under a payload type it never negotiated.
+        // Only the one codec the subscribers were offered goes out: RED, FEC... would reach a subscriber
+        // under a payload type it never negotiated.
         if (rtp.payloadType() != stream.payloadType) {
             counts[RouterCounter.RTP_DROPPED_PAYLOAD_TYPE.ordinal()]++;
+            return;
+        }
+        if (!stream.local && !stream.receive(rtp, repaired, now)) {
             return;
         }
         AudioTap tap = tapOnLoop;
@@ -442,33 +535,44 @@ public final class Router {
         }
         ArrayList<Subscription> subscriptions = stream.subscriptions;
         int n = subscriptions.size();
-        if (n == 0) {
-            return;
-        }
-        long now = nanoClock.getAsLong();
+        RtpHeaderExtension ext = extension;
         for (int i = 0; i < n; i++) {
-            forward(rtp, stream, subscriptions.get(i), now);
+            subscriptions.get(i).forward(rtp, ext, now);
         }
     }
 
-    /** RFC 8843 §15: an SSRC not signalled in SDP is associated with its m-section by the MID extension. */
+    /**
+     * RFC 8843 §15: an SSRC not signalled in SDP is associated with its m-section by the MID extension, and
+     * by the payload type with the stream itself or with its RTX stream.
+     */
     private PublishedStream bindByMid(RouterTransport state, RtpPacket rtp) {
         ArrayList<PublishedStream> unbound = state.unbound;
+        int pt = rtp.payloadType();
         for (int i = 0; i < unbound.size(); i++) {
             PublishedStream candidate = unbound.get(i);
-            if (candidate.midExtensionId == 0 || rtp.payloadType() != candidate.payloadType
+            boolean media = !candidate.bound && pt == candidate.payloadType;
+            boolean rtx = !candidate.rtxBound && candidate.rtxPayloadType >= 0 && pt == candidate.rtxPayloadType;
+            if (candidate.midExtensionId == 0 || !(media || rtx)
                     || !rtp.findExtension(candidate.midExtensionId, extension)
                     || !midEquals(rtp.buffer(), extension.dataOffset(), extension.dataLength(), candidate.mid)) {
                 continue;
             }
             int ssrc = rtp.ssrcInt();
-            if (state.publishedBySsrc.get(ssrc) != null) {
+            if (state.publishedBySsrc.get(ssrc) != null || state.publishedByRtxSsrc.get(ssrc) != null) {
                 return null;
             }
-            unbound.remove(i);
-            candidate.ssrc = ssrc;
-            candidate.bound = true;
-            state.publishedBySsrc.put(ssrc, candidate);
+            if (media) {
+                candidate.ssrc = ssrc;
+                candidate.bound = true;
+                state.publishedBySsrc.put(ssrc, candidate);
+            } else {
+                candidate.rtxSsrc = ssrc;
+                candidate.rtxBound = true;
+                state.publishedByRtxSsrc.put(ssrc, candidate);
+            }
+            if (candidate.bound && (candidate.rtxPayloadType < 0 || candidate.rtxBound)) {
+                unbound.remove(i);
+            }
             counts[RouterCounter.RTP_SSRC_BOUND_BY_MID.ordinal()]++;
             return candidate;
         }
@@ -485,82 +589,6 @@ public final class Router {
             }
         }
         return true;
-    }
-
-    /**
-     * Writes the packet as {@code subscription} receives it into a buffer from its transport and sends it.
-     * Borrows {@code rtp}'s buffer; the new buffer's ownership passes to the transport.
-     */
-    private void forward(RtpPacket rtp, PublishedStream stream, Subscription subscription, long now) {
-        WebRtcTransport out = subscription.transport;
-        if (!out.isConnected()) {
-            counts[RouterCounter.RTP_DROPPED_NOT_CONNECTED.ordinal()]++;
-            return;
-        }
-        ByteBuf src = rtp.buffer();
-        int inSequence = rtp.sequenceNumber();
-        int inTimestamp = (int) rtp.timestamp();
-        if (!subscription.offsetsValid) {
-            subscription.rebase(inSequence, inTimestamp, now, stream.clockRate);
-        }
-        int outSequence = (inSequence + subscription.sequenceOffset) & 0xFFFF;
-        int outTimestamp = inTimestamp + subscription.timestampOffset;
-
-        // Header extensions: keep only what the subscriber negotiated, under its ids, in the one-byte form
-        // (RFC 8285 §4.2). An element that does not fit that form drops the whole block: one-byte is what
-        // every browser parses, and no extension we forward needs more.
-        byte[] idMap = subscription.extensionIdMap;
-        RtpHeaderExtension ext = this.extension;
-        int extensionBytes = 0;
-        if (rtp.extensions(ext)) {
-            while (ext.next()) {
-                int to = idMap[ext.id()] & 0xFF;
-                if (to == 0) {
-                    continue;
-                }
-                int length = ext.dataLength();
-                if (to > 14 || length < 1 || length > 16) {
-                    extensionBytes = -1;
-                    counts[RouterCounter.RTP_EXTENSIONS_DROPPED.ordinal()]++;
-                    break;
-                }
-                extensionBytes += 1 + length;
-            }
-        }
-        int extensionBlock = extensionBytes <= 0 ? 0 : 4 + ((extensionBytes + 3) & ~3);
-
-        int csrcBytes = 4 * rtp.csrcCount();
-        int payloadAndPadding = rtp.length() - rtp.headerLength();
-        int length = RtpPacket.FIXED_HEADER_LENGTH + csrcBytes + extensionBlock + payloadAndPadding;
-
-        ByteBuf packet = out.allocatePacket(length);
-        packet.writeByte(0x80 | (rtp.hasPadding() ? 0x20 : 0) | (extensionBlock > 0 ? 0x10 : 0) | rtp.csrcCount());
-        packet.writeByte((rtp.marker() ? 0x80 : 0) | subscription.payloadType);
-        packet.writeShort(outSequence);
-        packet.writeInt(outTimestamp);
-        packet.writeInt(subscription.ssrc);
-        if (csrcBytes > 0) {
-            packet.writeBytes(src, rtp.offset() + RtpPacket.FIXED_HEADER_LENGTH, csrcBytes);
-        }
-        if (extensionBlock > 0) {
-            packet.writeShort(RtpPacket.ONE_BYTE_PROFILE);
-            packet.writeShort((extensionBlock - 4) / 4);
-            rtp.extensions(ext);
-            while (ext.next()) {
-                int to = idMap[ext.id()] & 0xFF;
-                if (to == 0) {
-                    continue;
-                }
-                packet.writeByte((to << 4) | (ext.dataLength() - 1));
-                packet.writeBytes(src, ext.dataOffset(), ext.dataLength());
-            }
-            packet.writeZero(extensionBlock - 4 - extensionBytes);
-        }
-        // Payload and padding unchanged (RFC 3550 §5.1: the last padding octet still counts the padding).
-        packet.writeBytes(src, rtp.payloadOffset(), payloadAndPadding);
-        subscription.sent(outSequence, outTimestamp, now);
-        out.sendRtp(packet);
-        counts[RouterCounter.RTP_FORWARDED.ordinal()]++;
     }
 
     // ---------------------------------------------------------------- RTCP (event loop)
@@ -604,6 +632,7 @@ public final class Router {
             counts[RouterCounter.RTCP_CONSUMED_SR.ordinal()]++;
             return;
         }
+        stream.statistics.onSenderReport(sr.ntpTimestamp(), nanoClock.getAsLong());
         ArrayList<Subscription> subscriptions = stream.subscriptions;
         for (int i = 0; i < subscriptions.size(); i++) {
             Subscription subscription = subscriptions.get(i);
@@ -640,12 +669,51 @@ public final class Router {
             return;
         }
         PublishedStream stream = subscription.stream;
-        WebRtcTransport publisher = stream.transport;
         int items = Math.min(feedback.nackCount(), TransportFeedback.MAX_NACK_ITEMS);
         if (items == 0 || !subscription.offsetsValid || !stream.bound || stream.closed) {
             counts[RouterCounter.RTCP_NACK_DROPPED.ordinal()]++;
             return;
         }
+        counts[RouterCounter.RTCP_NACK_RECEIVED.ordinal()]++;
+        if (stream.cache == null) {
+            forwardNack(feedback, subscription, stream, items);
+            return;
+        }
+        // RFC 4585 §6.2.1: each item names a packet id and, in its bitmask, up to 16 more after it.
+        long now = nanoClock.getAsLong();
+        for (int i = 0; i < items; i++) {
+            int id = feedback.nackPacketId(i);
+            int mask = feedback.nackLostBitmask(i);
+            repair(subscription, stream, id, now);
+            for (int bit = 0; mask != 0 && bit < 16; bit++) {
+                if ((mask & (1 << bit)) != 0) {
+                    repair(subscription, stream, (id + bit + 1) & 0xFFFF, now);
+                }
+            }
+        }
+    }
+
+    /**
+     * Answers one lost packet of a subscriber from the stream's retransmission buffer. One the server
+     * never had is not asked for here: the stream's {@link NackGenerator} asks the publisher already, and
+     * its repair goes to every subscriber.
+     */
+    private void repair(Subscription subscription, PublishedStream stream, int outSequence, long now) {
+        if (!subscription.canRepair(outSequence)) {
+            counts[RouterCounter.RTCP_NACK_TOO_OLD.ordinal()]++;
+            return;
+        }
+        if (stream.cache.find(subscription.inSequence(outSequence), now, cached)) {
+            subscription.retransmit(cached, extension, outSequence);
+            counts[RouterCounter.RTCP_NACK_ANSWERED_FROM_CACHE.ordinal()]++;
+        } else {
+            counts[RouterCounter.RTCP_NACK_NOT_IN_CACHE.ordinal()]++;
+        }
+    }
+
+    /** A stream without a retransmission buffer (audio) has its NACKs answered by the publisher. */
+    private void forwardNack(TransportFeedback feedback, Subscription subscription, PublishedStream stream, int items) {
+        WebRtcTransport publisher = stream.transport;
         if (!publisher.isConnected()) {
             counts[RouterCounter.RTCP_DROPPED_NOT_CONNECTED.ordinal()]++;
             return;
@@ -706,7 +774,7 @@ public final class Router {
     }
 
     private void onClosed(WebRtcTransport transport) {
-        RouterTransport state = byTransport.remove(transport);
+        RouterTransport state = forget(transport);
         if (state != null) {
             dropAll(state);
         }

@@ -8,7 +8,8 @@ import se.vardmote.media.transport.WebRtcTransport;
  * One transport as its {@link Router} sees it: the streams it publishes (by publisher SSRC, int-keyed so the
  * hot path never boxes) and the subscriptions it receives (by the SSRC the subscriber sees, which is what its
  * RTCP feedback names). SSRCs are looked up per transport because two browsers may pick the same random SSRC
- * (RFC 3550 §8.1) and two subscribers may be given the same server SSRC.
+ * (RFC 3550 §8.1) and two subscribers may be given the same server SSRC. A publisher transport also keeps the
+ * transport-wide congestion-control receiver ({@link TransportCcGenerator}) the publisher's estimator needs.
  * Owned by the router's event loop; not thread-safe.
  */
 final class RouterTransport {
@@ -18,8 +19,15 @@ final class RouterTransport {
     final ArrayList<PublishedStream> published = new ArrayList<>();
     /** Published streams with no SSRC yet; the first packet whose MID extension matches binds one. */
     final ArrayList<PublishedStream> unbound = new ArrayList<>();
+    /** Published streams by their RTX SSRC (RFC 4588 SSRC multiplexing). */
+    final IntObjectHashMap<PublishedStream> publishedByRtxSsrc = new IntObjectHashMap<>();
     final IntObjectHashMap<Subscription> subscriptionsBySsrc = new IntObjectHashMap<>();
     final ArrayList<Subscription> subscriptions = new ArrayList<>();
+
+    /** The publisher's id for the transport-wide sequence number extension; 0 while none is negotiated. */
+    int transportCcExtensionId;
+    /** Created with the first stream that negotiates transport-cc; null until then. */
+    TransportCcGenerator transportCc;
 
     RouterTransport(WebRtcTransport transport) {
         this.transport = transport;

@@ -1,6 +1,10 @@
 package se.vardmote.media.router;
 
+import io.netty.buffer.ByteBuf;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import se.vardmote.media.rtp.RtpHeaderExtension;
+import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.transport.WebRtcTransport;
 
 /**
@@ -10,6 +14,9 @@ import se.vardmote.media.transport.WebRtcTransport;
  * header-extension ids to the subscriber's, and the sequence-number and timestamp offsets. The offsets are
  * re-based on the first packet after {@link Router#switchStream} so that the subscriber sees one continuous
  * stream across a re-publish (its decoder is not reset, RFC 3550 §8.2 SSRC change avoided).
+ * It also answers this subscriber's NACKs from the stream's {@link RetransmissionBuffer}: over RTX
+ * (RFC 4588, its own SSRC and sequence numbers, the subscriber's sequence number as OSN) when the
+ * subscriber accepted RTX, else as a repeat of the packet as first sent.
  * Forwarding state is touched only on the router's event loop; the accessors are safe from any thread.
  */
 public final class Subscription {
@@ -19,6 +26,8 @@ public final class Subscription {
     final SubscriberParameters parameters;
     final int ssrc;
     final int payloadType;
+    final int rtxPayloadType;
+    final int rtxSsrc;
     /** Publisher extension id (1..255) to subscriber id; 0 strips the element. */
     final byte[] extensionIdMap = new byte[256];
 
@@ -31,6 +40,10 @@ public final class Subscription {
     int sequenceOffset;
     /** Added to the publisher's RTP timestamp, mod 2^32. */
     int timestampOffset;
+    /** The first sequence number sent under the current offsets: NACKs for earlier ones name another stream. */
+    int firstSequence;
+    /** Sequence numbers of the RTX stream (RFC 4588 §4: its own space, random start). */
+    int rtxSequence = ThreadLocalRandom.current().nextInt(0x10000);
     boolean anySent;
     int highestSequence;
     int highestTimestamp;
@@ -43,6 +56,8 @@ public final class Subscription {
         this.parameters = parameters;
         this.ssrc = (int) parameters.ssrc();
         this.payloadType = parameters.payloadType();
+        this.rtxPayloadType = parameters.rtxPayloadType();
+        this.rtxSsrc = (int) parameters.rtxSsrc();
         if (payloadType < 0 || payloadType > 127) {
             throw new IllegalArgumentException("payload type " + payloadType + " is not 0..127");
         }
@@ -84,6 +99,7 @@ public final class Subscription {
             long ticks = Math.max(1, elapsedMicros * clockRate / 1_000_000L);
             timestampOffset = (int) (highestTimestamp + ticks - timestamp);
         }
+        firstSequence = (sequenceNumber + sequenceOffset) & 0xFFFF;
         offsetsValid = true;
     }
 
@@ -95,6 +111,133 @@ public final class Subscription {
             highestNanos = nowNanos;
         }
         anySent = true;
+    }
+
+    /**
+     * Writes {@code rtp} (a packet of the current stream) as this subscriber receives it into a buffer of its
+     * transport and sends it. Borrows {@code rtp}'s buffer; {@code ext} is the router's scratch cursor.
+     */
+    void forward(RtpPacket rtp, RtpHeaderExtension ext, long now) {
+        if (!transport.isConnected()) {
+            router.count(RouterCounter.RTP_DROPPED_NOT_CONNECTED);
+            return;
+        }
+        int inSequence = rtp.sequenceNumber();
+        int inTimestamp = (int) rtp.timestamp();
+        if (!offsetsValid) {
+            rebase(inSequence, inTimestamp, now, stream.clockRate);
+        }
+        int outSequence = (inSequence + sequenceOffset) & 0xFFFF;
+        int outTimestamp = inTimestamp + timestampOffset;
+        ByteBuf packet = rewrite(rtp, ext, payloadType, outSequence, outTimestamp, ssrc, -1);
+        sent(outSequence, outTimestamp, now);
+        transport.sendRtp(packet);
+        router.count(RouterCounter.RTP_FORWARDED);
+    }
+
+    /**
+     * True when a NACK for {@code outSequence} names a packet of the current stream sent lately enough to be
+     * in the stream's retransmission buffer.
+     */
+    boolean canRepair(int outSequence) {
+        if (!offsetsValid || !anySent) {
+            return false;
+        }
+        int back = (highestSequence - outSequence) & 0xFFFF;
+        int sinceFirst = (outSequence - firstSequence) & 0xFFFF;
+        return back < RetransmissionBuffer.SLOTS && sinceFirst <= ((highestSequence - firstSequence) & 0xFFFF);
+    }
+
+    /** The publisher's sequence number of what this subscriber knows as {@code outSequence}. */
+    int inSequence(int outSequence) {
+        return (outSequence - sequenceOffset) & 0xFFFF;
+    }
+
+    /**
+     * Sends {@code cached} again, the packet this subscriber lost as {@code outSequence}: over RTX when it
+     * accepted RTX, else unchanged from the first time. Borrows {@code cached}.
+     */
+    void retransmit(RtpPacket cached, RtpHeaderExtension ext, int outSequence) {
+        if (!transport.isConnected()) {
+            router.count(RouterCounter.RTP_DROPPED_NOT_CONNECTED);
+            return;
+        }
+        int outTimestamp = (int) cached.timestamp() + timestampOffset;
+        ByteBuf packet;
+        if (rtxPayloadType >= 0) {
+            int sequence = rtxSequence;
+            rtxSequence = (sequence + 1) & 0xFFFF;
+            packet = rewrite(cached, ext, rtxPayloadType, sequence, outTimestamp, rtxSsrc, outSequence);
+            router.count(RouterCounter.RTX_SENT);
+        } else {
+            packet = rewrite(cached, ext, payloadType, outSequence, outTimestamp, ssrc, -1);
+            router.count(RouterCounter.RTP_RESENT);
+        }
+        transport.sendRtp(packet);
+    }
+
+    /**
+     * A buffer of the subscriber's transport holding {@code rtp} under the given header fields, with the
+     * header extensions the subscriber negotiated under its ids, in the one-byte form (RFC 8285 §4.2); an
+     * element that does not fit that form drops the whole block (one-byte is what every browser parses, and
+     * no extension we forward needs more). With {@code osn >= 0} the payload is prefixed by it (RFC 4588
+     * §4 RTX payload). Payload and padding are copied unchanged (RFC 3550 §5.1: the last padding octet
+     * still counts the padding).
+     */
+    private ByteBuf rewrite(RtpPacket rtp, RtpHeaderExtension ext, int pt, int sequence, int timestamp, int ssrcOut,
+                            int osn) {
+        ByteBuf src = rtp.buffer();
+        byte[] idMap = extensionIdMap;
+        int extensionBytes = 0;
+        if (rtp.extensions(ext)) {
+            while (ext.next()) {
+                int to = idMap[ext.id()] & 0xFF;
+                if (to == 0) {
+                    continue;
+                }
+                int length = ext.dataLength();
+                if (to > 14 || length < 1 || length > 16) {
+                    extensionBytes = -1;
+                    router.count(RouterCounter.RTP_EXTENSIONS_DROPPED);
+                    break;
+                }
+                extensionBytes += 1 + length;
+            }
+        }
+        int extensionBlock = extensionBytes <= 0 ? 0 : 4 + ((extensionBytes + 3) & ~3);
+        int csrcBytes = 4 * rtp.csrcCount();
+        int payloadAndPadding = rtp.length() - rtp.headerLength();
+        int osnBytes = osn >= 0 ? 2 : 0;
+        int length = RtpPacket.FIXED_HEADER_LENGTH + csrcBytes + extensionBlock + osnBytes + payloadAndPadding;
+
+        ByteBuf packet = transport.allocatePacket(length);
+        packet.writeByte(0x80 | (rtp.hasPadding() ? 0x20 : 0) | (extensionBlock > 0 ? 0x10 : 0) | rtp.csrcCount());
+        packet.writeByte((rtp.marker() ? 0x80 : 0) | pt);
+        packet.writeShort(sequence);
+        packet.writeInt(timestamp);
+        packet.writeInt(ssrcOut);
+        if (csrcBytes > 0) {
+            packet.writeBytes(src, rtp.offset() + RtpPacket.FIXED_HEADER_LENGTH, csrcBytes);
+        }
+        if (extensionBlock > 0) {
+            packet.writeShort(RtpPacket.ONE_BYTE_PROFILE);
+            packet.writeShort((extensionBlock - 4) / 4);
+            rtp.extensions(ext);
+            while (ext.next()) {
+                int to = idMap[ext.id()] & 0xFF;
+                if (to == 0) {
+                    continue;
+                }
+                packet.writeByte((to << 4) | (ext.dataLength() - 1));
+                packet.writeBytes(src, ext.dataOffset(), ext.dataLength());
+            }
+            packet.writeZero(extensionBlock - 4 - extensionBytes);
+        }
+        if (osnBytes > 0) {
+            packet.writeShort(osn);
+        }
+        packet.writeBytes(src, rtp.payloadOffset(), payloadAndPadding);
+        return packet;
     }
 
     /** RFC 3550 Appendix A.1 style: {@code a} is after {@code b} in 16-bit sequence space. */

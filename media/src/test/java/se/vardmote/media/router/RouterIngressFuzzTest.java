@@ -34,12 +34,13 @@ class RouterIngressFuzzTest {
         FakeTransport publisher = (FakeTransport) router.createTransport();
         FakeTransport viewer = (FakeTransport) router.createTransport();
         Map<String, Integer> ids = Map.of(PublishedStream.MID_URI, 4,
-                "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time", 2);
-        PublishedStream bound = router.publish(publisher,
-                new StreamDescription(MediaKind.VIDEO, 0x01020304L, "0", new RtpCodec("VP8", 90_000, 1, 96), ids));
+                "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time", 2, Router.TRANSPORT_CC_URI, 3);
+        PublishedStream bound = router.publish(publisher, new StreamDescription(MediaKind.VIDEO, 0x01020304L, "0",
+                new RtpCodec("VP8", 90_000, 1, 96), ids, 97, 0x01020305L));
         PublishedStream byMid = router.publish(publisher,
-                new StreamDescription(MediaKind.VIDEO, 0, "1", new RtpCodec("VP8", 90_000, 1, 96), ids));
-        router.subscribe(viewer, bound, new SubscriberParameters(0x05060708L, 100, Map.of(PublishedStream.MID_URI, 1)));
+                new StreamDescription(MediaKind.VIDEO, 0, "1", new RtpCodec("VP8", 90_000, 1, 96), ids, 97, 0));
+        router.subscribe(viewer, bound, new SubscriberParameters(0x05060708L, 100, Map.of(PublishedStream.MID_URI, 1),
+                101, 0x05060709L));
         router.subscribe(viewer, byMid, new SubscriberParameters(0x0a0b0c0dL, 100,
                 Map.of(PublishedStream.MID_URI, 1, "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time", 15)));
         loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
@@ -56,6 +57,7 @@ class RouterIngressFuzzTest {
     void handlesArbitraryDatagrams(FuzzedDataProvider data) throws Exception {
         boolean fromViewer = data.consumeBoolean();
         boolean rtcp = data.consumeBoolean();
+        boolean tick = data.consumeBoolean();
         ByteBuf packet = Unpooled.wrappedBuffer(data.consumeRemainingAsBytes());
         loop.submit(() -> {
             FakeTransport from = transports.get(fromViewer ? 1 : 0);
@@ -63,6 +65,9 @@ class RouterIngressFuzzTest {
                 from.receiver.onRtcp(from, packet);
             } else {
                 from.receiver.onRtp(from, packet);
+            }
+            if (tick) {
+                router.sendFeedback();
             }
             for (FakeTransport t : transports) {
                 t.clearSent();

@@ -1,0 +1,117 @@
+package se.vardmote.media.router;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import se.vardmote.media.rtcp.RtcpCompound;
+import se.vardmote.media.rtcp.TransportFeedback;
+import se.vardmote.media.transport.WebRtcTransport;
+
+/**
+ * What the server, as the receiver of every published stream, sends back to the publishers on a timer:
+ * transport-cc feedback (which the browsers' congestion controllers need to raise their bitrate, sent every
+ * {@link #INTERVAL_NANOS} as libwebrtc's receivers do), NACKs for the packets that never reached the server,
+ * and once a second a receiver report (RFC 3550 §6.4.2) for every published SSRC.
+ * Owned by the router's event loop; not thread-safe. Runs per tick, not per packet; the only allocations
+ * are the pooled buffers of the packets it sends.
+ */
+final class ReceiverFeedback {
+
+    static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Ticks between receiver reports: one a second. */
+    static final int REPORT_EVERY_TICKS = 20;
+    /** RFC 3550 §6.4.2: the RC field has 5 bits. */
+    static final int MAX_REPORT_BLOCKS = 31;
+    private static final int RR_HEADER_LENGTH = 8;
+
+    private final Router router;
+    private final int[] due = new int[TransportFeedback.MAX_NACK_ITEMS];
+    private int ticks;
+
+    ReceiverFeedback(Router router) {
+        this.router = router;
+    }
+
+    void tick(ArrayList<RouterTransport> transports, long nowNanos) {
+        boolean report = ++ticks % REPORT_EVERY_TICKS == 0;
+        for (int i = 0; i < transports.size(); i++) {
+            RouterTransport state = transports.get(i);
+            if (state.published.isEmpty() || !state.transport.isConnected()) {
+                continue;
+            }
+            sendTransportCc(state);
+            ArrayList<PublishedStream> published = state.published;
+            for (int j = 0; j < published.size(); j++) {
+                sendNacks(published.get(j), nowNanos);
+            }
+            if (report) {
+                sendReceiverReport(state, nowNanos);
+            }
+        }
+    }
+
+    private void sendTransportCc(RouterTransport state) {
+        TransportCcGenerator generator = state.transportCc;
+        if (generator == null) {
+            return;
+        }
+        WebRtcTransport out = state.transport;
+        while (generator.hasPending()) {
+            ByteBuf packet = out.allocatePacket(TransportCcGenerator.maxLength());
+            if (generator.writeFeedback(packet, Router.ROUTER_SSRC) == 0) {
+                packet.release();
+                return;
+            }
+            out.sendRtcp(packet);
+            router.count(RouterCounter.RTCP_TRANSPORT_CC_SENT);
+        }
+    }
+
+    private void sendNacks(PublishedStream stream, long nowNanos) {
+        if (stream.nacks == null || !stream.bound || stream.closed) {
+            return;
+        }
+        int n = stream.nacks.due(nowNanos, due);
+        if (n == 0) {
+            return;
+        }
+        int items = TransportFeedback.nackItemCount(due, n);
+        ByteBuf packet = stream.transport.allocatePacket(TransportFeedback.nackLength(items));
+        TransportFeedback.writeNack(packet, Router.ROUTER_SSRC, stream.ssrc & 0xFFFFFFFFL, due, n);
+        stream.transport.sendRtcp(packet);
+        router.count(RouterCounter.RTCP_NACK_SENT);
+    }
+
+    private void sendReceiverReport(RouterTransport state, long nowNanos) {
+        ArrayList<PublishedStream> published = state.published;
+        int blocks = 0;
+        for (int i = 0; i < published.size(); i++) {
+            if (reportable(published.get(i))) {
+                blocks++;
+            }
+        }
+        blocks = Math.min(blocks, MAX_REPORT_BLOCKS);
+        if (blocks == 0) {
+            return;
+        }
+        ByteBuf packet = state.transport.allocatePacket(RR_HEADER_LENGTH + blocks * ReceiveStatistics.BLOCK_LENGTH);
+        packet.writeByte(0x80 | blocks);
+        packet.writeByte(RtcpCompound.RR);
+        packet.writeShort((RR_HEADER_LENGTH + blocks * ReceiveStatistics.BLOCK_LENGTH) / 4 - 1);
+        packet.writeInt(Router.ROUTER_SSRC);
+        int written = 0;
+        for (int i = 0; i < published.size() && written < blocks; i++) {
+            PublishedStream stream = published.get(i);
+            if (reportable(stream)) {
+                stream.statistics.writeReportBlock(packet, stream.ssrc, nowNanos);
+                written++;
+            }
+        }
+        state.transport.sendRtcp(packet);
+        router.count(RouterCounter.RTCP_RR_SENT);
+    }
+
+    private static boolean reportable(PublishedStream stream) {
+        return !stream.local && stream.bound && !stream.closed && stream.statistics.hasReport();
+    }
+}

@@ -1,0 +1,117 @@
+package se.vardmote.media.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import se.vardmote.media.rtcp.ReceiverReport;
+import se.vardmote.media.rtcp.RtcpCompound;
+import se.vardmote.media.rtcp.TransportCcFeedback;
+import se.vardmote.media.rtcp.TransportFeedback;
+
+/** What the router sends publishers as their receiver: transport-cc feedback and receiver reports. */
+class ReceiverFeedbackTest extends RouterFixture {
+
+    private FakeTransport publisherWithViewer() throws Exception {
+        FakeTransport[] room = room(Map.of());
+        return room[0];
+    }
+
+    private static List<TransportCcFeedback.Parsed> transportCc(FakeTransport publisher) {
+        List<TransportCcFeedback.Parsed> out = new ArrayList<>();
+        for (ByteBuf rtcp : publisher.sentRtcp) {
+            RtcpCompound compound = new RtcpCompound().reset(rtcp);
+            while (compound.next()) {
+                TransportFeedback feedback = new TransportFeedback();
+                TransportCcFeedback.Parsed parsed = new TransportCcFeedback.Parsed(TransportCcFeedback.MAX_STATUSES);
+                if (compound.packetType() == RtcpCompound.RTPFB && feedback.wrap(compound)
+                        && TransportCcFeedback.parse(feedback, parsed)) {
+                    assertEquals(Router.ROUTER_SSRC, feedback.senderSsrc());
+                    out.add(parsed);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<ReceiverReport> receiverReports(FakeTransport publisher) {
+        List<ReceiverReport> out = new ArrayList<>();
+        for (ByteBuf rtcp : publisher.sentRtcp) {
+            RtcpCompound compound = new RtcpCompound().reset(rtcp);
+            while (compound.next()) {
+                ReceiverReport rr = new ReceiverReport();
+                if (compound.packetType() == RtcpCompound.RR && rr.wrap(compound)) {
+                    out.add(rr);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void reportsEveryTransportWideSequenceNumberOnTheNextTick() throws Exception {
+        FakeTransport publisher = publisherWithViewer();
+        receiveRtp(publisher, chromiumPacket(1, 0, 10));
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(5));
+        receiveRtp(publisher, chromiumPacket(2, 0, 11));
+        clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(5));
+        receiveRtp(publisher, chromiumPacket(4, 0, 13));
+        sendFeedback();
+
+        List<TransportCcFeedback.Parsed> feedback = transportCc(publisher);
+        assertEquals(1, feedback.size());
+        TransportCcFeedback.Parsed f = feedback.get(0);
+        assertEquals(10, f.baseSequence);
+        assertEquals(4, f.count);
+        assertTrue(f.symbols[0] != TransportCcFeedback.NOT_RECEIVED);
+        assertTrue(f.symbols[1] != TransportCcFeedback.NOT_RECEIVED);
+        assertEquals(TransportCcFeedback.NOT_RECEIVED, f.symbols[2], "12 never arrived");
+        assertTrue(f.symbols[3] != TransportCcFeedback.NOT_RECEIVED);
+        assertEquals(3, f.deltaCount);
+        assertEquals(20, f.deltas[1], "5 ms between the first two, in 250 µs ticks");
+        assertEquals(20, f.deltas[2]);
+        assertEquals(1, counter("rtcp.transport_cc.sent"));
+
+        onLoop(() -> {
+            publisher.clearSent();
+            return null;
+        });
+        sendFeedback();
+        assertEquals(0, transportCc(publisher).size(), "nothing new, nothing sent");
+        receiveRtp(publisher, chromiumPacket(5, 0, 14));
+        sendFeedback();
+        assertEquals(14, transportCc(publisher).get(0).baseSequence);
+        assertEquals(1, transportCc(publisher).get(0).feedbackCount, "the feedback packet count goes up");
+    }
+
+    @Test
+    void sendsAReceiverReportForEachPublishedSsrcOnceASecond() throws Exception {
+        FakeTransport publisher = publisherWithViewer();
+        for (int seq = 65530; seq < 65540; seq++) {
+            if (seq != 65533) {
+                receiveRtp(publisher, chromiumPacket(seq & 0xFFFF, 0, seq & 0xFFFF));
+            }
+        }
+        for (int tick = 1; tick < ReceiverFeedback.REPORT_EVERY_TICKS; tick++) {
+            sendFeedback();
+        }
+        assertEquals(0, receiverReports(publisher).size());
+        sendFeedback();
+
+        List<ReceiverReport> reports = receiverReports(publisher);
+        assertEquals(1, reports.size());
+        ReceiverReport rr = reports.get(0);
+        assertEquals(Router.ROUTER_SSRC, rr.senderSsrc());
+        assertEquals(1, rr.reportCount());
+        assertEquals(PUBLISHER_SSRC, rr.reportSsrc(0));
+        assertEquals(0x10000 + 3, rr.extendedHighestSequence(0), "one wrap, then 65539 mod 2^16 = 3");
+        assertEquals(1, rr.cumulativeLost(0));
+        assertEquals(256 / 10, rr.fractionLost(0), "1 of 10 expected");
+        assertEquals(1, counter("rtcp.rr.sent"));
+    }
+}
