@@ -486,14 +486,17 @@ public final class Room {
         if (receiver.via == JoinedVia.PHONE) return;
         if (receiver.subscribeTransport == null) receiver.subscribeTransport = router.createTransport();
         AcceptedStream s = source.stream();
-        long ssrc = newSsrc(receiver);
+        long ssrc = newSsrc(receiver, 0);
+        // Video gets RTX on the subscribe leg, so the server's retransmissions do not disturb the media stream.
+        long rtxSsrc = s.kind() == MediaKind.VIDEO ? newSsrc(receiver, ssrc) : 0;
         String codec = s.codec().name();
         String trackId = s.msidTrack() != null && !s.msidTrack().isEmpty()
                 ? s.msidTrack() : s.kind().sdpName() + "-" + publisher.participantId();
         OfferedTrack track = new OfferedTrack(Integer.toString(receiver.received.size()), s.kind(),
-                publisher.participantId(), trackId, ssrc, codec, true);
+                publisher.participantId(), trackId, ssrc, codec, true, rtxSsrc);
         Subscription sub = router.subscribe(receiver.subscribeTransport, source.handle(),
-                new SubscriberParameters(ssrc, SubscribeOfferer.payloadType(codec), SubscribeOfferer.extensionIds(s.kind())));
+                new SubscriberParameters(ssrc, SubscribeOfferer.payloadType(codec), SubscribeOfferer.extensionIds(s.kind()),
+                        rtxSsrc != 0 ? SubscribeOfferer.rtxPayloadType(codec) : -1, rtxSsrc));
         receiver.received.add(new RoomMember.Received(track, sub, source));
         receiver.offerPending = true;
     }
@@ -504,8 +507,7 @@ public final class Room {
             if (r.track.active() && r.track.streamId().equals(publisher.participantId())) {
                 if (r.subscription != null) router.unsubscribe(r.subscription);
                 r.subscription = null;
-                OfferedTrack t = r.track;
-                r.track = new OfferedTrack(t.mid(), t.kind(), t.streamId(), t.trackId(), t.ssrc(), t.codecName(), false);
+                r.track = r.track.inactive();
                 receiver.offerPending = true;
             }
         }
@@ -526,11 +528,12 @@ public final class Room {
         member.listener.subscribeOffer(sdp, version, tracks);
     }
 
-    private static long newSsrc(RoomMember receiver) {
+    /** An SSRC no section of {@code receiver}'s subscribe connection uses, other than {@code taken}. */
+    private static long newSsrc(RoomMember receiver, long taken) {
         while (true) {
             long ssrc = ThreadLocalRandom.current().nextLong(1, 0xFFFF_FFFFL);
-            boolean used = false;
-            for (RoomMember.Received r : receiver.received) used |= r.track.ssrc() == ssrc;
+            boolean used = ssrc == taken;
+            for (RoomMember.Received r : receiver.received) used |= r.track.ssrc() == ssrc || r.track.rtxSsrc() == ssrc;
             if (!used) return ssrc;
         }
     }

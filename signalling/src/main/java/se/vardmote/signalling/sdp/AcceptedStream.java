@@ -10,15 +10,23 @@ import se.vardmote.media.router.StreamDescription;
  *
  * @param ssrc         from a=ssrc (the first of a FID group); 0 when the offer names none
  * @param codec        the single codec the answer kept, with the client's payload type
- * @param extensionIds URI to id, only for extensions the answer kept
+ * @param extensionIds   URI to id, only for extensions the answer kept
+ * @param rtxPayloadType the codec's RTX payload type the answer kept (RFC 4588 apt); -1 for none
+ * @param rtxSsrc        the RTX SSRC (second of the a=ssrc-group:FID); 0 when not signalled
  */
 public record AcceptedStream(String mid, MediaKind kind, long ssrc, String msidStream, String msidTrack,
-                             RtpCodec codec, Map<String, Integer> extensionIds) {
+                             RtpCodec codec, Map<String, Integer> extensionIds, int rtxPayloadType, long rtxSsrc) {
     public AcceptedStream {
         extensionIds = Map.copyOf(extensionIds);
     }
 
+    /** A stream without RTX (audio, a phone caller's voice). */
+    public AcceptedStream(String mid, MediaKind kind, long ssrc, String msidStream, String msidTrack,
+                          RtpCodec codec, Map<String, Integer> extensionIds) {
+        this(mid, kind, ssrc, msidStream, msidTrack, codec, extensionIds, -1, 0);
+    }
+
     public StreamDescription toStreamDescription() {
-        return new StreamDescription(kind, ssrc, mid, codec, extensionIds);
+        return new StreamDescription(kind, ssrc, mid, codec, extensionIds, rtxPayloadType, rtxSsrc);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import se.vardmote.media.MediaKind;
+import se.vardmote.media.router.Router;
 import se.vardmote.media.router.RtpCodec;
 import se.vardmote.signalling.sdp.MediaDescription.Extmap;
 import se.vardmote.signalling.sdp.MediaDescription.Fingerprint;
@@ -16,8 +17,11 @@ import se.vardmote.signalling.sdp.MediaDescription.SsrcGroup;
 /**
  * Answers a client's publish offer (client sends, server receives): BUNDLE and rtcp-mux required,
  * DTLS-SRTP only, one codec per section (Opus for audio; VP8 preferred for video, else H.264
- * packetization-mode 1), a=setup:passive, a=ice-lite, the server's candidates; sections the server
- * cannot take (m=application, unknown media, no usable codec) are rejected with port 0.
+ * packetization-mode 1) plus, for video, that codec's RTX (RFC 4588) when offered, a=setup:passive,
+ * a=ice-lite, the server's candidates; sections the server cannot take (m=application, unknown media, no
+ * usable codec) are rejected with port 0. Transport-wide congestion control (the transport-wide sequence
+ * number extension and {@code transport-cc} feedback) is accepted wherever offered: the router answers it,
+ * and without it a browser never raises its bitrate.
  *
  * <p>Stateless; any thread. The answer follows JSEP (RFC 8829 §5.3) for an ICE-lite, DTLS-server peer:
  * every accepted section keeps the offer's mid, order, payload type and extension ids, so the router can
@@ -28,12 +32,16 @@ public final class PublishAnswerer {
     private static final String DTLS_SRTP = "UDP/TLS/RTP/SAVPF";
     private static final String OPUS_FMTP = "minptime=10;useinbandfec=1";
     /** Header extensions the router reads, per kind (RFC 6464 audio level, RFC 8843 §15 mid, 3GPP TS 26.114 CVO). */
-    private static final List<String> AUDIO_EXTENSIONS =
-            List.of("urn:ietf:params:rtp-hdrext:ssrc-audio-level", "urn:ietf:params:rtp-hdrext:sdes:mid");
-    private static final List<String> VIDEO_EXTENSIONS =
-            List.of("urn:ietf:params:rtp-hdrext:sdes:mid", "urn:3gpp:video-orientation");
-    /** The RTCP feedback the server answers (RFC 4585 NACK and PLI, RFC 5104 FIR); nothing else is echoed. */
-    private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir");
+    private static final List<String> AUDIO_EXTENSIONS = List.of("urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+            "urn:ietf:params:rtp-hdrext:sdes:mid", Router.TRANSPORT_CC_URI);
+    private static final List<String> VIDEO_EXTENSIONS = List.of("urn:ietf:params:rtp-hdrext:sdes:mid",
+            "urn:3gpp:video-orientation", Router.TRANSPORT_CC_URI);
+    /**
+     * The RTCP feedback the server answers (RFC 4585 NACK and PLI, RFC 5104 FIR, transport-cc); nothing else
+     * is echoed.
+     */
+    private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir", "transport-cc");
+    private static final List<String> AUDIO_FEEDBACK = List.of("transport-cc");
 
     private PublishAnswerer() {
     }
@@ -209,7 +217,9 @@ public final class PublishAnswerer {
         MediaDescription m = d.offered();
         RtpMap codec = d.codec();
         int pt = codec.payloadType();
-        sdp.line("m=" + m.kind() + " " + SdpWriter.port(local) + " " + DTLS_SRTP + " " + pt);
+        int rtxPt = d.kind() == MediaKind.VIDEO ? rtxFor(m, pt) : -1;
+        sdp.line("m=" + m.kind() + " " + SdpWriter.port(local) + " " + DTLS_SRTP + " " + pt
+                + (rtxPt >= 0 ? " " + rtxPt : ""));
         sdp.transport(local, "passive");
         sdp.line("a=mid:" + m.mid());
         Map<String, Integer> extensionIds = new LinkedHashMap<>();
@@ -239,6 +249,7 @@ public final class PublishAnswerer {
         if (d.kind() == MediaKind.AUDIO) {
             sdp.line("a=rtpmap:" + pt + " opus/48000/2");
             sdp.line("a=fmtp:" + pt + " " + OPUS_FMTP);
+            writeFeedback(sdp, m, pt, AUDIO_FEEDBACK);
             rtpCodec = new RtpCodec("opus", 48000, 2, pt);
         } else {
             boolean vp8 = codec.encodingName().equalsIgnoreCase("VP8");
@@ -248,11 +259,10 @@ public final class PublishAnswerer {
             if (!vp8 && fmtp != null && !fmtp.isEmpty()) {
                 sdp.line("a=fmtp:" + pt + " " + fmtp);
             }
-            List<String> offeredFeedback = m.rtcpFeedbackFor(pt);
-            for (String fb : VIDEO_FEEDBACK) {
-                if (offeredFeedback.contains(fb)) {
-                    sdp.line("a=rtcp-fb:" + pt + " " + fb);
-                }
+            writeFeedback(sdp, m, pt, VIDEO_FEEDBACK);
+            if (rtxPt >= 0) {
+                sdp.line("a=rtpmap:" + rtxPt + " rtx/90000");
+                sdp.line("a=fmtp:" + rtxPt + " apt=" + pt);
             }
             rtpCodec = new RtpCodec(name, 90000, 1, pt);
         }
@@ -278,7 +288,39 @@ public final class PublishAnswerer {
                 }
             }
         }
-        return new AcceptedStream(m.mid(), d.kind(), ssrc, msidStream, msidTrack, rtpCodec, extensionIds);
+        return new AcceptedStream(m.mid(), d.kind(), ssrc, msidStream, msidTrack, rtpCodec, extensionIds, rtxPt,
+                rtxPt >= 0 ? rtxSsrc(m, ssrc) : 0);
+    }
+
+    /** Echoes the offered feedback of {@code pt} that the server answers, in {@code answered}'s order. */
+    private static void writeFeedback(SdpWriter sdp, MediaDescription m, int pt, List<String> answered) {
+        List<String> offered = m.rtcpFeedbackFor(pt);
+        for (String fb : answered) {
+            if (offered.contains(fb)) {
+                sdp.line("a=rtcp-fb:" + pt + " " + fb);
+            }
+        }
+    }
+
+    /** The offered RTX payload type whose {@code apt} is {@code pt} (RFC 4588 §8.6), or -1. */
+    private static int rtxFor(MediaDescription m, int pt) {
+        for (RtpMap r : offeredCodecs(m)) {
+            if (r.encodingName().equalsIgnoreCase("rtx") && r.clockRate() == 90000
+                    && Integer.toString(pt).equals(fmtpParameters(m.fmtps().get(r.payloadType())).get("apt"))) {
+                return r.payloadType();
+            }
+        }
+        return -1;
+    }
+
+    /** The RTX SSRC paired with {@code ssrc} in an a=ssrc-group:FID (RFC 5576 §4.2), or 0 (bound later by MID). */
+    private static long rtxSsrc(MediaDescription m, long ssrc) {
+        for (SsrcGroup g : m.ssrcGroups()) {
+            if (g.semantics().equals("FID") && g.ssrcs().size() >= 2 && g.ssrcs().get(0) == ssrc) {
+                return g.ssrcs().get(1);
+            }
+        }
+        return 0;
     }
 
     /** The media SSRC: the first of the first FID group (RFC 5576 §4.2, RFC 4588), else the first a=ssrc, else 0. */

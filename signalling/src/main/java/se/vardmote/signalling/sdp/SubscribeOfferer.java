@@ -26,6 +26,8 @@ public final class SubscribeOfferer {
     private static final int OPUS_PT = 111;
     private static final int VP8_PT = 96;
     private static final int H264_PT = 102;
+    private static final int VP8_RTX_PT = 97;
+    private static final int H264_RTX_PT = 103;
     private static final String OPUS_FMTP = "minptime=10;useinbandfec=1";
     private static final String H264_FMTP = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
     private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir");
@@ -64,7 +66,10 @@ public final class SubscribeOfferer {
         sdp.line("a=msid-semantic: WMS");
         for (OfferedTrack t : tracks) {
             int pt = payloadType(t.codecName());
-            sdp.line("m=" + t.kind().sdpName() + " " + SdpWriter.port(local) + " " + DTLS_SRTP + " " + pt);
+            boolean rtx = t.kind() == MediaKind.VIDEO && t.rtxSsrc() != 0;
+            int rtxPt = rtx ? rtxPayloadType(t.codecName()) : -1;
+            sdp.line("m=" + t.kind().sdpName() + " " + SdpWriter.port(local) + " " + DTLS_SRTP + " " + pt
+                    + (rtx ? " " + rtxPt : ""));
             sdp.transport(local, "actpass");
             sdp.line("a=mid:" + t.mid());
             extensionIds(t.kind()).entrySet().stream()
@@ -94,10 +99,21 @@ public final class SubscribeOfferer {
                     sdp.line("a=rtcp-fb:" + pt + " " + fb);
                 }
             }
+            if (rtx) {
+                sdp.line("a=rtpmap:" + rtxPt + " rtx/90000");
+                sdp.line("a=fmtp:" + rtxPt + " apt=" + pt);
+            }
             if (t.active()) {
+                if (rtx) {
+                    sdp.line("a=ssrc-group:FID " + t.ssrc() + " " + t.rtxSsrc());
+                }
                 // RFC 5576 §4.1: cname groups a participant's streams for lip sync; the stream id does that.
                 sdp.line("a=ssrc:" + t.ssrc() + " cname:" + t.streamId());
                 sdp.line("a=ssrc:" + t.ssrc() + " msid:" + t.streamId() + " " + t.trackId());
+                if (rtx) {
+                    sdp.line("a=ssrc:" + t.rtxSsrc() + " cname:" + t.streamId());
+                    sdp.line("a=ssrc:" + t.rtxSsrc() + " msid:" + t.streamId() + " " + t.trackId());
+                }
             }
             sdp.candidates(local);
         }
@@ -170,6 +186,15 @@ public final class SubscribeOfferer {
         };
     }
 
+    /** The RTX payload type (RFC 4588) subscribe connections use for a video codec ({@code VP8} 97, {@code H264} 103). */
+    public static int rtxPayloadType(String codecName) {
+        return switch (canonicalCodec(codecName)) {
+            case "VP8" -> VP8_RTX_PT;
+            case "H264" -> H264_RTX_PT;
+            default -> throw new IllegalArgumentException("no RTX for " + codecName);
+        };
+    }
+
     /** Header-extension URI to id that subscribe connections use for a kind. */
     public static Map<String, Integer> extensionIds(MediaKind kind) {
         return switch (kind) {
@@ -201,6 +226,9 @@ public final class SubscribeOfferer {
         }
         if (t.active() && (t.ssrc() <= 0 || t.ssrc() > 0xFFFFFFFFL)) {
             throw new IllegalArgumentException("track " + t.mid() + " has SSRC " + t.ssrc() + "; it must be 1..2^32-1");
+        }
+        if (t.rtxSsrc() < 0 || t.rtxSsrc() > 0xFFFFFFFFL || (t.rtxSsrc() != 0 && t.rtxSsrc() == t.ssrc())) {
+            throw new IllegalArgumentException("track " + t.mid() + " has RTX SSRC " + t.rtxSsrc());
         }
     }
 

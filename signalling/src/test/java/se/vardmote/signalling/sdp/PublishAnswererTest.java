@@ -16,6 +16,7 @@ class PublishAnswererTest {
     private static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     private static final String MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
     private static final String CVO = "urn:3gpp:video-orientation";
+    private static final String TWCC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 
     @Test
     void answersChromiumOfferWithItsOwnPayloadTypesAndExtensionIds() throws SdpException {
@@ -29,15 +30,19 @@ class PublishAnswererTest {
         assertEquals("8c8178be-3194-41d7-a796-80fe2df31550", audio.msidStream());
         assertEquals("9941d073-84ff-4673-984a-3d3b1ba2baa9", audio.msidTrack());
         assertEquals(new RtpCodec("opus", 48000, 2, 111), audio.codec());
-        assertEquals(Map.of(AUDIO_LEVEL, 1, MID, 4), audio.extensionIds());
+        assertEquals(Map.of(AUDIO_LEVEL, 1, MID, 4, TWCC, 3), audio.extensionIds());
+        assertEquals(-1, audio.rtxPayloadType());
 
         AcceptedStream video = answer.streams().get(1);
         assertEquals("1", video.mid());
         assertEquals(1405057316L, video.ssrc(), "the FID group's primary, not the RTX SSRC");
         assertEquals("9fcb61f8-01e6-4109-972c-839bdbc6cfd6", video.msidTrack());
         assertEquals(new RtpCodec("VP8", 90000, 1, 96), video.codec());
-        assertEquals(Map.of(MID, 4, CVO, 13), video.extensionIds());
+        assertEquals(Map.of(MID, 4, CVO, 13, TWCC, 3), video.extensionIds());
         assertEquals(video.ssrc(), video.toStreamDescription().ssrc());
+        assertEquals(97, video.rtxPayloadType());
+        assertEquals(97, video.toStreamDescription().rtxPayloadType());
+        assertTrue(video.rtxSsrc() != 0 && video.rtxSsrc() != video.ssrc(), "the FID group's second SSRC");
 
         assertEquals(new RemoteTransport("rZrQ", "wKYb/Q1Tg9Sd9rw+xI33+IcB", "sha-256",
                 "4C:38:08:F1:3D:BE:7F:F3:03:77:9A:D0:4D:50:D9:D5:65:51:3B:5A:7C:C5:D8:14:B3:0E:CB:41:CB:E3:75:F4"),
@@ -45,11 +50,14 @@ class PublishAnswererTest {
 
         String sdp = answer.sdp();
         assertTrue(sdp.contains("\r\nm=audio 10000 UDP/TLS/RTP/SAVPF 111\r\n"), sdp);
-        assertTrue(sdp.contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 96\r\n"), sdp);
+        assertTrue(sdp.contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 96 97\r\n"), sdp);
         assertTrue(sdp.contains("\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"), sdp);
-        assertTrue(sdp.contains("\r\na=extmap:1 " + AUDIO_LEVEL + "\r\na=extmap:4 " + MID + "\r\n"), sdp);
+        assertTrue(sdp.contains("\r\na=extmap:1 " + AUDIO_LEVEL + "\r\na=extmap:3 " + TWCC + "\r\na=extmap:4 " + MID + "\r\n"), sdp);
         assertTrue(sdp.contains("\r\na=extmap:13 " + CVO + "\r\n"), sdp);
-        assertTrue(sdp.contains("\r\na=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\na=rtcp-fb:96 ccm fir\r\n"), sdp);
+        assertTrue(sdp.contains("\r\na=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\n"
+                + "a=rtcp-fb:96 ccm fir\r\na=rtcp-fb:96 transport-cc\r\na=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"), sdp);
+        assertTrue(sdp.contains("\r\na=rtcp-fb:111 transport-cc\r\n"), sdp);
+        assertEquals(2, count(sdp, "a=extmap:3 " + TWCC + "\r\n"), sdp);
         assertTrue(sdp.contains("\r\na=extmap-allow-mixed\r\n"), sdp);
         assertEquals(2, count(sdp, "a=rtcp-rsize"));
     }
@@ -60,15 +68,17 @@ class PublishAnswererTest {
 
         AcceptedStream audio = answer.streams().get(0);
         assertEquals(new RtpCodec("opus", 48000, 2, 109), audio.codec());
-        assertEquals(Map.of(AUDIO_LEVEL, 1, MID, 3), audio.extensionIds());
+        assertEquals(Map.of(AUDIO_LEVEL, 1, MID, 3, TWCC, 7), audio.extensionIds());
         assertEquals(1491694143L, audio.ssrc());
         assertEquals("{8196c0c9-29ae-4d4f-a084-87bb8e6681bb}", audio.msidStream());
         assertEquals("{4ab6f1d9-3cff-4eb0-9082-b41977de0fb8}", audio.msidTrack());
 
         AcceptedStream video = answer.streams().get(1);
         assertEquals(new RtpCodec("VP8", 90000, 1, 120), video.codec());
-        assertEquals(Map.of(MID, 3), video.extensionIds());
+        assertEquals(Map.of(MID, 3, TWCC, 7), video.extensionIds());
         assertEquals(1473430939L, video.ssrc());
+        assertEquals(124, video.rtxPayloadType(), "Firefox's rtx for VP8 120");
+        assertEquals(267509098L, video.rtxSsrc(), "from a=ssrc-group:FID 1473430939 267509098");
 
         // Firefox writes the fingerprint at session level only; the transport still gets it.
         assertEquals("sha-256", answer.remote().fingerprintHash());
@@ -78,7 +88,8 @@ class PublishAnswererTest {
 
         String sdp = answer.sdp();
         assertTrue(sdp.contains("\r\nm=audio 10000 UDP/TLS/RTP/SAVPF 109\r\n"), sdp);
-        assertTrue(sdp.contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 120\r\n"), sdp);
+        assertTrue(sdp.contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 120 124\r\n"), sdp);
+        assertTrue(sdp.contains("\r\na=rtpmap:124 rtx/90000\r\na=fmtp:124 apt=120\r\n"), sdp);
         // Firefox put extmap-allow-mixed in each section, so the answer does too, and not at session level.
         assertEquals(2, count(sdp, "a=extmap-allow-mixed"));
         assertTrue(sdp.indexOf("a=extmap-allow-mixed") > sdp.indexOf("m=audio"), sdp);
@@ -98,7 +109,7 @@ class PublishAnswererTest {
         assertEquals(new RtpCodec("VP8", 90000, 1, 120), video.codec());
         assertEquals(3370617457L, video.ssrc());
         String sdp = answer.sdp();
-        assertTrue(sdp.contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 120\r\n"), sdp);
+        assertTrue(sdp.contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 120 124\r\n"), sdp);
         assertFalse(sdp.substring(sdp.indexOf("m=video")).contains("a=inactive"), sdp);
         assertTrue(sdp.contains("a=group:BUNDLE 0 1"), sdp);
     }
@@ -120,10 +131,11 @@ class PublishAnswererTest {
     }
 
     @Test
-    void answerCarriesNoRtxRedFecOrCongestionControl() throws SdpException {
+    void answerCarriesOnlyTheChosenCodecsRtxAndTransportCcNoRedFecOrRemb() throws SdpException {
         String sdp = PublishAnswerer.answer(SdpFixtures.chromiumOffer(), SdpFixtures.LOCAL).sdp();
-        for (String absent : List.of("rtx", "red/", "ulpfec", "transport-cc", "goog-remb", "abs-send-time",
-                "transport-wide-cc", "H264", "VP9", "AV1", "G722", "telephone-event", "a=ssrc", "a=msid:", "actpass")) {
+        assertEquals(1, count(sdp, "rtx/90000"), "only VP8's RTX:\n" + sdp);
+        for (String absent : List.of("red/", "ulpfec", "goog-remb", "abs-send-time",
+                "H264", "VP9", "AV1", "G722", "telephone-event", "a=ssrc", "a=msid:", "actpass")) {
             assertFalse(sdp.contains(absent), absent + " in\n" + sdp);
         }
     }
@@ -172,7 +184,8 @@ class PublishAnswererTest {
         PublishAnswer answer = PublishAnswerer.answer(offer, SdpFixtures.LOCAL);
         AcceptedStream video = answer.streams().get(1);
         assertEquals(new RtpCodec("H264", 90000, 1, 108), video.codec());
-        assertTrue(answer.sdp().contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 108\r\n"), answer.sdp());
+        assertTrue(answer.sdp().contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 108 109\r\n"), answer.sdp());
+        assertTrue(answer.sdp().contains("\r\na=fmtp:109 apt=108\r\n"), answer.sdp());
         assertTrue(answer.sdp().contains("\r\na=rtpmap:108 H264/90000\r\n"
                 + "a=fmtp:108 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n"), answer.sdp());
     }

@@ -76,6 +76,27 @@ class SubscribeOffererTest {
     }
 
     @Test
+    void offersVideoWithRtxInAnFidGroup() throws SdpException {
+        OfferedTrack video = new OfferedTrack("v1", MediaKind.VIDEO, "alice", "alice-cam", 2222L, "VP8", true, 2223L);
+        String offer = SubscribeOfferer.offer(42L, 3L, SdpFixtures.LOCAL, List.of(AUDIO, video));
+        MediaDescription m = SessionDescription.parse(offer).media().get(1);
+        assertEquals(List.of("96", "97"), m.formats());
+        assertEquals(new MediaDescription.RtpMap(97, "rtx", 90000, 1), m.rtpMaps().get(97));
+        assertEquals("apt=96", m.fmtps().get(97));
+        assertEquals(List.of(new MediaDescription.SsrcGroup("FID", List.of(2222L, 2223L))), m.ssrcGroups());
+        assertEquals("alice alice-cam", m.ssrcAttribute(2223L, "msid"));
+        assertEquals(97, SubscribeOfferer.rtxPayloadType("VP8"));
+        assertEquals(103, SubscribeOfferer.rtxPayloadType("H264"));
+
+        MediaDescription gone = SessionDescription.parse(SubscribeOfferer.offer(42L, 4L, SdpFixtures.LOCAL,
+                List.of(AUDIO, video.inactive()))).media().get(1);
+        assertEquals(List.of("96", "97"), gone.formats(), "an inactive section keeps its formats");
+        assertTrue(gone.ssrcGroups().isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> SubscribeOfferer.offer(1L, 1L, SdpFixtures.LOCAL,
+                List.of(new OfferedTrack("v1", MediaKind.VIDEO, "a", "b", 5L, "VP8", true, 5L))));
+    }
+
+    @Test
     void writesValidOfferWithoutTracks() throws SdpException {
         String offer = SubscribeOfferer.offer(1L, 1L, SdpFixtures.LOCAL, List.of());
         assertEquals("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=ice-lite\r\na=msid-semantic: WMS\r\n", offer);
