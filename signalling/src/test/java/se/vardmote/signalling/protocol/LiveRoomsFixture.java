@@ -46,7 +46,7 @@ public final class LiveRoomsFixture implements AutoCloseable {
         tokens = TokenService.fromDataDirectory(dir, Clock.systemUTC());
         meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
         rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver)), 8,
-                joinWindow, audit, Clock.systemUTC());
+                joinWindow, meetings.rules().joinGrace(), audit, Clock.systemUTC());
     }
 
     @Override
