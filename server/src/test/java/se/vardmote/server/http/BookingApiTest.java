@@ -225,6 +225,9 @@ class BookingApiTest {
                 true), 400, "invalid_field", "role");
         assertProblem(call("POST", "/api/meetings", BOOKING.replace("\"two-party\"", "\"trio\""), true), 400,
                 "invalid_field", "kind");
+        assertProblem(call("POST", "/api/meetings", BOOKING.replace("{\"role\":\"patient\"",
+                "{\"role\":\"guardian\",\"displayName\":\"G\"},{\"role\":\"patient\""), true), 422,
+                "too_many_participants", "participants");
         Answer put = call("PUT", "/api/meetings/" + id, "{}", true);
         assertProblem(put, 405, "method_not_allowed", null);
         assertEquals("GET, PATCH, DELETE", put.allow());

@@ -63,6 +63,51 @@ class RoomsTest {
         assertEquals(0, rooms.roomCount());
     }
 
+    @Test
+    void interpretersByPhoneOrBrowserJoinATwoPartyVisitBeyondItsTwo() throws Exception {
+        Rooms rooms = rooms(Duration.ofMinutes(60));
+        Participant phoneInterpreter = new Participant("i1", Role.INTERPRETER, "Tolk");
+        Participant videoInterpreter = new Participant("i2", Role.INTERPRETER, "Tolk 2");
+        Meeting meeting = twoParty(CLINICIAN, PATIENT, phoneInterpreter, videoInterpreter);
+        clock.now = START;
+        rooms.join(meeting, CLINICIAN, new Recorder());
+        rooms.join(meeting, PATIENT, new Recorder());
+        rooms.join(meeting, phoneInterpreter, JoinedVia.PHONE, new Recorder());
+        rooms.join(meeting, videoInterpreter, JoinedVia.VIDEO, new Recorder());
+        assertEquals(4, rooms.participantCount());
+    }
+
+    @Test
+    void aClinicianAdmitsAnInterpreterIntoAFullTwoPartyVisit() throws Exception {
+        Rooms rooms = rooms(Duration.ofMinutes(60));
+        Participant interpreter = new Participant("i", Role.INTERPRETER, "Tolk");
+        Meeting meeting = new Meeting("m1", "123456789", "AB-82", MeetingKind.TWO_PARTY, true, START, 30,
+                List.of(CLINICIAN, PATIENT, interpreter));
+        clock.now = START;
+        RoomMember clinician = rooms.join(meeting, CLINICIAN, new Recorder());
+        rooms.join(meeting, PATIENT, new Recorder());
+        clinician.room().admit(clinician, PATIENT.participantId());
+        rooms.join(meeting, interpreter, JoinedVia.PHONE, new Recorder());
+        clinician.room().admit(clinician, interpreter.participantId());
+        assertEquals(3, rooms.participantCount());
+        assertEquals(0, rooms.waitingCount());
+    }
+
+    @Test
+    void aThirdParticipantWhoIsNotAnInterpreterMeetsRoomFull() throws Exception {
+        // Bookings refuse such a seat now; a meeting stored before that may still hold one.
+        Rooms rooms = rooms(Duration.ofMinutes(60));
+        Participant guardian = new Participant("g", Role.GUARDIAN, "Förälder");
+        Meeting meeting = twoParty(CLINICIAN, PATIENT, guardian);
+        clock.now = START;
+        rooms.join(meeting, CLINICIAN, new Recorder());
+        rooms.join(meeting, PATIENT, new Recorder());
+        JoinRefused refused = assertThrows(JoinRefused.class,
+                () -> rooms.join(meeting, guardian, JoinedVia.PHONE, new Recorder()));
+        assertEquals("room_full", refused.code());
+        assertEquals(2, rooms.participantCount());
+    }
+
     /** Records nothing it does not need; a member that is never told anything is fine here. */
     static final class Recorder implements MemberListener {
         @Override public void joined(RoomMember self, List<MemberInfo> others) { }
