@@ -99,11 +99,11 @@ public final class MediaEngine implements AutoCloseable {
         return engine;
     }
 
-    /** A new router for one room, placed on the worker with the fewest routers. */
+    /** A new router for one room, placed on the worker with the fewest live (not yet closed) routers. */
     public Router createRouter() {
         MediaWorker worker = leastLoaded();
-        worker.routerCreated();
         Router router = new Router(worker.eventLoop(), worker);
+        worker.routerCreated(router::isClosed);
         liveRouters.add(router);
         return router;
     }

@@ -40,7 +40,8 @@ public final class Signalling implements AutoCloseable {
         this.meetings = meetings;
         this.tokens = tokens;
         this.config = config;
-        this.rooms = new Rooms(media::createRouter, config.maxGroupParticipants(), joinWindow(meetings), audit, Clock.systemUTC());
+        this.rooms = new Rooms(media::createRouter, config.maxGroupParticipants(), joinWindow(meetings),
+                meetings.rules().joinGrace(), audit, Clock.systemUTC());
         try {
             meetings.addListener(rooms);
         } catch (UnsupportedOperationException e) {

@@ -18,10 +18,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import se.vardmote.media.MediaConfig;
 import se.vardmote.media.dtls.DtlsCertificate;
 import se.vardmote.media.ice.IceLiteAgent;
@@ -41,8 +42,9 @@ import se.vardmote.media.net.UdpIo;
  * first byte says STUN (answered here, ICE-lite), DTLS or SRTP/SRTCP (handed to the transport that owns
  * the source address). Every drop is counted, nothing is logged per packet.
  *
- * <p>Threads: {@link #createTransport}, {@link #eventLoop}, {@link #port}, {@link #transportCount} and
- * {@link #counters} are safe from any thread; everything else runs on {@link #eventLoop()}.
+ * <p>Threads: {@link #createTransport}, {@link #eventLoop}, {@link #port}, {@link #transportCount},
+ * {@link #routerCount}, {@link #routerCreated} and {@link #counters} are safe from any thread; everything else
+ * runs on {@link #eventLoop()}.
  */
 public final class MediaWorker implements TransportFactory {
 
@@ -79,7 +81,8 @@ public final class MediaWorker implements TransportFactory {
     private volatile DatagramWriter writer;
     private volatile int port;
     private volatile long loopThreadId = -1;
-    private final AtomicInteger routers = new AtomicInteger();
+    /** Whether each router placed here has closed; a closed one drops out when next counted. */
+    private final Set<BooleanSupplier> routers = ConcurrentHashMap.newKeySet();
 
     /** A worker on {@code loop}; {@link #bind} opens its socket. */
     public MediaWorker(int index, EventLoop loop, MediaConfig config, DtlsCertificate certificate, Executor dtlsExecutor) {
@@ -151,14 +154,15 @@ public final class MediaWorker implements TransportFactory {
         return byUfrag.size();
     }
 
-    /** Routers placed on this worker (for least-loaded placement). */
+    /** Live routers on this worker: placed and not yet closed (for least-loaded placement). */
     public int routerCount() {
-        return routers.get();
+        routers.removeIf(BooleanSupplier::getAsBoolean);
+        return routers.size();
     }
 
-    /** Called by MediaEngine when it places a router here. */
-    public void routerCreated() {
-        routers.incrementAndGet();
+    /** Called by MediaEngine when it places a router here; {@code closed} answers the router's {@code isClosed}. */
+    public void routerCreated(BooleanSupplier closed) {
+        routers.add(closed);
     }
 
     /**

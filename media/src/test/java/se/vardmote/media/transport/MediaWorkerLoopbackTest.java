@@ -18,6 +18,7 @@ import se.vardmote.media.IceCandidate;
 import se.vardmote.media.MediaConfig;
 import se.vardmote.media.MediaEngine;
 import se.vardmote.media.net.AllowedNetworks;
+import se.vardmote.media.router.Router;
 import se.vardmote.media.srtp.SrtpProfile;
 
 /** The whole media transport on 127.0.0.1: STUN, DTLS, SRTP both ways, and the drops. */
@@ -212,5 +213,30 @@ class MediaWorkerLoopbackTest {
         assertEquals(engine.ports().get(1), second.localCandidates().get(0).port());
         assertSame(engine.workers().get(1).eventLoop(), second.eventLoop());
         assertNotSame(engine.workers().get(0).eventLoop(), second.eventLoop());
+    }
+
+    @Test
+    void placesTheNextRouterOnTheWorkerWithTheFewestLiveRouters() throws Exception {
+        engine.close();
+        MediaConfig base = MediaConfig.loopbackForTests();
+        engine = MediaEngine.start(new MediaConfig(base.bindAddress(), 0, 2, base.advertisedAddresses(),
+                base.allowedNetworks(), base.consentTimeout(), base.dtlsHandshakeTimeout()));
+        MediaWorker first = engine.workers().get(0);
+        MediaWorker second = engine.workers().get(1);
+        Router a = engine.createRouter();
+        Router b = engine.createRouter();
+        Router c = engine.createRouter();
+        assertSame(first.eventLoop(), a.eventLoop());
+        assertSame(second.eventLoop(), b.eventLoop());
+        assertSame(first.eventLoop(), c.eventLoop());
+        a.close();
+        c.close();
+        // close runs on the router's loop: a task queued after it runs after it
+        first.eventLoop().submit(() -> { }).sync();
+        assertTrue(a.isClosed() && c.isClosed());
+        assertEquals(0, first.routerCount());
+        assertEquals(1, second.routerCount());
+        assertSame(first.eventLoop(), engine.createRouter().eventLoop());
+        assertEquals(1, first.routerCount());
     }
 }

@@ -338,11 +338,14 @@ public final class MeetingApi {
         ResponseWriter.send(ctx, response, keepAlive, false);
     }
 
-    /** 400 for a malformed field, 422 for personal data in an invitation field (RFC 9110 §15.5.21). */
+    /**
+     * 400 for a malformed field, 422 for a well-formed one that cannot be booked: personal data in an invitation
+     * field, or more participants than the kind of visit seats (RFC 9110 §15.5.21).
+     */
     static FullHttpResponse invalid(InvalidBookingException e) {
-        return e.isSensitiveData()
+        return e.isUnprocessable()
                 ? ResponseWriter.error(HttpResponseStatus.UNPROCESSABLE_ENTITY,
-                        new ApiError(InvalidBookingException.SENSITIVE_DATA, e.field(), e.getMessage()))
+                        new ApiError(e.code(), e.field(), e.getMessage()))
                 : ResponseWriter.error(HttpResponseStatus.BAD_REQUEST,
                         new ApiError(InvalidBookingException.INVALID_FIELD, e.field(), e.getMessage()));
     }

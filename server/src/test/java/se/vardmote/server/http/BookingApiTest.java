@@ -225,6 +225,9 @@ class BookingApiTest {
                 true), 400, "invalid_field", "role");
         assertProblem(call("POST", "/api/meetings", BOOKING.replace("\"two-party\"", "\"trio\""), true), 400,
                 "invalid_field", "kind");
+        assertProblem(call("POST", "/api/meetings", BOOKING.replace("{\"role\":\"patient\"",
+                "{\"role\":\"guardian\",\"displayName\":\"G\"},{\"role\":\"patient\""), true), 422,
+                "too_many_participants", "participants");
         Answer put = call("PUT", "/api/meetings/" + id, "{}", true);
         assertProblem(put, 405, "method_not_allowed", null);
         assertEquals("GET, PATCH, DELETE", put.allow());
@@ -326,7 +329,7 @@ class BookingApiTest {
     void auditListsBookingEventsWithoutNamesOrPin() {
         JsonNode m = book();
         String id = m.get("meetingId").asText();
-        call("POST", "/api/meetings/" + id + "/participants", "{\"role\":\"guardian\",\"displayName\":\"Förälder\"}", true);
+        call("POST", "/api/meetings/" + id + "/participants", "{\"role\":\"interpreter\",\"displayName\":\"Tolk\"}", true);
         call("PATCH", "/api/meetings/" + id, "{\"durationMinutes\":40}", true);
         call("DELETE", "/api/meetings/" + id, null, true);
         Answer a = call("GET", "/api/meetings/" + id + "/audit", null, true);
@@ -335,10 +338,10 @@ class BookingApiTest {
         a.json().forEach(e -> actions.add(e.get("action").asText()));
         assertEquals(List.of("booked", "participant_added", "rescheduled", "cancelled"), actions);
         JsonNode added = a.json().get(1);
-        assertEquals("guardian", added.get("role").asText());
+        assertEquals("interpreter", added.get("role").asText());
         assertFalse(added.get("participantId").isNull());
         assertTrue(added.has("at") && added.has("detail"));
-        assertFalse(a.body().contains("Förälder") || a.body().contains("Dr Lind")
+        assertFalse(a.body().contains("Tolk") || a.body().contains("Dr Lind")
                 || a.body().contains(m.get("leaderPin").asText()));
     }
 

@@ -191,8 +191,6 @@ public record BookingRequest(
             throw new InvalidBookingException("participants",
                     "participants must be an array of {\"role\", \"displayName\"} objects");
         }
-        // A two-party visit may book more seats than two (a guardian beside the patient, a stand-in
-        // clinician): the room lets two in at a time and refuses a third with room_full.
         int max = MAX_PARTICIPANTS;
         if (node.isEmpty()) {
             throw new InvalidBookingException("participants", "participants must name at least one participant");
@@ -209,6 +207,13 @@ public record BookingRequest(
                 throw new InvalidBookingException(prefix, prefix + " must be an object with role and displayName");
             }
             result.add(participant(p, prefix + "."));
+        }
+        long seated = result.stream().filter(p -> p.role().takesTwoPartySeat()).count();
+        if (kind == MeetingKind.TWO_PARTY && seated > MeetingKind.TWO_PARTY_SEATS) {
+            // The room would refuse the third with room_full: refuse the booking instead.
+            throw new InvalidBookingException("participants", "a two-party visit seats "
+                    + MeetingKind.TWO_PARTY_SEATS + " participants besides interpreters; got " + seated
+                    + ". Book a group visit for more", InvalidBookingException.TOO_MANY_PARTICIPANTS);
         }
         return result;
     }

@@ -16,7 +16,7 @@ public final class ChangeRefusedException extends RuntimeException {
         CANCELLED("meeting_cancelled"),
         /** The meeting is over (past its end plus grace, or ended by the clinician). */
         ENDED("meeting_ended"),
-        /** The booking already has the most seats a meeting may have. */
+        /** The booking already has the most seats a meeting may have (or a two-party one its two). */
         TOO_MANY_PARTICIPANTS("too_many_participants"),
         /** Removing the last seat would leave a meeting nobody can join: cancel it instead. */
         LAST_PARTICIPANT("last_participant");

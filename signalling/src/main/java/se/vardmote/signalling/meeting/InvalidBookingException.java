@@ -2,12 +2,14 @@ package se.vardmote.signalling.meeting;
 
 /**
  * A booking body that cannot be accepted; {@link #field()} names the JSON field, {@link #code()} says why:
- * {@link #INVALID_FIELD} (malformed or out of range: HTTP 400) or {@link #SENSITIVE_DATA} (well-formed but
- * carrying personal data that must not be in an invitation, see {@link SensitiveText}: HTTP 422).
+ * {@link #INVALID_FIELD} (malformed or out of range: HTTP 400), or, well-formed but not bookable (HTTP 422),
+ * {@link #SENSITIVE_DATA} (personal data that must not be in an invitation, see {@link SensitiveText}) or
+ * {@link #TOO_MANY_PARTICIPANTS} (more people than the kind of visit seats).
  */
 public final class InvalidBookingException extends Exception {
     public static final String INVALID_FIELD = "invalid_field";
     public static final String SENSITIVE_DATA = "sensitive_data";
+    public static final String TOO_MANY_PARTICIPANTS = "too_many_participants";
 
     private final String field;
     private final String code;
@@ -26,7 +28,7 @@ public final class InvalidBookingException extends Exception {
         return field;
     }
 
-    /** {@link #INVALID_FIELD} or {@link #SENSITIVE_DATA}. */
+    /** {@link #INVALID_FIELD}, {@link #SENSITIVE_DATA} or {@link #TOO_MANY_PARTICIPANTS}. */
     public String code() {
         return code;
     }
@@ -34,5 +36,10 @@ public final class InvalidBookingException extends Exception {
     /** Whether the field was refused for carrying personal data (HTTP 422) rather than for its form. */
     public boolean isSensitiveData() {
         return SENSITIVE_DATA.equals(code);
+    }
+
+    /** Whether the body was well-formed but cannot be booked (HTTP 422) rather than malformed (HTTP 400). */
+    public boolean isUnprocessable() {
+        return !INVALID_FIELD.equals(code);
     }
 }

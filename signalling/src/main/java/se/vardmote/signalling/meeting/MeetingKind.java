@@ -1,8 +1,14 @@
 package se.vardmote.signalling.meeting;
 
-/** Two-party visits refuse a third participant; group visits allow up to the configured maximum. */
+/**
+ * Two-party visits seat {@link #TWO_PARTY_SEATS} participants besides interpreters ({@link Role#takesTwoPartySeat()});
+ * group visits allow up to the configured maximum.
+ */
 public enum MeetingKind {
     TWO_PARTY("two-party"), GROUP("group");
+
+    /** Participants a two-party visit books and seats, interpreters not counted. */
+    public static final int TWO_PARTY_SEATS = 2;
 
     private final String wireName;
 

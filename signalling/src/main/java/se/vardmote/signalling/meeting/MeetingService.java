@@ -291,7 +291,8 @@ public final class MeetingService {
      * Adds a seat to a booked meeting (a guardian, a second clinician, an interpreter). Audits
      * {@code participant_added} with the new seat's id and role.
      *
-     * @throws ChangeRefusedException MEETING_NOT_FOUND, CANCELLED, ENDED or TOO_MANY_PARTICIPANTS
+     * @throws ChangeRefusedException MEETING_NOT_FOUND, CANCELLED, ENDED or TOO_MANY_PARTICIPANTS (20 seats, or
+     *     a third non-interpreter in a two-party meeting, as {@link BookingRequest#parse} refuses at booking)
      */
     public Participant addParticipant(String meetingId, BookingRequest.ParticipantRequest seat) {
         Participant added = new Participant(OpaqueId.generate(random), seat.role(), seat.displayName());
@@ -303,6 +304,13 @@ public final class MeetingService {
                     if (m.participants().size() >= BookingRequest.MAX_PARTICIPANTS) {
                         throw new ChangeRefusedException(ChangeRefusedException.Reason.TOO_MANY_PARTICIPANTS,
                                 "a visit books at most " + BookingRequest.MAX_PARTICIPANTS + " participants");
+                    }
+                    if (m.kind() == MeetingKind.TWO_PARTY && seat.role().takesTwoPartySeat()
+                            && m.participants().stream().filter(p -> p.role().takesTwoPartySeat()).count()
+                                    >= MeetingKind.TWO_PARTY_SEATS) {
+                        throw new ChangeRefusedException(ChangeRefusedException.Reason.TOO_MANY_PARTICIPANTS,
+                                "a two-party visit seats " + MeetingKind.TWO_PARTY_SEATS + " participants besides "
+                                        + "interpreters; remove a seat first, or book a group visit");
                     }
                     int nextSeat;
                     try (PreparedStatement s = c.prepareStatement(

@@ -62,7 +62,7 @@ public final class Room {
     Room(Meeting meeting, Router router, int maxGroupParticipants, MeetingMemory memory, AuditSink audit) {
         this.meeting = meeting;
         this.router = router;
-        this.capacity = meeting.kind() == MeetingKind.TWO_PARTY ? 2 : maxGroupParticipants;
+        this.capacity = meeting.kind() == MeetingKind.TWO_PARTY ? MeetingKind.TWO_PARTY_SEATS : maxGroupParticipants;
         this.memory = memory;
         this.audit = audit;
     }
@@ -131,7 +131,7 @@ public final class Room {
             lobbyChanged();
             return member;
         }
-        if (seated == null && members.size() >= capacity) throw roomFull();
+        if (seated == null && isFullFor(participant)) throw roomFull();
         if (queued != null) {
             waiting.remove(id);
             queued.present = false;
@@ -155,9 +155,18 @@ public final class Room {
         return meeting.lobby() && p.role() != Role.CLINICIAN;
     }
 
+    /** Whether {@code p} finds no seat: in a two-party visit interpreters do not count and always find one. */
+    private boolean isFullFor(Participant p) {
+        if (meeting.kind() != MeetingKind.TWO_PARTY) return members.size() >= capacity;
+        if (!p.role().takesTwoPartySeat()) return false;
+        int taken = 0;
+        for (RoomMember m : members.values()) if (m.participant.role().takesTwoPartySeat()) taken++;
+        return taken >= capacity;
+    }
+
     private JoinRefused roomFull() {
         return new JoinRefused("room_full", meeting.kind() == MeetingKind.TWO_PARTY
-                ? "this visit already has two participants"
+                ? "this visit already has two participants besides interpreters"
                 : "this visit already has its maximum of " + capacity + " participants");
     }
 
@@ -253,7 +262,7 @@ public final class Room {
         requireClinician(actor, "let participants in");
         RoomMember target = waiting.get(participantId);
         if (target == null) throw notWaiting();
-        if (members.size() >= capacity) {
+        if (isFullFor(target.participant)) {
             throw new ActionRefused("room_full", roomFull().getMessage() + "; someone must leave before another is let in");
         }
         waiting.remove(participantId);

@@ -1,6 +1,7 @@
 package se.vardmote.signalling.room;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,7 +12,7 @@ import java.util.function.Supplier;
 import se.vardmote.media.router.Router;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingListener;
-import se.vardmote.signalling.meeting.MeetingService;
+import se.vardmote.signalling.meeting.MeetingRules;
 import se.vardmote.signalling.meeting.Participant;
 
 /**
@@ -28,6 +29,7 @@ public final class Rooms implements MeetingListener {
     private final Supplier<Router> routers;
     private final int maxGroupParticipants;
     private final JoinWindow joinWindow;
+    private final Duration joinGrace;
     private final AuditSink audit;
     private final Clock clock;
     private final Map<String, Room> rooms = new HashMap<>();
@@ -35,18 +37,24 @@ public final class Rooms implements MeetingListener {
 
     /** @param routers makes a router for a new room ({@code MediaEngine::createRouter}) */
     public Rooms(Supplier<Router> routers, int maxGroupParticipants) {
-        this(routers, maxGroupParticipants, JoinWindow.ALWAYS, AuditSink.NONE, Clock.systemUTC());
+        this(routers, maxGroupParticipants, JoinWindow.ALWAYS, MeetingRules.DEFAULT_JOIN_GRACE, AuditSink.NONE,
+                Clock.systemUTC());
     }
 
     /**
      * @param joinWindow whether a meeting may be joined now ({@code MeetingService::isOpenForJoining})
+     * @param joinGrace  how long after a meeting's end its memory is kept: the join window's grace
+     *                   ({@link MeetingRules#joinGrace()}), so that an ended meeting stays ended while its
+     *                   links still work
      * @param audit      where room events are audited ({@code AuditLog::record})
      * @param clock      the time the join window and the memory's expiry are judged at
      */
-    public Rooms(Supplier<Router> routers, int maxGroupParticipants, JoinWindow joinWindow, AuditSink audit, Clock clock) {
+    public Rooms(Supplier<Router> routers, int maxGroupParticipants, JoinWindow joinWindow, Duration joinGrace,
+                 AuditSink audit, Clock clock) {
         this.routers = routers;
         this.maxGroupParticipants = maxGroupParticipants;
         this.joinWindow = joinWindow;
+        this.joinGrace = joinGrace;
         this.audit = audit;
         this.clock = clock;
     }
@@ -73,7 +81,7 @@ public final class Rooms implements MeetingListener {
                     ? "this visit has been cancelled" : "this visit has been ended");
         }
         if (!joinWindow.isOpen(meeting, now)) throw notOpen(meeting, now);
-        Instant forgetAfter = meeting.endsAt().plus(MeetingService.GRACE_AFTER_END);
+        Instant forgetAfter = meeting.endsAt().plus(joinGrace);
         if (memory == null) {
             memory = new MeetingMemory(forgetAfter);
             memories.put(meeting.meetingId(), memory);

@@ -49,7 +49,10 @@ class BookingRequestFuzzTest {
         if (r.participants().isEmpty() || r.participants().size() > BookingRequest.MAX_PARTICIPANTS) {
             throw new AssertionError("participants");
         }
-        if (r.kind() == MeetingKind.TWO_PARTY && r.participants().size() > 2) throw new AssertionError("two-party");
+        if (r.kind() == MeetingKind.TWO_PARTY
+                && r.participants().stream().filter(p -> p.role().takesTwoPartySeat()).count() > 2) {
+            throw new AssertionError("two-party");
+        }
         for (BookingRequest.ParticipantRequest p : r.participants()) {
             if (p.role() == null || p.displayName().isEmpty()
                     || p.displayName().codePointCount(0, p.displayName().length()) > 100) {

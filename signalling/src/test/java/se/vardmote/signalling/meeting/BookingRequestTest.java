@@ -151,13 +151,23 @@ class BookingRequestTest {
     }
 
     @Test
-    void aTwoPartyVisitMayBookAGuardianBesideThePatient() throws Exception {
-        // The room, not the booking, enforces "two at a time": a third who joins gets room_full.
+    void aTwoPartyVisitRefusesAThirdParticipantWhoIsNotAnInterpreter() throws Exception {
+        InvalidBookingException e = rejected(b -> ((ArrayNode) b.get("participants")).addObject()
+                .put("role", "guardian").put("displayName", "Förälder"));
+        assertEquals("participants", e.field());
+        assertEquals("too_many_participants", e.code());
+        assertTrue(e.getMessage().contains("group"), e.getMessage());
+    }
+
+    @Test
+    void aTwoPartyVisitMayBookInterpretersBesideItsTwo() throws Exception {
         ObjectNode body = example();
-        ((ArrayNode) body.get("participants")).addObject().put("role", "guardian").put("displayName", "Förälder");
+        ArrayNode ps = (ArrayNode) body.get("participants");
+        ps.addObject().put("role", "interpreter").put("displayName", "Tolk arabiska");
+        ps.addObject().put("role", "interpreter").put("displayName", "Tolk teckenspråk");
         BookingRequest r = BookingRequest.parse(body);
         assertEquals(MeetingKind.TWO_PARTY, r.kind());
-        assertEquals(3, r.participants().size());
+        assertEquals(4, r.participants().size());
     }
 
     @Test

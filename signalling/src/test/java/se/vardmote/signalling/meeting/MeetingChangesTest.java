@@ -167,37 +167,48 @@ class MeetingChangesTest {
     @Test
     void seatsAreAddedAfterTheOthersAndRemovedWithListenerAndAudit() throws Exception {
         Meeting m = book();
-        Participant guardian = meetings.addParticipant(m.meetingId(),
-                new BookingRequest.ParticipantRequest(Role.GUARDIAN, "Förälder"));
+        Participant interpreter = meetings.addParticipant(m.meetingId(),
+                new BookingRequest.ParticipantRequest(Role.INTERPRETER, "Tolk"));
         Meeting with = meetings.find(m.meetingId()).orElseThrow();
         assertEquals(3, with.participants().size());
-        assertEquals(guardian, with.participants().get(2));
-        assertTrue(meetings.describeSeat(with, guardian).get("joinUrl").asText().contains("/join#"));
+        assertEquals(interpreter, with.participants().get(2));
+        assertTrue(meetings.describeSeat(with, interpreter).get("joinUrl").asText().contains("/join#"));
 
         Meeting after = meetings.removeParticipant(m.meetingId(), m.participants().get(1).participantId());
-        assertEquals(List.of(m.participants().get(0), guardian), after.participants());
+        assertEquals(List.of(m.participants().get(0), interpreter), after.participants());
         assertEquals(after, meetings.find(m.meetingId()).orElseThrow());
         assertEquals(List.of("removed " + m.participants().get(1).participantId()), told);
         List<AuditEvent> events = meetings.auditLog().list(m.meetingId());
         assertEquals(AuditAction.PARTICIPANT_ADDED, events.get(1).action());
-        assertEquals(guardian.participantId(), events.get(1).participantId());
-        assertEquals(Role.GUARDIAN, events.get(1).role());
+        assertEquals(interpreter.participantId(), events.get(1).participantId());
+        assertEquals(Role.INTERPRETER, events.get(1).role());
         assertEquals(AuditAction.PARTICIPANT_REMOVED, events.get(2).action());
         assertEquals(Role.PATIENT, events.get(2).role());
 
-        meetings.removeParticipant(m.meetingId(), guardian.participantId());
+        meetings.removeParticipant(m.meetingId(), interpreter.participantId());
         assertEquals(Reason.LAST_PARTICIPANT, assertThrows(ChangeRefusedException.class,
                 () -> meetings.removeParticipant(m.meetingId(), m.participants().get(0).participantId())).reason());
+    }
+
+    @Test
+    void aTwoPartyMeetingTakesNoThirdSeatButAnInterpreter() throws Exception {
+        Meeting m = book();
+        ChangeRefusedException refused = assertThrows(ChangeRefusedException.class,
+                () -> meetings.addParticipant(m.meetingId(), new BookingRequest.ParticipantRequest(Role.GUARDIAN, "G")));
+        assertEquals(Reason.TOO_MANY_PARTICIPANTS, refused.reason());
+        assertTrue(refused.getMessage().contains("group"), refused.getMessage());
+        meetings.addParticipant(m.meetingId(), new BookingRequest.ParticipantRequest(Role.INTERPRETER, "Tolk"));
+        assertEquals(3, meetings.find(m.meetingId()).orElseThrow().participants().size());
     }
 
     @Test
     void aMeetingHoldsAtMostTwentySeats() throws Exception {
         Meeting m = book();
         for (int i = 2; i < BookingRequest.MAX_PARTICIPANTS; i++) {
-            meetings.addParticipant(m.meetingId(), new BookingRequest.ParticipantRequest(Role.PATIENT, "P" + i));
+            meetings.addParticipant(m.meetingId(), new BookingRequest.ParticipantRequest(Role.INTERPRETER, "T" + i));
         }
         assertEquals(Reason.TOO_MANY_PARTICIPANTS, assertThrows(ChangeRefusedException.class,
-                () -> meetings.addParticipant(m.meetingId(), new BookingRequest.ParticipantRequest(Role.PATIENT, "X"))).reason());
+                () -> meetings.addParticipant(m.meetingId(), new BookingRequest.ParticipantRequest(Role.INTERPRETER, "X"))).reason());
     }
 
     @Test

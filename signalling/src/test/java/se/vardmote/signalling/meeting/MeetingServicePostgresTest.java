@@ -100,10 +100,10 @@ class MeetingServicePostgresTest {
             Meeting moved = meetings.change(first.meetingId(), MeetingChange.parse(JSON.readTree(
                     "{\"durationMinutes\":50,\"subject\":\"CD-77 Uppföljning\"}")));
             assertEquals(moved, meetings.find(first.meetingId()).orElseThrow());
-            Participant guardian = meetings.addParticipant(first.meetingId(),
-                    new BookingRequest.ParticipantRequest(Role.GUARDIAN, "Förälder"));
+            Participant interpreter = meetings.addParticipant(first.meetingId(),
+                    new BookingRequest.ParticipantRequest(Role.INTERPRETER, "Tolk"));
             meetings.removeParticipant(first.meetingId(), first.participants().get(1).participantId());
-            assertEquals(List.of(first.participants().get(0), guardian),
+            assertEquals(List.of(first.participants().get(0), interpreter),
                     meetings.find(first.meetingId()).orElseThrow().participants());
 
             Set<String> listed = new HashSet<>();

@@ -231,7 +231,7 @@ class ClientSessionLobbyAndRolesTest {
 
     @Test
     void capacityCountsSeatedParticipantsOnly() throws Exception {
-        List<String> t = book("two-party", true, "clinician", "patient", "guardian");
+        List<String> t = live.bookTwoPartyAsStoredBefore(true, "clinician", "patient", "guardian");
         Client clinician = joined(t.get(0));
         waiting(t.get(1));
         clinician.send("admit", participantId(1));

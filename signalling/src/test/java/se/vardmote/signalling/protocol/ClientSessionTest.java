@@ -60,7 +60,7 @@ class ClientSessionTest {
 
     @Test
     void refusesThirdParticipantInTwoPartyRoom() throws Exception {
-        List<String> t = book("two-party", "clinician", "patient", "guardian");
+        List<String> t = live.bookTwoPartyAsStoredBefore(false, "clinician", "patient", "guardian");
         joined(t.get(0));
         joined(t.get(1));
         Client third = live.client();

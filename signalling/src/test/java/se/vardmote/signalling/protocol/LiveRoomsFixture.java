@@ -19,6 +19,7 @@ import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingConfig;
 import se.vardmote.signalling.meeting.BookingRequest;
 import se.vardmote.signalling.meeting.Meeting;
+import se.vardmote.signalling.meeting.MeetingKind;
 import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.room.AuditSink;
 import se.vardmote.signalling.room.JoinWindow;
@@ -46,7 +47,7 @@ public final class LiveRoomsFixture implements AutoCloseable {
         tokens = TokenService.fromDataDirectory(dir, Clock.systemUTC());
         meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
         rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver)), 8,
-                joinWindow, audit, Clock.systemUTC());
+                joinWindow, meetings.rules().joinGrace(), audit, Clock.systemUTC());
     }
 
     @Override
@@ -79,11 +80,29 @@ public final class LiveRoomsFixture implements AutoCloseable {
 
     /** Books a meeting; returns one join token per seat, in the order of {@code roles}. */
     List<String> book(Instant startsAt, String kind, boolean lobby, String... roles) throws Exception {
+        return store(request(startsAt, kind, lobby, roles));
+    }
+
+    /**
+     * Books a two-party meeting with more seats than it seats, as stored before bookings refused them (the
+     * room still refuses the third); returns one join token per seat.
+     */
+    List<String> bookTwoPartyAsStoredBefore(boolean lobby, String... roles) throws Exception {
+        BookingRequest group = request(Instant.now(), "group", lobby, roles);
+        return store(new BookingRequest(group.subject(), MeetingKind.TWO_PARTY, group.lobby(), group.startsAt(),
+                group.durationMinutes(), group.participants()));
+    }
+
+    private static BookingRequest request(Instant startsAt, String kind, boolean lobby, String... roles) throws Exception {
         StringBuilder p = new StringBuilder();
         for (String r : roles) p.append(p.length() == 0 ? "" : ",").append("{\"role\":\"").append(r).append("\",\"displayName\":\"X ").append(r).append("\"}");
         String body = "{\"subject\":\"AB-82 Videobesök\",\"kind\":\"" + kind + "\",\"lobby\":" + lobby + ",\"startsAt\":\"" + startsAt
                 + "\",\"durationMinutes\":30,\"participants\":[" + p + "]}";
-        lastBooked = meetings.book(BookingRequest.parse(JSON.readTree(body)));
+        return BookingRequest.parse(JSON.readTree(body));
+    }
+
+    private List<String> store(BookingRequest request) {
+        lastBooked = meetings.book(request);
         List<String> out = new ArrayList<>();
         for (JsonNode participant : meetings.describe(lastBooked).get("participants")) {
             String url = participant.get("joinUrl").asText();
