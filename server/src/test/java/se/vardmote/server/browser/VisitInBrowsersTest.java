@@ -86,17 +86,22 @@ class VisitInBrowsersTest {
         }
     }
 
+    /** A two-party visit seats two besides interpreters (docs/protocol.md); a third non-interpreter cannot be booked. */
     @Test
-    void aThirdParticipantInATwoPartyRoomIsRefusedWithRoomFull() throws Exception {
-        List<String> links = book("two-party", "clinician", "patient", "guardian");
+    void anInterpreterJoinsATwoPartyVisitBesideTheTwo() throws Exception {
+        List<String> links = book("two-party", "clinician", "patient", "interpreter");
         try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0));
              Visitor patient = new Visitor(chromium.browser, "patient", links.get(1))) {
             clinician.awaitReceived("the patient's video", MEDIA_TIMEOUT, s -> Visitor.flowing(s, "videos", "frames", 1) == 1);
-            try (Visitor guardian = new Visitor(chromium.browser, "guardian", links.get(2))) {
-                guardian.awaitReceived("refusal", MEDIA_TIMEOUT, s -> "room_full".equals(s.get("lastError")));
-                assertEquals(0, Visitor.tiles(guardian.received()), "the refused visitor sees nobody");
+            try (Visitor interpreter = new Visitor(chromium.browser, "interpreter", links.get(2))) {
+                interpreter.awaitReceived("both videos and both voices", MEDIA_TIMEOUT,
+                        s -> Visitor.flowing(s, "videos", "frames", 5) == 2 && Visitor.flowing(s, "audios", "packets", 25) == 2);
+                assertEquals(3, server.signalling().participantCount());
+                for (Visitor v : List.of(clinician, patient)) {
+                    v.awaitReceived("the interpreter's voice", MEDIA_TIMEOUT, s -> Visitor.tiles(s) == 2
+                            && Visitor.flowing(s, "audios", "packets", 25) == 2);
+                }
             }
-            assertEquals(2, server.signalling().participantCount());
             clinician.awaitReceived("the visit to go on", MEDIA_TIMEOUT, s -> Visitor.tiles(s) == 1);
         }
     }

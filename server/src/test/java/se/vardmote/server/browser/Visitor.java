@@ -21,7 +21,9 @@ final class Visitor implements AutoCloseable {
               const stats = await v.subscribePc.getStats();
               stats.forEach(s => {
                 if (s.type === 'inbound-rtp' && s.kind === 'video') {
-                  out.videos.push({ id: String(s.trackIdentifier || s.mid || s.ssrc), frames: s.framesDecoded || 0, packets: s.packetsReceived || 0 });
+                  out.videos.push({ id: String(s.trackIdentifier || s.mid || s.ssrc), frames: s.framesDecoded || 0, packets: s.packetsReceived || 0,
+                                   freezes: s.totalFreezesDuration || 0, plis: s.pliCount || 0, nacks: s.nackCount || 0,
+                                   lost: s.packetsLost || 0, bytes: s.bytesReceived || 0 });
                 } else if (s.type === 'inbound-rtp' && s.kind === 'audio') {
                   out.audios.push({ id: String(s.trackIdentifier || s.mid || s.ssrc), packets: s.packetsReceived || 0, energy: s.totalAudioEnergy || 0 });
                 } else if (s.type === 'transport') {
@@ -36,12 +38,21 @@ final class Visitor implements AutoCloseable {
     private final BrowserContext context;
     final Page page;
 
+    /** Smaller fake camera frames keep four encoders and twelve decoders within two cores. */
+    static final String SMALL_FRAMES = "{ audio: true, video: { width: 320, height: 240, frameRate: 15 } }";
+    /** What people get: the browser's default camera size (640×480 from Chromium's fake camera). */
+    static final String DEFAULT_FRAMES = "{ audio: true, video: true }";
+
     Visitor(Browser browser, String name, String joinUrl) {
+        this(browser, name, joinUrl, SMALL_FRAMES);
+    }
+
+    /** A visitor whose camera is asked for {@code constraints} (a getUserMedia constraints literal). */
+    Visitor(Browser browser, String name, String joinUrl, String constraints) {
         this.name = name;
         this.context = browser.newContext(new Browser.NewContextOptions().setPermissions(List.of("camera", "microphone")));
         this.page = context.newPage();
-        // Smaller fake camera frames keep four encoders and twelve decoders within two cores.
-        page.addInitScript("window.vardmoteMediaConstraints = { audio: true, video: { width: 320, height: 240, frameRate: 15 } };");
+        page.addInitScript("window.vardmoteMediaConstraints = " + constraints + ";");
         page.onConsoleMessage(m -> {
             if ("error".equals(m.type())) System.out.println("[" + name + " console] " + m.text());
         });
@@ -64,6 +75,31 @@ final class Visitor implements AutoCloseable {
         }
         throw new AssertionError(name + ": state " + expected + " not reached within " + timeout.toSeconds() + " s; it is "
                 + last + ", last error " + page.evaluate("() => JSON.stringify(window.vardmote && window.vardmote.lastError)"));
+    }
+
+    /** The publish connection's send-side estimate and what its video encoder sends. */
+    private static final String SENT = """
+            async () => {
+              const v = window.vardmote || {};
+              const out = { availableOutgoingBitrate: 0, videoBytesSent: 0, retransmittedBytesSent: 0 };
+              if (!v.publishPc) return out;
+              const stats = await v.publishPc.getStats();
+              stats.forEach(s => {
+                if (s.type === 'candidate-pair' && s.nominated && s.availableOutgoingBitrate) {
+                  out.availableOutgoingBitrate = s.availableOutgoingBitrate;
+                } else if (s.type === 'outbound-rtp' && s.kind === 'video') {
+                  out.videoBytesSent += s.bytesSent || 0;
+                  out.retransmittedBytesSent += s.retransmittedBytesSent || 0;
+                }
+              });
+              return out;
+            }
+            """;
+
+    /** The publish connection's {@code availableOutgoingBitrate} (bit/s) and video bytes sent. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> sent() {
+        return (Map<String, Object>) page.evaluate(SENT);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,123 @@
+package se.vardmote.server.browser;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.vardmote.server.ServerConfig;
+import se.vardmote.server.TestBooking;
+import se.vardmote.server.VardmoteServer;
+
+/**
+ * Visits on a network that is not perfect, in headless Chromium at its default camera size: on a clean link
+ * each publisher's congestion controller must ramp up (the server's transport-cc feedback), and under 5 %
+ * random UDP loss the subscribers must keep decoding (the server's retransmissions). Runs in a private
+ * network namespace (tag "impaired", see {@link Impairment}); figures are printed for docs/performance.md.
+ */
+@Tag("impaired")
+class ImpairedNetworkVisitTest {
+    private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
+    /** The issue's bar: a clinician must see detail, not a 300 kbit/s blur. */
+    private static final double MIN_AVAILABLE_BITRATE = 1_500_000;
+    private static final double MIN_FRAMES_PER_SECOND_UNDER_LOSS = 15;
+    private static final double MAX_FREEZE_SHARE_UNDER_LOSS = 0.10;
+
+    @TempDir
+    static Path dataDir;
+    static VardmoteServer server;
+    static Chromium chromium;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Impairment.requirePrivateNamespace();
+        chromium = Chromium.launch();
+        server = VardmoteServer.start(ServerConfig.forTests(dataDir));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) chromium.close();
+        if (server != null) server.close();
+    }
+
+    private List<Visitor> twoParty() throws Exception {
+        List<String> links = TestBooking.joinUrls(TestBooking.book(server, "two-party", false, "clinician", "patient"));
+        List<Visitor> visitors = List.of(
+                new Visitor(chromium.browser, "clinician", links.get(0), Visitor.DEFAULT_FRAMES),
+                new Visitor(chromium.browser, "patient", links.get(1), Visitor.DEFAULT_FRAMES));
+        for (Visitor v : visitors) {
+            v.awaitReceived("the other's video and audio", MEDIA_TIMEOUT,
+                    s -> Visitor.flowing(s, "videos", "frames", 10) == 1 && Visitor.flowing(s, "audios", "packets", 50) == 1);
+        }
+        return visitors;
+    }
+
+    /**
+     * Not yet met (issue 10 stays open on it). Measured 2026-12-03 with the server's transport-cc feedback:
+     * the estimate leaves 300 kbit/s (0.6–3.7 Mbit/s after the start-up probes) but falls back to ≈ 250 kbit/s
+     * on a delay-based overuse at ≈ 22 s and is 0.76–0.89 Mbit/s at 20–40 s; the fake camera's encoder sends
+     * only ≈ 480 kbit/s, so the estimate is application-limited. Enabled again once it ramps reliably.
+     */
+    @org.junit.jupiter.api.Disabled("issue 10: publishers reach 0.76-0.89 Mbit/s after 20 s, not 1.5; see the comment")
+    @Test
+    void onACleanLinkEachPublisherRampsPastOneAndAHalfMegabits() throws Exception {
+        List<Visitor> visitors = twoParty();
+        try {
+            Thread.sleep(20_000);
+            for (Visitor v : visitors) {
+                double available = ((Number) v.sent().get("availableOutgoingBitrate")).doubleValue();
+                System.out.printf("[impaired] clean link, two-party: %s availableOutgoingBitrate %.0f kbit/s%n",
+                        v.name, available / 1000);
+                assertTrue(available >= MIN_AVAILABLE_BITRATE, v.name + " available outgoing bitrate after 20 s: "
+                        + available + " bit/s; the server's congestion feedback should let it ramp past "
+                        + MIN_AVAILABLE_BITRATE);
+            }
+        } finally {
+            visitors.forEach(Visitor::close);
+        }
+    }
+
+    @Test
+    void underFivePercentLossSubscribersKeepDecodingWithoutFreezing() throws Exception {
+        List<Visitor> visitors = twoParty();
+        try (Impairment loss = Impairment.udpLoss(5)) {
+            Thread.sleep(5_000); // let the controllers meet the loss before measuring
+            long windowMillis = 20_000;
+            Map<String, Object>[] before = snapshot(visitors);
+            Thread.sleep(windowMillis);
+            Map<String, Object>[] after = snapshot(visitors);
+            double seconds = windowMillis / 1000.0;
+            for (int i = 0; i < visitors.size(); i++) {
+                String name = visitors.get(i).name;
+                double fps = (Visitor.total(after[i], "videos", "frames") - Visitor.total(before[i], "videos", "frames")) / seconds;
+                double freezes = Visitor.total(after[i], "videos", "freezes") - Visitor.total(before[i], "videos", "freezes");
+                double audio = Visitor.total(after[i], "audios", "packets") - Visitor.total(before[i], "audios", "packets");
+                double plis = Visitor.total(after[i], "videos", "plis") - Visitor.total(before[i], "videos", "plis");
+                double nacks = Visitor.total(after[i], "videos", "nacks") - Visitor.total(before[i], "videos", "nacks");
+                System.out.printf("[impaired] 5%% loss, two-party: %s decodes %.1f frames/s, freezes %.1f s of %.0f s, "
+                                + "%.0f audio packets, %.0f PLIs, %.0f NACKs; %d datagrams dropped so far%n",
+                        name, fps, freezes, seconds, audio, plis, nacks, loss.dropped());
+                assertTrue(fps >= MIN_FRAMES_PER_SECOND_UNDER_LOSS, name + " decoded " + fps + " frames/s under 5 % loss");
+                assertTrue(freezes <= MAX_FREEZE_SHARE_UNDER_LOSS * seconds, name + " froze " + freezes + " s of " + seconds);
+                assertTrue(audio >= 40 * seconds, name + " received " + audio + " audio packets in " + seconds + " s");
+            }
+            assertTrue(loss.dropped() > 0, "the loss rule dropped nothing: the test measured a clean link");
+        } finally {
+            visitors.forEach(Visitor::close);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object>[] snapshot(List<Visitor> visitors) {
+        Map<String, Object>[] out = new Map[visitors.size()];
+        for (int i = 0; i < out.length; i++) out[i] = visitors.get(i).received();
+        return out;
+    }
+}
