@@ -1,0 +1,58 @@
+// One visit participant in Debian's Firefox ESR, driven over WebDriver BiDi (there is no geckodriver here).
+// Usage: node firefox-visitor.mjs <join URL> <seconds>
+// Joins with Firefox's fake camera and microphone, then prints one JSON line of what it receives every
+// second ({"frames":…,"minFrames":…,"videos":…,"audioPackets":…,"minAudioPackets":…,"audios":…,"state":…,
+// "error":…}; the minima are over the streams, so one stalled stream shows) until <seconds> pass.
+import puppeteer from 'puppeteer-core';
+
+const [url, seconds] = [process.argv[2], Number(process.argv[3] || 60)];
+const prefs = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'permissions.default.camera': 1,
+  'permissions.default.microphone': 1,
+  'media.peerconnection.ice.loopback': true,
+  'media.peerconnection.ice.default_address_only': false,
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+  'media.autoplay.default': 0,
+  'toolkit.telemetry.enabled': false,
+  'datareporting.healthreport.uploadEnabled': false,
+  'app.update.enabled': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'services.settings.server': 'http://127.0.0.1:9/',
+};
+
+const browser = await puppeteer.launch({
+  browser: 'firefox',
+  executablePath: process.env.FIREFOX || '/usr/bin/firefox-esr',
+  headless: true,
+  extraPrefsFirefox: prefs,
+});
+try {
+  const page = await browser.newPage();
+  await page.evaluateOnNewDocument(() => {
+    window.vardmoteMediaConstraints = { audio: true, video: { width: 320, height: 240, frameRate: 15 } };
+  });
+  await page.goto(url);
+  for (let i = 0; i < seconds; i++) {
+    await new Promise(r => setTimeout(r, 1000));
+    const seen = await page.evaluate(async () => {
+      const v = window.vardmote || {};
+      const out = { frames: 0, minFrames: 0, videos: 0, audioPackets: 0, minAudioPackets: 0, audios: 0, state: v.state || null,
+                    error: v.lastError ? (v.lastError.code || String(v.lastError)) : null };
+      if (!v.subscribePc) return out;
+      (await v.subscribePc.getStats()).forEach(s => {
+        if (s.type !== 'inbound-rtp') return;
+        const frames = s.framesDecoded || 0, packets = s.packetsReceived || 0;
+        if (s.kind === 'video') { out.minFrames = out.videos++ ? Math.min(out.minFrames, frames) : frames; out.frames += frames; }
+        if (s.kind === 'audio') { out.minAudioPackets = out.audios++ ? Math.min(out.minAudioPackets, packets) : packets; out.audioPackets += packets; }
+      });
+      return out;
+    });
+    console.log(JSON.stringify(seen));
+  }
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,97 @@
+package se.vardmote.server.browser;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A visit participant in Debian's Firefox ESR, driven by {@code src/test/firefox/firefox-visitor.mjs}
+ * (puppeteer-core over WebDriver BiDi; there is no geckodriver here). It prints what it receives once a
+ * second; {@link #awaitReceived} polls the latest. When CI=true a missing Firefox, Node or puppeteer-core
+ * fails the test instead of skipping it.
+ */
+final class FirefoxPeer implements AutoCloseable {
+    private static final Path SCRIPT = Path.of("src/test/firefox/firefox-visitor.mjs");
+    private static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final String name;
+    private final Process process;
+    private volatile JsonNode latest;
+
+    private FirefoxPeer(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        Thread reader = new Thread(this::read, "firefox-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static void requireFirefox() {
+        String missing = !Files.isExecutable(FIREFOX) ? "Firefox ESR (apt-get install -y firefox-esr)"
+                : !Files.isDirectory(SCRIPT.getParent().resolve("node_modules/puppeteer-core"))
+                ? "puppeteer-core (cd server/src/test/firefox && npm ci)" : null;
+        if (missing == null) return;
+        String message = missing + " is not installed; Firefox tests cannot run";
+        if ("true".equals(System.getenv("CI"))) fail(message);
+        Assumptions.abort(message);
+    }
+
+    static FirefoxPeer join(String name, String joinUrl, Duration stayFor) throws IOException {
+        requireFirefox();
+        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString(), joinUrl, Long.toString(stayFor.toSeconds()));
+        pb.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
+        pb.environment().put("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
+        pb.redirectErrorStream(true);
+        return new FirefoxPeer(name, pb.start());
+    }
+
+    private void read() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("{")) {
+                    latest = JSON.readTree(line);
+                } else {
+                    System.out.println("[" + name + " firefox] " + line);
+                }
+            }
+        } catch (IOException ended) {
+            // the process is gone
+        }
+    }
+
+    /** Polls what Firefox receives until {@code condition} holds; fails with the last report after {@code timeout}. */
+    JsonNode awaitReceived(String what, Duration timeout, Predicate<JsonNode> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode now = latest;
+            if (now != null && condition.test(now)) return now;
+            if (!process.isAlive() && latest == now) break;
+            Thread.sleep(250);
+        }
+        throw new AssertionError(name + " (Firefox): " + what + " did not happen within " + timeout.toSeconds()
+                + " s; last report: " + latest + (process.isAlive() ? "" : ", and the driver exited"));
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
