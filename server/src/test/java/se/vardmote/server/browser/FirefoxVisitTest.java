@@ -1,38 +1,20 @@
 package se.vardmote.server.browser;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import se.vardmote.server.ServerConfig;
 import se.vardmote.server.TestBooking;
-import se.vardmote.server.VardmoteServer;
 
 /** A patient in Firefox ESR and a clinician in Chromium: each decodes the other's video and hears the other. */
 @Tag("browser")
-class FirefoxVisitTest {
+class FirefoxVisitTest extends BrowserVisitFixture {
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path dataDir;
-    static VardmoteServer server;
-    static Chromium chromium;
-
     @BeforeAll
-    static void start() throws Exception {
+    static void require() {
         FirefoxPeer.requireFirefox();
-        chromium = Chromium.launch();
-        server = VardmoteServer.start(ServerConfig.forTests(dataDir));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) chromium.close();
-        if (server != null) server.close();
     }
 
     @Test

@@ -2,18 +2,13 @@ package se.vardmote.server.browser;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import se.vardmote.server.ServerConfig;
 import se.vardmote.server.TestBooking;
-import se.vardmote.server.VardmoteServer;
 
 /**
  * Visits on a network that is not perfect, in headless Chromium at its default camera size: on a clean link
@@ -22,29 +17,16 @@ import se.vardmote.server.VardmoteServer;
  * network namespace (tag "impaired", see {@link Impairment}); figures are printed for docs/performance.md.
  */
 @Tag("impaired")
-class ImpairedNetworkVisitTest {
+class ImpairedNetworkVisitTest extends BrowserVisitFixture {
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
     /** The bar: a clinician must see detail, not a 300 kbit/s blur. */
     private static final double MIN_AVAILABLE_BITRATE = 1_500_000;
     private static final double MIN_FRAMES_PER_SECOND_UNDER_LOSS = 15;
     private static final double MAX_FREEZE_SHARE_UNDER_LOSS = 0.10;
 
-    @TempDir
-    static Path dataDir;
-    static VardmoteServer server;
-    static Chromium chromium;
-
     @BeforeAll
-    static void start() throws Exception {
+    static void require() {
         Impairment.requirePrivateNamespace();
-        chromium = Chromium.launch();
-        server = VardmoteServer.start(ServerConfig.forTests(dataDir));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) chromium.close();
-        if (server != null) server.close();
     }
 
     private List<Visitor> twoParty() throws Exception {

@@ -6,46 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import se.vardmote.server.ServerConfig;
 import se.vardmote.server.TestBooking;
-import se.vardmote.server.VardmoteServer;
 
 /**
  * Real visits: headless Chromium windows with fake devices join through the web client, and we read
  * what each decodes from getStats(). Everything runs on 127.0.0.1.
  */
 @Tag("browser")
-class VisitInBrowsersTest {
+class VisitInBrowsersTest extends BrowserVisitFixture {
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dataDir;
-    static VardmoteServer server;
-    static Chromium chromium;
     static final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
-        chromium = Chromium.launch();
-        server = VardmoteServer.start(ServerConfig.forTests(dataDir));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) chromium.close();
-        if (server != null) server.close();
-    }
 
     @Test
     void twoPartyVisitorsDecodeEachOthersVideoAndHearEachOther() throws Exception {
