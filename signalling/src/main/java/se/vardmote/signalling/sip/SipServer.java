@@ -503,6 +503,14 @@ public final class SipServer implements SipListener, AutoCloseable {
     private void onAck(Request request) {
         Call call = calls.get(callIdOf(request));
         if (call == null || call.state != CallState.ANSWERED) return; // ACK of a re-INVITE or of an error
+        confirm(call);
+    }
+
+    /**
+     * The caller has our 200: starts the IVR. Normally on the ACK; a request in the dialog (an INFO digit)
+     * may overtake the ACK, on the wire or in the stack's threads, and then it confirms the call itself.
+     */
+    private void confirm(Call call) {
         call.state = CallState.CONFIRMED;
         PromptLanguage language = call.destination.language();
         call.ivr = new DialInIvr(call.media, directory, admission, audit, callThread, language, call.maskedNumber,
@@ -589,6 +597,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             return;
         }
         count("info.dtmf");
+        if (call.state == CallState.ANSWERED) confirm(call);
         if (call.ivr != null) call.ivr.onDigit(key);
     }
 

@@ -127,6 +127,14 @@ class SipServerSippTest {
     }
 
     @Test
+    void aDigitWhoseInfoOvertakesTheAckIsNotLost() throws Exception {
+        start(SipConfig.forTests());
+        assertSucceeded(call("ivr-info-before-ack.xml", "1000", "u1", idKeys()));
+        assertEquals(Role.INTERPRETER, admission.last().caller().role(), "all nine digits counted: the id was found");
+        assertEquals(11L, server.counters().get("info.dtmf"));
+    }
+
+    @Test
     void ivrNumberChoosesThePromptLanguage() throws Exception {
         start(SipConfig.forTests());
         assertSucceeded(call("ivr-sip-info.xml", "1001", "u1", idKeys()));
