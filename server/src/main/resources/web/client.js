@@ -3,13 +3,14 @@
 // Plain modern JavaScript, no build step, no external resources; loaded by /join with `defer`.
 //
 // The join token arrives in the URL fragment (/join#<token>): fragments never reach the server or its logs.
-// We read it once, remove it from the address bar and send it only in the first WebSocket message.
+// We take it out of the address bar at once and keep it in this tab's sessionStorage only, so that a reload
+// (or a dropped connection) rejoins and closing the tab forgets it. It is sent only in the join message.
 'use strict';
 
 (() => {
   /** What tests (and curious developers) can read: window.vardmote. */
   const vm = {
-    state: 'connecting',        // connecting → [waiting →] joined → left | ended | denied | removed | error | closed
+    state: 'connecting',        // connecting → [waiting →] joined [→ reconnecting → …] → left | ended | denied | removed | error | closed
     participantId: null,
     self: null,                 // {participantId, role, displayName, roomKind, meetingId}
     participants: {},           // the others: participantId → {participantId, role, displayName, audioMuted, videoMuted}
@@ -23,10 +24,20 @@
     audioOnly: false,           // interpreters start with the microphone only
     lobby: [],                  // clinicians: who waits, [{participantId, role, displayName, joinedVia}]
     mutedBy: null,              // the clinician who last muted us
+    reconnects: 0,              // how often this page has reconnected by itself
   };
   window.vardmote = vm;
 
   const PING_INTERVAL_MS = 20000; // the server closes connections silent for 75 s
+  // A connection that has said nothing (not even pong) for this long is dead although not closed (a
+  // sleeping laptop, a network that vanished): we give it up and reconnect.
+  const SILENT_CONNECTION_MS = 2 * PING_INTERVAL_MS + 5000;
+  // Reconnection back-off, then the last delay again, until we give up.
+  const RECONNECT_DELAYS_MS = [300, 1000, 2000, 4000, 8000];
+  const RECONNECT_GIVE_UP_MS = 3 * 60 * 1000;
+  // A media path 'disconnected' this long (e.g. Wi-Fi → mobile) is rebuilt without waiting for 'failed'.
+  const MEDIA_DISCONNECTED_MS = 4000;
+  const TOKEN_KEY = 'vardmote.joinToken';
 
   // Plain words for the error codes a participant can meet; Swedish first, English after.
   const ERROR_TEXT = {
@@ -48,6 +59,10 @@
     'meeting_ended', 'lobby_full', 'denied', 'removed']);
   // Fatal errors that are a decision, not a fault: the state says which.
   const FINAL_STATE = { denied: 'denied', removed: 'removed', meeting_ended: 'ended' };
+  // After these the link is of no more use in this tab: forget the token (a reload shows why).
+  const FORGET_TOKEN = new Set(['invalid_token', 'meeting_not_found', 'meeting_ended', 'denied', 'removed']);
+  // States in which a lost connection is won back by reconnecting.
+  const RECOVERABLE = new Set(['connecting', 'waiting', 'joined', 'reconnecting']);
   const ROLE_NAMES = {
     clinician: 'vårdpersonal / clinician', patient: 'patient', guardian: 'vårdnadshavare / guardian',
     interpreter: 'tolk / interpreter',
@@ -57,14 +72,19 @@
 
   let ws = null;
   let pingTimer = null;
+  let joinToken = null;
+  let lastHeard = 0;          // when the current socket last said anything
+  let reconnectAttempt = 0;
+  let reconnectingSince = 0;  // 0 while connected
+  let reconnectTimer = null;
   let subscribeQueue = Promise.resolve(); // subscribe offers are handled strictly one at a time
   const midToParticipant = {};            // from subscribeOffer.tracks, for tracks that arrive without a stream
   let ui = null;
 
+  let started = false;
   document.addEventListener('DOMContentLoaded', start);
   if (document.readyState !== 'loading') start();
 
-  let started = false;
   async function start() {
     if (started) return;
     started = true;
@@ -89,7 +109,7 @@
       if (window.confirm('Avsluta besöket för alla? / End the visit for everyone?')) send({ type: 'endMeeting' });
     });
 
-    const token = readTokenFromFragment();
+    const token = readToken();
     if (!token) {
       fail('invalid_token', 'Länken saknar sin nyckel. Öppna länken du fick igen. / The link is missing its key. Open the link you were sent again.');
       return;
@@ -103,18 +123,39 @@
       ui.ownVideo.srcObject = vm.localStream;
       ui.ownVideo.play().catch(() => {});
     }
-    openSocket(token);
+    joinToken = token;
+    openSocket();
   }
 
-  /** The token from #fragment, removed from the address bar (and history) right away. */
-  function readTokenFromFragment() {
+  /**
+   * The token from #fragment (removed from the address bar and history right away) and kept in this tab's
+   * sessionStorage; without a fragment (a reload), the one this tab kept.
+   */
+  function readToken() {
     const raw = location.hash.length > 1 ? location.hash.substring(1) : '';
-    history.replaceState(null, '', location.pathname + location.search);
-    if (!raw) return null;
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    let token = null;
+    if (raw) {
+      try {
+        token = decodeURIComponent(raw);
+      } catch (e) {
+        token = raw;
+      }
+    }
     try {
-      return decodeURIComponent(raw);
+      if (token) sessionStorage.setItem(TOKEN_KEY, token);
+      else token = sessionStorage.getItem(TOKEN_KEY);
     } catch (e) {
-      return raw;
+      // storage refused (strict privacy settings): this load joins, a reload cannot
+    }
+    return token;
+  }
+
+  function forgetToken() {
+    try {
+      sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) {
+      // nothing kept
     }
   }
 
@@ -156,14 +197,23 @@
     }
   }
 
-  function openSocket(token) {
+  function openSocket() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    ws = new WebSocket(`${scheme}://${location.host}/ws`);
-    ws.addEventListener('open', () => {
-      send({ type: 'join', token });
-      pingTimer = setInterval(() => send({ type: 'ping' }), PING_INTERVAL_MS);
+    const socket = new WebSocket(`${scheme}://${location.host}/ws`);
+    ws = socket;
+    socket.addEventListener('open', () => {
+      if (ws !== socket) return;
+      lastHeard = Date.now();
+      send({ type: 'join', token: joinToken });
+      clearInterval(pingTimer);
+      pingTimer = setInterval(() => {
+        if (Date.now() - lastHeard > SILENT_CONNECTION_MS) connectionLost();
+        else send({ type: 'ping' });
+      }, PING_INTERVAL_MS);
     });
-    ws.addEventListener('message', (event) => {
+    socket.addEventListener('message', (event) => {
+      if (ws !== socket) return; // a connection we gave up on
+      lastHeard = Date.now();
       let msg;
       try {
         msg = JSON.parse(event.data);
@@ -172,14 +222,69 @@
       }
       handle(msg).catch((e) => fail('client_error', `${e && e.message ? e.message : e}`));
     });
-    ws.addEventListener('close', () => {
-      clearInterval(pingTimer);
-      if (vm.state === 'connecting' || vm.state === 'waiting' || vm.state === 'joined') {
-        vm.state = 'closed';
-        setStatus('Anslutningen bröts. Ladda om sidan för att ansluta igen. / The connection was lost. Reload the page to join again.', true);
-        disableControls();
-      }
+    socket.addEventListener('close', () => {
+      if (ws !== socket) return;
+      connectionLost();
     });
+  }
+
+  /**
+   * The signalling connection or the media path is gone: unless the visit is over for us, reconnect with
+   * back-off and join again with the same token. The server gives the seat back without the lobby and
+   * replaces the old connection if it has not noticed yet; our camera and microphone stay open.
+   */
+  function connectionLost() {
+    clearInterval(pingTimer);
+    const old = ws;
+    ws = null;
+    if (old) {
+      try {
+        old.close(1000);
+      } catch (e) {
+        // already closing
+      }
+    }
+    if (!RECOVERABLE.has(vm.state)) return;
+    if (!reconnectingSince) reconnectingSince = Date.now();
+    if (Date.now() - reconnectingSince > RECONNECT_GIVE_UP_MS) {
+      vm.state = 'closed';
+      resetVisit();
+      setStatus('Anslutningen bröts. Ladda om sidan för att försöka igen. / The connection was lost. Reload the page to try again.', true);
+      disableControls();
+      return;
+    }
+    vm.state = 'reconnecting';
+    resetVisit();
+    setStatus('Återansluter… / Reconnecting…');
+    const delay = RECONNECT_DELAYS_MS[Math.min(reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)];
+    reconnectAttempt++;
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(() => {
+      if (vm.state !== 'reconnecting') return;
+      vm.reconnects++;
+      openSocket();
+    }, delay);
+  }
+
+  /** Back in the visit (or its lobby) after a reconnection: the back-off starts over. */
+  function connected() {
+    reconnectAttempt = 0;
+    reconnectingSince = 0;
+  }
+
+  /** Forgets the peer connections and everyone we knew of: the server tells us again after a (re)join. */
+  function resetVisit() {
+    closePeerConnections();
+    vm.publishPc = null;
+    vm.subscribePc = null;
+    Object.keys(vm.participants).forEach(removeParticipant);
+    vm.remoteStreams = {};
+    Object.keys(midToParticipant).forEach((mid) => { delete midToParticipant[mid]; });
+    subscribeQueue = Promise.resolve();
+    if (ui) {
+      ui.tiles.replaceChildren();
+      ui.waitingNotice.hidden = true;
+    }
   }
 
   function send(message) {
@@ -212,6 +317,7 @@
 
   /** In the lobby: nothing is sent or received until a clinician lets us in. */
   function onWaiting() {
+    connected();
     vm.state = 'waiting';
     ui.waitingNotice.hidden = false;
     ui.leave.disabled = false;
@@ -219,6 +325,7 @@
   }
 
   async function onJoined(msg) {
+    connected();
     vm.state = 'joined';
     ui.waitingNotice.hidden = true;
     vm.participantId = msg.participantId;
@@ -240,7 +347,20 @@
   }
 
   function peerConnection() {
-    return new RTCPeerConnection({ iceServers: vm.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({ iceServers: vm.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    let disconnectedTimer = null;
+    pc.addEventListener('connectionstatechange', () => {
+      clearTimeout(disconnectedTimer);
+      if (pc !== vm.publishPc && pc !== vm.subscribePc) return;
+      // A lost media path is rebuilt by joining again: new peer connections, same seat, no lobby.
+      if (pc.connectionState === 'failed') mediaLost();
+      else if (pc.connectionState === 'disconnected') disconnectedTimer = setTimeout(mediaLost, MEDIA_DISCONNECTED_MS);
+    });
+    return pc;
+  }
+
+  function mediaLost() {
+    if (vm.state === 'joined') connectionLost();
   }
 
   /** Publish: we offer our tracks send-only; the server answers. No need to wait for ICE gathering (ICE-lite server). */
@@ -431,6 +551,7 @@
 
   function onMeetingEnded() {
     vm.state = 'ended';
+    forgetToken();
     finish();
     ui.endedNotice.hidden = false;
     document.body.classList.add('ended');
@@ -454,6 +575,7 @@
     if (msg.code === 'meeting_not_open' && msg.message) words = `${words} (${msg.message})`;
     if (FATAL.has(msg.code)) {
       vm.state = FINAL_STATE[msg.code] || 'error';
+      if (FORGET_TOKEN.has(msg.code)) forgetToken();
       finish();
       if (msg.code === 'meeting_ended') ui.endedNotice.hidden = false;
     }
@@ -490,6 +612,8 @@
   function leave() {
     send({ type: 'leave' });
     vm.state = 'left';
+    forgetToken();
+    clearTimeout(reconnectTimer);
     closePeerConnections();
     if (ws) ws.close(1000);
     clearInterval(pingTimer);

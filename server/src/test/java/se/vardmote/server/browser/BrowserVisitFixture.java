@@ -1,10 +1,15 @@
 package se.vardmote.server.browser;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import se.vardmote.server.ServerConfig;
+import se.vardmote.server.TestBooking;
 import se.vardmote.server.VardmoteServer;
 
 /**
@@ -28,5 +33,24 @@ abstract class BrowserVisitFixture {
     static void stopServerAndChromium() {
         if (chromium != null) chromium.close();
         if (server != null) server.close();
+    }
+
+    /** Books a visit and returns its seats ({@code participantId}, {@code role}, {@code joinUrl}, ...). */
+    static List<JsonNode> bookSeats(boolean lobby, String kind, String... roles) throws Exception {
+        return TestBooking.seats(TestBooking.book(server, kind, lobby, roles));
+    }
+
+    /** Books a visit without a lobby and returns its join links, one per role. */
+    static List<String> book(String kind, String... roles) throws Exception {
+        return TestBooking.joinUrls(TestBooking.book(server, kind, false, roles));
+    }
+
+    /** Polls the server until {@code condition} holds; fails after 15 s. */
+    static void awaitServer(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError(what + " did not happen within 15 s");
+            Thread.sleep(100);
+        }
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import se.vardmote.server.TestBooking;
 
 /** A patient in Firefox ESR and a clinician in Chromium: each decodes the other's video and hears the other. */
 @Tag("browser")
@@ -19,7 +18,7 @@ class FirefoxVisitTest extends BrowserVisitFixture {
 
     @Test
     void aFirefoxPatientAndAChromiumClinicianDecodeEachOthersVideoAndAudio() throws Exception {
-        List<String> links = TestBooking.joinUrls(TestBooking.book(server, "two-party", false, "clinician", "patient"));
+        List<String> links = book("two-party", "clinician", "patient");
         try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0));
              FirefoxPeer patient = FirefoxPeer.join("patient", links.get(1), Duration.ofSeconds(90))) {
             clinician.awaitReceived("the Firefox patient's video and audio", MEDIA_TIMEOUT,
@@ -32,7 +31,7 @@ class FirefoxVisitTest extends BrowserVisitFixture {
 
     @Test
     void inAGroupOfChromiumAndFirefoxEveryoneDecodesEveryOther() throws Exception {
-        List<String> links = TestBooking.joinUrls(TestBooking.book(server, "group", false, "clinician", "patient", "guardian"));
+        List<String> links = book("group", "clinician", "patient", "guardian");
         try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0));
              FirefoxPeer patient = FirefoxPeer.join("patient", links.get(1), Duration.ofSeconds(120));
              FirefoxPeer guardian = FirefoxPeer.join("guardian", links.get(2), Duration.ofSeconds(120))) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import se.vardmote.server.TestBooking;
 
 /**
  * Visits on a network that is not perfect, in headless Chromium at its default camera size: on a clean link
@@ -30,7 +29,7 @@ class ImpairedNetworkVisitTest extends BrowserVisitFixture {
     }
 
     private List<Visitor> twoParty() throws Exception {
-        List<String> links = TestBooking.joinUrls(TestBooking.book(server, "two-party", false, "clinician", "patient"));
+        List<String> links = book("two-party", "clinician", "patient");
         List<Visitor> visitors = List.of(
                 new Visitor(chromium.browser, "clinician", links.get(0), Visitor.DEFAULT_FRAMES),
                 new Visitor(chromium.browser, "patient", links.get(1), Visitor.DEFAULT_FRAMES));

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import se.vardmote.server.TestBooking;
 
 /**
  * Real visits: headless Chromium windows with fake devices join through the web client, and we read
@@ -21,9 +18,7 @@ import se.vardmote.server.TestBooking;
 @Tag("browser")
 class VisitInBrowsersTest extends BrowserVisitFixture {
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void twoPartyVisitorsDecodeEachOthersVideoAndHearEachOther() throws Exception {
@@ -166,22 +161,5 @@ class VisitInBrowsersTest extends BrowserVisitFixture {
             }
         }
         awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
-    }
-
-    /** Books a visit and returns its seats ({@code participantId}, {@code role}, {@code joinUrl}, ...). */
-    private List<JsonNode> bookSeats(boolean lobby, String kind, String... roles) throws Exception {
-        return TestBooking.seats(TestBooking.book(server, kind, lobby, roles));
-    }
-
-    private List<String> book(String kind, String... roles) throws Exception {
-        return TestBooking.joinUrls(TestBooking.book(server, kind, false, roles));
-    }
-
-    private static void awaitServer(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError(what + " did not happen within 15 s");
-            Thread.sleep(100);
-        }
     }
 }

@@ -49,6 +49,11 @@ final class Visitor implements AutoCloseable {
 
     /** A visitor whose camera is asked for {@code constraints} (a getUserMedia constraints literal). */
     Visitor(Browser browser, String name, String joinUrl, String constraints) {
+        this(browser, name, joinUrl, constraints, page -> { });
+    }
+
+    /** A visitor whose page is first handed to {@code beforeJoin} (to watch or route its WebSocket, say). */
+    Visitor(Browser browser, String name, String joinUrl, String constraints, java.util.function.Consumer<Page> beforeJoin) {
         this.name = name;
         this.context = browser.newContext(new Browser.NewContextOptions().setPermissions(List.of("camera", "microphone")));
         this.page = context.newPage();
@@ -56,6 +61,7 @@ final class Visitor implements AutoCloseable {
         page.onConsoleMessage(m -> {
             if ("error".equals(m.type())) System.out.println("[" + name + " console] " + m.text());
         });
+        beforeJoin.accept(page);
         page.navigate(joinUrl);
     }
 
