@@ -347,7 +347,9 @@
   }
 
   function peerConnection() {
-    const pc = new RTCPeerConnection({ iceServers: vm.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    // Tests force the TURN relay (window.vardmoteIceTransportPolicy = 'relay'); people use every path.
+    const pc = new RTCPeerConnection({ iceServers: vm.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require',
+      iceTransportPolicy: window.vardmoteIceTransportPolicy || 'all' });
     let disconnectedTimer = null;
     pc.addEventListener('connectionstatechange', () => {
       clearTimeout(disconnectedTimer);

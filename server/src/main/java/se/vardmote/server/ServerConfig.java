@@ -18,6 +18,7 @@ import java.util.Properties;
 import se.vardmote.media.Cidr;
 import se.vardmote.media.MediaConfig;
 import se.vardmote.signalling.SignallingConfig;
+import se.vardmote.signalling.TurnServers;
 import se.vardmote.signalling.meeting.MeetingRules;
 import se.vardmote.signalling.store.Database;
 
@@ -46,6 +47,8 @@ import se.vardmote.signalling.store.Database;
  * @param conferenceIdRetentionDays a conference id is not handed out again until this long after its
  *                              meeting's end
  * @param mediaUdpGso           send runs of datagrams to one peer as UDP GSO where the kernel supports it
+ * @param turn                  TURN servers handed to browsers with per-join credentials from a shared
+ *                              secret ({@code VARDMOTE_TURN_URLS}, {@code VARDMOTE_TURN_SECRET}); none by default
  */
 public record ServerConfig(
         int httpPort,
@@ -64,7 +67,8 @@ public record ServerConfig(
         int joinEarlyMinutes,
         int joinGraceMinutes,
         int conferenceIdRetentionDays,
-        boolean mediaUdpGso) {
+        boolean mediaUdpGso,
+        TurnServers turn) {
 
     public static final String CONFIG = "VARDMOTE_CONFIG";
     public static final String HTTP_PORT = "VARDMOTE_HTTP_PORT";
@@ -84,12 +88,14 @@ public record ServerConfig(
     public static final String JOIN_EARLY_MINUTES = "VARDMOTE_JOIN_EARLY_MINUTES";
     public static final String JOIN_GRACE_MINUTES = "VARDMOTE_JOIN_GRACE_MINUTES";
     public static final String CONFERENCE_ID_RETENTION_DAYS = "VARDMOTE_CONFERENCE_ID_RETENTION_DAYS";
+    public static final String TURN_URLS = "VARDMOTE_TURN_URLS";
+    public static final String TURN_SECRET = "VARDMOTE_TURN_SECRET";
 
     /** The keys a properties file may set (everything but {@link #CONFIG} itself). */
     static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(HTTP_PORT, MEDIA_PORT, MEDIA_WORKERS,
             BIND_ADDRESS, ADVERTISED_ADDRESSES, MEDIA_ALLOWED_NETWORKS, PUBLIC_URL, DATA_DIR, API_KEY, DB_URL, DB_USER,
             DB_PASSWORD, MAX_GROUP_PARTICIPANTS, JOIN_EARLY_MINUTES, JOIN_GRACE_MINUTES, CONFERENCE_ID_RETENTION_DAYS,
-            MEDIA_UDP_GSO);
+            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET);
 
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
@@ -100,6 +106,7 @@ public record ServerConfig(
     private static final int MAX_LIST_ENTRIES = 64;
 
     public ServerConfig {
+        if (turn == null) turn = TurnServers.NONE;
         advertisedAddresses = List.copyOf(advertisedAddresses);
         mediaAllowedNetworks = List.copyOf(mediaAllowedNetworks);
         requirePort(HTTP_PORT, httpPort);
@@ -153,7 +160,7 @@ public record ServerConfig(
                         int maxGroupParticipants) {
         this(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses, mediaAllowedNetworks, publicUrl,
                 dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants, DEFAULT_JOIN_EARLY_MINUTES,
-                DEFAULT_JOIN_GRACE_MINUTES, DEFAULT_CONFERENCE_ID_RETENTION_DAYS, true);
+                DEFAULT_JOIN_GRACE_MINUTES, DEFAULT_CONFERENCE_ID_RETENTION_DAYS, true, TurnServers.NONE);
     }
 
     /** The settings as published with issue 3 (UDP GSO on). */
@@ -164,7 +171,7 @@ public record ServerConfig(
                         int conferenceIdRetentionDays) {
         this(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses, mediaAllowedNetworks, publicUrl,
                 dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants, joinEarlyMinutes, joinGraceMinutes,
-                conferenceIdRetentionDays, true);
+                conferenceIdRetentionDays, true, TurnServers.NONE);
     }
 
     static final int DEFAULT_JOIN_EARLY_MINUTES = 15;
@@ -220,7 +227,14 @@ public record ServerConfig(
 
     /** The signalling layer's settings (no STUN/TURN servers: ICE-lite on a reachable address needs none). */
     public SignallingConfig signallingConfig() {
-        return new SignallingConfig(maxGroupParticipants, List.of());
+        return new SignallingConfig(maxGroupParticipants, List.of(), turn);
+    }
+
+    /** These settings with other TURN servers. */
+    public ServerConfig withTurn(TurnServers servers) {
+        return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
+                mediaAllowedNetworks, publicUrl, dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants,
+                joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, servers);
     }
 
     @Override
@@ -234,7 +248,7 @@ public record ServerConfig(
                 + ", dbPassword=" + (dbPassword == null ? "(none)" : "(set)")
                 + ", maxGroupParticipants=" + maxGroupParticipants + ", joinEarlyMinutes=" + joinEarlyMinutes
                 + ", joinGraceMinutes=" + joinGraceMinutes + ", conferenceIdRetentionDays=" + conferenceIdRetentionDays
-                + "]";
+                + ", turn=" + turn + "]";
     }
 
     static ServerConfig fromValues(Map<String, String> values) {
@@ -271,16 +285,36 @@ public record ServerConfig(
         int grace = intValue(values, JOIN_GRACE_MINUTES, DEFAULT_JOIN_GRACE_MINUTES);
         int retention = intValue(values, CONFERENCE_ID_RETENTION_DAYS, DEFAULT_CONFERENCE_ID_RETENTION_DAYS);
         boolean gso = booleanValue(values, MEDIA_UDP_GSO, true);
+        TurnServers turn = turnServers(values);
         ServerConfig config = new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed, publicUrl,
                 dataDir, text(values, API_KEY, null), text(values, DB_URL, null), text(values, DB_USER, null),
-                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso);
+                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn);
         // With a fixed port the default URL is known now; with port 0 it is derived once bound.
         if (config.publicUrl() == null && httpPort != 0) {
             return new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed,
                     config.publicUrlFor(httpPort), dataDir, config.apiKey(), config.dbUrl(), config.dbUser(),
-                    config.dbPassword(), maxGroup, early, grace, retention, gso);
+                    config.dbPassword(), maxGroup, early, grace, retention, gso, turn);
         }
         return config;
+    }
+
+    private static TurnServers turnServers(Map<String, String> values) {
+        List<String> urls = list(values, TURN_URLS);
+        String secret = text(values, TURN_SECRET, null);
+        if (urls.isEmpty()) {
+            if (secret != null) throw new InvalidConfigException(TURN_URLS, "must be set when " + TURN_SECRET + " is");
+            return TurnServers.NONE;
+        }
+        if (secret == null) {
+            throw new InvalidConfigException(TURN_SECRET, "must be set when " + TURN_URLS
+                    + " is: the secret shared with the TURN server (coturn's static-auth-secret)");
+        }
+        try {
+            return new TurnServers(urls, secret);
+        } catch (IllegalArgumentException e) {
+            String key = e.getMessage().contains("secret") ? TURN_SECRET : TURN_URLS;
+            throw new InvalidConfigException(key, e.getMessage());
+        }
     }
 
     private static Map<String, String> readPropertiesFile(String file) {

@@ -135,9 +135,26 @@ class ServerConfigTest {
     }
 
     @Test
+    void readsTurnServersAndNeedsTheirSecret() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of(
+                "VARDMOTE_TURN_URLS", "turn:turn.example.se:3478?transport=udp, turns:turn.example.se:443?transport=tcp",
+                "VARDMOTE_TURN_SECRET", "turn-sekret-of-enough-length"));
+        assertEquals(List.of("turn:turn.example.se:3478?transport=udp", "turns:turn.example.se:443?transport=tcp"),
+                c.signallingConfig().turn().urls());
+        assertEquals("VARDMOTE_TURN_SECRET", assertThrows(InvalidConfigException.class, () -> ServerConfig.fromEnvironment(
+                Map.of("VARDMOTE_TURN_URLS", "turn:turn.example.se:3478"))).variable());
+        assertEquals("VARDMOTE_TURN_SECRET", assertThrows(InvalidConfigException.class, () -> ServerConfig.fromEnvironment(
+                Map.of("VARDMOTE_TURN_URLS", "turn:turn.example.se:3478", "VARDMOTE_TURN_SECRET", "short"))).variable());
+        assertEquals("VARDMOTE_TURN_URLS", assertThrows(InvalidConfigException.class, () -> ServerConfig.fromEnvironment(
+                Map.of("VARDMOTE_TURN_URLS", "stun:stun.example.se", "VARDMOTE_TURN_SECRET", "turn-sekret-of-enough-length"))).variable());
+        assertFalse(ServerConfig.fromEnvironment(Map.of()).signallingConfig().turn().configured(), "no TURN by default");
+    }
+
+    @Test
     void neverShowsSecretsInToString() {
         ServerConfig c = ServerConfig.fromEnvironment(Map.of("VARDMOTE_API_KEY", "sekret-sekret-sekret",
-                "VARDMOTE_DB_PASSWORD", "dbsekret", "VARDMOTE_DB_URL", "jdbc:postgresql://db/v?password=urlsekret"));
+                "VARDMOTE_DB_PASSWORD", "dbsekret", "VARDMOTE_DB_URL", "jdbc:postgresql://db/v?password=urlsekret",
+                "VARDMOTE_TURN_URLS", "turn:127.0.0.1:3478", "VARDMOTE_TURN_SECRET", "turn-sekret-of-enough-length"));
         String s = c.toString();
         assertFalse(s.contains("sekret"), s);
     }

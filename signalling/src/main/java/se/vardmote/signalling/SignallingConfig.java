@@ -6,24 +6,35 @@ import java.util.List;
  * Settings of the signalling layer.
  *
  * @param maxGroupParticipants the most participants a group room admits (default 8)
- * @param iceServers           STUN/TURN servers handed to clients in {@code joined} (may be empty: ICE-lite
- *                             on a reachable address needs none)
+ * @param iceServers           STUN/TURN servers handed to clients in {@code joined} as they are (may be
+ *                             empty: ICE-lite on a reachable address needs none)
+ * @param turn                 TURN servers whose credentials are made per join from a shared secret
  */
-public record SignallingConfig(int maxGroupParticipants, List<IceServer> iceServers) {
+public record SignallingConfig(int maxGroupParticipants, List<IceServer> iceServers, TurnServers turn) {
 
     public SignallingConfig {
         iceServers = List.copyOf(iceServers);
+        if (turn == null) turn = TurnServers.NONE;
         if (maxGroupParticipants < 2) throw new IllegalArgumentException("maxGroupParticipants must be at least 2");
+    }
+
+    public SignallingConfig(int maxGroupParticipants, List<IceServer> iceServers) {
+        this(maxGroupParticipants, iceServers, TurnServers.NONE);
     }
 
     public static SignallingConfig defaults() {
         return new SignallingConfig(8, List.of());
     }
 
-    /** One entry of RTCPeerConnection's iceServers. */
+    /** One entry of RTCPeerConnection's iceServers. {@link #toString()} never shows the credential. */
     public record IceServer(List<String> urls, String username, String credential) {
         public IceServer {
             urls = List.copyOf(urls);
+        }
+
+        @Override
+        public String toString() {
+            return "IceServer[urls=" + urls + ", credential=" + (credential == null ? "(none)" : "(set)") + "]";
         }
     }
 }

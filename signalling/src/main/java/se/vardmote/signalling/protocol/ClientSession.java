@@ -50,6 +50,8 @@ public final class ClientSession implements SignallingSession, MemberListener {
 
     private volatile RoomMember member;
     private volatile boolean closed;
+    /** When this participant's join link expires: its TURN credentials last as long. */
+    private volatile java.time.Instant linkExpiresAt;
 
     public ClientSession(SessionOutput output, Rooms rooms, MeetingService meetings, TokenService tokens, SignallingConfig config) {
         this.output = output;
@@ -115,6 +117,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
         } catch (InvalidTokenException e) {
             throw ProtocolError.fatal("invalid_token", "the join link is not valid or has expired: " + e.getMessage());
         }
+        linkExpiresAt = claims.expiresAt();
         Optional<Meeting> meeting = meetings.find(claims.meetingId());
         if (meeting.isEmpty()) throw ProtocolError.fatal("meeting_not_found", "this visit no longer exists");
         Optional<Participant> participant = meeting.get().participant(claims.participantId());
@@ -389,7 +392,12 @@ public final class ClientSession implements SignallingSession, MemberListener {
 
     private ArrayNode iceServers() {
         ArrayNode list = Json.MAPPER.createArrayNode();
-        for (SignallingConfig.IceServer s : config.iceServers()) {
+        List<SignallingConfig.IceServer> servers = new java.util.ArrayList<>(config.iceServers());
+        if (config.turn().configured()) {
+            java.time.Instant now = java.time.Instant.now();
+            servers.add(config.turn().credentials(linkExpiresAt == null ? now : linkExpiresAt, now));
+        }
+        for (SignallingConfig.IceServer s : servers) {
             ObjectNode o = list.addObject();
             ArrayNode urls = o.putArray("urls");
             s.urls().forEach(urls::add);

@@ -1,0 +1,78 @@
+package se.vardmote.server.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.vardmote.server.ServerConfig;
+import se.vardmote.server.TestBooking;
+import se.vardmote.server.VardmoteServer;
+
+/**
+ * A patient whose browser may use nothing but a TURN relay (iceTransportPolicy 'relay', as on a network
+ * that lets neither UDP nor TCP through to the media port) still has the visit: a real coturn relays it,
+ * with the credentials the server derived from the shared secret and handed over in {@code joined}.
+ */
+@Tag("browser")
+class TurnRelayVisitTest {
+    private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
+    /** The selected candidate pair of each of the page's peer connections: the local candidate's type. */
+    private static final String SELECTED_TYPES = """
+            async () => {
+              const out = {};
+              for (const [name, pc] of [['publish', window.vardmote.publishPc], ['subscribe', window.vardmote.subscribePc]]) {
+                if (!pc) continue;
+                const stats = await pc.getStats();
+                let pairId = null;
+                stats.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
+                const pair = pairId && stats.get(pairId);
+                const local = pair && stats.get(pair.localCandidateId);
+                out[name] = local ? local.candidateType : null;
+              }
+              return out;
+            }
+            """;
+
+    @TempDir static Path dir;
+    static Coturn coturn;
+    static Chromium chromium;
+    static VardmoteServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        coturn = Coturn.start(dir);
+        chromium = Chromium.launch();
+        server = VardmoteServer.start(ServerConfig.forTests(dir.resolve("data")).withTurn(coturn.servers()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (chromium != null) chromium.close();
+        if (server != null) server.close();
+        if (coturn != null) coturn.close();
+    }
+
+    @Test
+    void aPatientLimitedToTheRelayDecodesTheClinicianThroughCoturnAndIsDecoded() throws Exception {
+        List<JsonNode> seats = TestBooking.seats(TestBooking.book(server, "two-party", false, "clinician", "patient"));
+        try (Visitor clinician = new Visitor(chromium.browser, "clinician", seats.get(0).get("joinUrl").asText());
+             Visitor patient = new Visitor(chromium.browser, "patient", seats.get(1).get("joinUrl").asText(),
+                     Visitor.SMALL_FRAMES, page -> page.addInitScript("window.vardmoteIceTransportPolicy = 'relay';"))) {
+            for (Visitor v : List.of(patient, clinician)) {
+                v.awaitReceived("the other's video and audio", MEDIA_TIMEOUT,
+                        s -> Visitor.flowing(s, "videos", "frames", 10) == 1 && Visitor.flowing(s, "audios", "packets", 50) == 1);
+            }
+            assertEquals(Map.of("publish", "relay", "subscribe", "relay"), patient.page.evaluate(SELECTED_TYPES),
+                    "both of the patient's connections go through the relay");
+            assertEquals(1, ((Number) patient.page.evaluate("() => window.vardmote.iceServers.length")).intValue());
+        }
+    }
+}
