@@ -84,17 +84,19 @@ class AudioMixerTest {
         assertTrue(voice.isLocal() && voice.ssrc() != 0 && voice.description().extensionIds().isEmpty());
         router.subscribe(listener, voice, new SubscriberParameters(0x3333, 111, Map.of()));
 
-        OpusEncoder aliceEncoder = new OpusEncoder(48_000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
-        OpusEncoder bobEncoder = new OpusEncoder(48_000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
-        long t0 = System.nanoTime();
         int frames = 75; // 1.5 s
+        // Encoded before the paced loop: encoding on a busy two-core machine made the sender late and then
+        // bursty, and the jitter buffer rightly skipped what came in a burst.
+        byte[][] aliceFrames = encodeTone(frames, 0x1111, 600);
+        byte[][] bobFrames = encodeTone(frames, 0x2222, 900);
+        long t0 = System.nanoTime();
         int gatewayBefore = -1;
         for (int f = 0; f < frames; f++) {
             long wait = t0 + f * 20_000_000L - System.nanoTime();
             if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
             if (f == 25) gatewayBefore = gateway.receivedCount(); // skip the first 0.5 s (priming)
-            sendOpus(alice, aliceEncoder, 0x1111, f, 600);
-            sendOpus(bob, bobEncoder, 0x2222, f, 900);
+            sendRtp(alice, aliceFrames[f]);
+            sendRtp(bob, bobFrames[f]);
             gateway.sendTone(440, 8000, f == 0);
         }
         Thread.sleep(100);
@@ -140,15 +142,28 @@ class AudioMixerTest {
         return new StreamDescription(MediaKind.AUDIO, ssrc, "0", new RtpCodec("opus", 48_000, 2, 111), Map.of());
     }
 
-    private void sendOpus(RecordingTransport from, OpusEncoder encoder, int ssrc, int frame, double hz) throws Exception {
+    /** RTP packets of Opus frames carrying a {@code hz} tone, numbered from 0. */
+    private static byte[][] encodeTone(int frames, int ssrc, double hz) throws Exception {
+        OpusEncoder encoder = new OpusEncoder(48_000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+        byte[][] packets = new byte[frames][];
         short[] pcm = new short[960];
-        for (int i = 0; i < 960; i++) {
-            pcm[i] = (short) Math.round(6000 * Math.sin(2 * Math.PI * hz * (frame * 960 + i) / 48_000.0));
-        }
         byte[] out = new byte[1275];
-        int len = encoder.encode(pcm, 0, 960, out, 0, out.length);
-        ByteBuf packet = Unpooled.buffer(12 + len);
-        packet.writeByte(0x80).writeByte(111).writeShort(frame).writeInt(frame * 960).writeInt(ssrc).writeBytes(out, 0, len);
+        for (int frame = 0; frame < frames; frame++) {
+            for (int i = 0; i < 960; i++) {
+                pcm[i] = (short) Math.round(6000 * Math.sin(2 * Math.PI * hz * (frame * 960 + i) / 48_000.0));
+            }
+            int len = encoder.encode(pcm, 0, 960, out, 0, out.length);
+            ByteBuf packet = Unpooled.buffer(12 + len);
+            packet.writeByte(0x80).writeByte(111).writeShort(frame).writeInt(frame * 960).writeInt(ssrc).writeBytes(out, 0, len);
+            packets[frame] = new byte[packet.readableBytes()];
+            packet.readBytes(packets[frame]);
+            packet.release();
+        }
+        return packets;
+    }
+
+    private void sendRtp(RecordingTransport from, byte[] rtp) throws Exception {
+        ByteBuf packet = Unpooled.wrappedBuffer(rtp.clone());
         roomLoop.submit(() -> {
             try {
                 from.receiver.onRtp(from, packet);
