@@ -27,6 +27,8 @@ say sv pin-invalid          "PIN-koden är fel."
 say sv pin-locked           "PIN-koden är spärrad en stund. Du ansluter som tolk."
 say sv please-wait          "Vänta, du släpps snart in i mötet."
 say sv goodbye              "Tack för samtalet. Hej då."
+say sv muted                "Du är avstängd. Tryck stjärna sex för att höras igen."
+say sv unmuted              "Du hörs igen."
 
 say en welcome              "Welcome to the video visit."
 say en enter-conference-id  "Enter the conference ID, followed by the hash key."
@@ -37,6 +39,8 @@ say en pin-invalid          "That PIN is not correct."
 say en pin-locked           "PIN entry is locked for a while. You join as the interpreter."
 say en please-wait          "Please wait, you will be let in soon."
 say en goodbye              "Thank you for calling. Goodbye."
+say en muted                "You are muted. Press star six to be heard again."
+say en unmuted              "You can be heard again."
 
 # A soft tone while waiting in the lobby: 425 Hz (the Swedish call-progress frequency) at -20 dBFS for
 # 0.4 s, then 3.6 s of silence; played in a loop after please-wait.

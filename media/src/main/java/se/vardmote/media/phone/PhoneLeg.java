@@ -38,7 +38,8 @@ import se.vardmote.media.rtp.RtpPacket;
 /**
  * The media side of one telephone call: plain RTP/AVP (symmetric RTP) on its own UDP port, G.711 or
  * Opus, RFC 4733 DTMF in, prompts out while the caller is in the IVR or the lobby, and, once admitted,
- * the room's mix-minus out and the caller's voice into the room as an Opus stream.
+ * the room's mix-minus out (short notices such as "you are muted" laid over it) and the caller's voice into
+ * the room as an Opus stream, unless muted.
  * Created by {@code MediaEngine.createPhoneLeg}. Public methods are safe from any thread.
  *
  * <p>Owns its UDP channel and all call state, on one media worker's event loop. Every 20 ms a scheduled task
@@ -94,6 +95,8 @@ public final class PhoneLeg {
     private int inputHead;
     private int inputCount;
     private boolean inputPrimed;
+    /** A clinician muted the caller (or the caller pressed *6): its voice does not reach the room. */
+    private boolean muted;
     private final short[] decoded = new short[960]; // 120 ms at 8 kHz: the longest Opus packet
 
     private final short[][] mixFrames = new short[MIX_FRAMES][FRAME];
@@ -278,6 +281,18 @@ public final class PhoneLeg {
         return stream;
     }
 
+    /**
+     * Mutes or unmutes the caller towards the room: muted, what the caller says is dropped before the mix
+     * (the room's stream carries silence); the caller still hears the room. Any thread.
+     */
+    public void setMuted(boolean mute) {
+        onLoop(() -> {
+            muted = mute;
+            inputCount = 0;
+            inputPrimed = false;
+        });
+    }
+
     /** Disconnects from the room's mix (back to the lobby, say); the published stream ends. */
     public void leaveMix() {
         onLoop(() -> {
@@ -421,10 +436,10 @@ public final class PhoneLeg {
                 count(Counter.DROPPED_DECODE);
                 return;
             }
-            if (member == null) return; // in the IVR or the lobby the caller's voice goes nowhere
+            if (member == null || muted) return; // in the IVR, the lobby or muted the voice goes nowhere
             for (int i = 0; i < n; i++) pushInput(decoded[i]);
         } else {
-            if (member == null) return; // in the IVR or the lobby the caller's voice goes nowhere
+            if (member == null || muted) return; // in the IVR, the lobby or muted the voice goes nowhere
             for (int i = 0; i < length; i++) {
                 int code = buf.getUnsignedByte(offset + i);
                 pushInput(ulaw ? G711.ulawToLinear(code) : G711.alawToLinear(code));
@@ -492,30 +507,47 @@ public final class PhoneLeg {
                 System.arraycopy(mixFrames[mixHead], 0, out, 0, FRAME);
                 mixHead = (mixHead + 1) % MIX_FRAMES;
                 mixCount--;
-                return true;
+            } else {
+                if (mixPrimed) {
+                    mixPrimed = false;
+                    count(Counter.MIX_UNDERRUN);
+                }
+                java.util.Arrays.fill(out, (short) 0);
             }
-            if (mixPrimed) {
-                mixPrimed = false;
-                count(Counter.MIX_UNDERRUN);
-            }
-            java.util.Arrays.fill(out, (short) 0);
+            addPrompts(out, true); // a short notice ("you are muted") over the room's sound
             return true; // a room's silence is still the room: no marker bit when sound resumes
         }
+        int filled = addPrompts(out, false);
+        java.util.Arrays.fill(out, filled, FRAME, (short) 0);
+        return filled > 0;
+    }
+
+    /**
+     * Takes up to one frame of the queued prompts into {@code out}: copied, or added to what is there
+     * (saturating) when {@code over}. Returns how many samples it wrote.
+     */
+    private int addPrompts(short[] out, boolean over) {
         int filled = 0;
         while (filled < FRAME && !prompts.isEmpty()) {
             Playing playing = prompts.peekFirst();
             short[] samples = playing.prompt().samples();
-            int n = Math.min(FRAME - filled, samples.length - promptPosition);
-            System.arraycopy(samples, promptPosition, out, filled, Math.max(0, n));
-            filled += Math.max(0, n);
-            promptPosition += Math.max(0, n);
+            int n = Math.max(0, Math.min(FRAME - filled, samples.length - promptPosition));
+            if (over) {
+                for (int i = 0; i < n; i++) {
+                    int sum = out[filled + i] + samples[promptPosition + i];
+                    out[filled + i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sum));
+                }
+            } else {
+                System.arraycopy(samples, promptPosition, out, filled, n);
+            }
+            filled += n;
+            promptPosition += n;
             if (promptPosition >= samples.length) {
                 promptPosition = 0;
                 if (!playing.loop() || samples.length == 0) prompts.pollFirst();
             }
         }
-        java.util.Arrays.fill(out, filled, FRAME, (short) 0);
-        return filled > 0;
+        return filled;
     }
 
     /** The caller's next 20 ms into {@link #voiceFrame} (silence until 40 ms are buffered). */

@@ -138,6 +138,60 @@ class AudioMixerTest {
         assertEquals(0, (int) roomLoop.submit(mixer::memberCount).get(1, TimeUnit.SECONDS));
     }
 
+    @Test
+    void aMutedPhoneStillHearsTheRoomWhileTheRoomHearsSilenceFromIt() throws Exception {
+        RecordingTransport alice = (RecordingTransport) router.createTransport();
+        RecordingTransport listener = (RecordingTransport) router.createTransport();
+        router.publish(alice, opusStream(0x1111));
+        leg.setRemote(gateway.address(), PhoneCodec.PCMU, 101);
+        PublishedStream voice = leg.joinMix(router);
+        router.subscribe(listener, voice, new SubscriberParameters(0x3333, 111, Map.of()));
+        leg.setMuted(true);
+
+        int frames = 100; // 1 s muted, then 1 s unmuted
+        byte[][] aliceFrames = encodeTone(frames, 0x1111, 600);
+        long t0 = System.nanoTime();
+        int gatewayFrom = -1;
+        int unmutedAt = -1;
+        for (int f = 0; f < frames; f++) {
+            long wait = t0 + f * 20_000_000L - System.nanoTime();
+            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+            if (f == 25) gatewayFrom = gateway.receivedCount();
+            if (f == 50) {
+                unmutedAt = listener.sentRtp.size();
+                leg.setMuted(false);
+            }
+            sendRtp(alice, aliceFrames[f]);
+            gateway.sendTone(440, 8000, f == 0);
+        }
+        Thread.sleep(100);
+
+        assertTrue(gateway.ulawTonePower(gatewayFrom, 600) > 1_000_000, "muted, the phone still hears the room");
+        List<byte[]> rtp = List.copyOf(listener.sentRtp);
+        OpusDecoder decoder = new OpusDecoder(48_000, 1);
+        double muted = decodedPower(decoder, rtp, unmutedAt / 3, unmutedAt);
+        double unmuted = decodedPower(decoder, rtp, unmutedAt + (rtp.size() - unmutedAt) / 2, rtp.size());
+        assertTrue(muted < 1_000, "muted, the room hears silence from the phone: " + muted);
+        assertTrue(unmuted > 1_000_000, "unmuted, the room hears the phone again: " + unmuted);
+    }
+
+    /** Mean power of the Opus packets {@code [from, to)} decoded in order (earlier ones keep the decoder's state). */
+    private static double decodedPower(OpusDecoder decoder, List<byte[]> rtp, int from, int to) throws Exception {
+        short[] pcm = new short[960];
+        double sum = 0;
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            byte[] p = rtp.get(i);
+            int got = decoder.decode(p, 12, p.length - 12, pcm, 0, 960, false);
+            for (int k = 0; k < got; k++) {
+                sum += (double) pcm[k] * pcm[k];
+                n++;
+            }
+        }
+        assertTrue(n > 0, "packets " + from + ".." + to + " of " + rtp.size());
+        return sum / n;
+    }
+
     private static StreamDescription opusStream(long ssrc) {
         return new StreamDescription(MediaKind.AUDIO, ssrc, "0", new RtpCodec("opus", 48_000, 2, 111), Map.of());
     }

@@ -54,6 +54,13 @@ public interface MemberListener {
     default void mutedBy(String byParticipantId) {
     }
 
+    /**
+     * The member's microphone state as the room holds it changed (by the member or a clinician). For
+     * members whose microphone the server itself carries (a phone caller), which must follow it.
+     */
+    default void audioMuteChanged(boolean muted) {
+    }
+
     /** The same participant joined again on a newer connection; this one is no longer in the room. */
     void replaced();
 

@@ -304,8 +304,10 @@ public final class Room {
     public synchronized void muteParticipant(RoomMember actor, String participantId) throws ActionRefused {
         requireClinician(actor, "mute others");
         RoomMember target = seated(participantId);
+        boolean changed = !target.audioMuted;
         target.audioMuted = true;
         target.listener.mutedBy(actor.participantId());
+        if (changed) target.listener.audioMuteChanged(true);
         record(target, AuditAction.MUTED, null);
         MemberInfo info = target.info();
         for (RoomMember other : members.values()) if (other != target) other.listener.participantUpdated(info);
@@ -477,11 +479,18 @@ public final class Room {
 
     public synchronized MemberInfo setMuted(RoomMember member, boolean audioMuted, boolean videoMuted) {
         if (member.waiting || !member.present) return member.info();
+        boolean audioChanged = member.audioMuted != audioMuted;
         member.audioMuted = audioMuted;
         member.videoMuted = videoMuted;
+        if (audioChanged) member.listener.audioMuteChanged(audioMuted);
         MemberInfo info = member.info();
         for (RoomMember other : members.values()) if (other != member) other.listener.participantUpdated(info);
         return info;
+    }
+
+    /** Flips a seated member's microphone state (a phone caller's {@code *6}); its video state stays. */
+    public synchronized MemberInfo toggleAudioMuted(RoomMember member) {
+        return setMuted(member, !member.audioMuted, member.videoMuted);
     }
 
     private void requirePresent(RoomMember member) throws SdpException {

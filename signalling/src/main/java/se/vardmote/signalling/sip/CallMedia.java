@@ -47,6 +47,9 @@ public interface CallMedia {
     /** Where RFC 4733 digits go; replaces any earlier listener. */
     void setDtmfListener(DtmfListener listener);
 
+    /** Muted, the caller's voice no longer reaches the room (it still hears the room). */
+    void setMuted(boolean muted);
+
     /** Frees the port. Idempotent. */
     void close();
 }

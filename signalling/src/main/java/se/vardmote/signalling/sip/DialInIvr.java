@@ -58,6 +58,9 @@ public final class DialInIvr {
     public static final String PIN_LOCKED = "pin-locked";
     public static final String PLEASE_WAIT = "please-wait";
     public static final String GOODBYE = "goodbye";
+    /** Said over the room's sound when the caller's voice stops reaching the room. */
+    public static final String MUTED = "muted";
+    public static final String UNMUTED = "unmuted";
     /** Language-free: {@code prompts/wait-tone.wav}. */
     public static final String WAIT_TONE = "wait-tone";
 
@@ -90,6 +93,8 @@ public final class DialInIvr {
     private Meeting meeting;
     private Role role;
     private PhoneAdmission.Seat seat;
+    /** In the room, {@code *} was the last key: a following {@code 6} toggles mute. */
+    private boolean starPressed;
 
     public DialInIvr(CallMedia media, ConferenceDirectory directory, PhoneAdmission admission, AuditSink audit,
                      CallThread thread, PromptLanguage language, String maskedNumber, Hangup hangup) {
@@ -138,6 +143,10 @@ public final class DialInIvr {
 
     /** One key press: {@code 0-9}, {@code *}, {@code #} (others, such as A-D, are ignored). */
     public void onDigit(char digit) {
+        if (state == State.ADMITTED) {
+            inRoomKey(digit);
+            return;
+        }
         if (state != State.ENTERING_ID && state != State.CHOOSING_ROLE && state != State.ENTERING_PIN) return;
         if (!(digit >= '0' && digit <= '9') && digit != '*' && digit != '#') return;
         cancelTimer();
@@ -168,6 +177,12 @@ public final class DialInIvr {
             default -> { }
         }
         if (state == State.ENTERING_ID || state == State.CHOOSING_ROLE || state == State.ENTERING_PIN) armTimer();
+    }
+
+    /** In the room only {@code *6} means something (mute or unmute yourself); other keys are ignored. */
+    private void inRoomKey(char digit) {
+        if (starPressed && digit == '6' && seat != null) seat.toggleMute();
+        starPressed = digit == '*';
     }
 
     /** The caller hung up (BYE) or the call failed: leave the room or lobby, stop timers. Idempotent. */
@@ -273,6 +288,7 @@ public final class DialInIvr {
             @Override public void admitted() { thread.execute(DialInIvr.this::onAdmitted); }
             @Override public void removed(String reason) { thread.execute(() -> onRemoved(reason)); }
             @Override public void refused(String reason) { thread.execute(() -> onRefused(reason)); }
+            @Override public void muteChanged(boolean muted) { thread.execute(() -> onMuteChanged(muted)); }
         };
         try {
             seat = admission.admit(new PhoneAdmission.PhoneCaller(meeting, seatedAs, maskedNumber, route, media), listener);
@@ -293,6 +309,13 @@ public final class DialInIvr {
         if (state != State.ADMITTING && state != State.WAITING) return;
         state = State.ADMITTED;
         media.stopPlayback();
+    }
+
+    private void onMuteChanged(boolean muted) {
+        if (state != State.ADMITTED) return;
+        media.setMuted(muted);
+        media.stopPlayback();
+        say(muted ? MUTED : UNMUTED);
     }
 
     private void onRemoved(String reason) {

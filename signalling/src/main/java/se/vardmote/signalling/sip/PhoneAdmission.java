@@ -54,13 +54,31 @@ public interface PhoneAdmission {
 
         /** Cannot be seated at all (room full, meeting closed): the SIP layer says goodbye and sends BYE. */
         void refused(String reason);
+
+        /**
+         * The caller is now muted or unmuted in the room (its own {@code *6}, or a clinician muted it): the
+         * SIP layer silences or restores its voice and tells the caller.
+         */
+        void muteChanged(boolean muted);
     }
 
     /** The caller's place in the room. */
     interface Seat {
         /** The caller hung up (or the call failed): leave the room or lobby. Idempotent. */
         void leave();
+
+        /**
+         * The caller pressed {@code *6}: mutes its voice towards the room, or unmutes it (also after a
+         * clinician muted it). The others see the change. Nothing happens in the lobby.
+         */
+        void toggleMute();
     }
+
+    /** A seat that is no seat (the caller was refused). */
+    Seat NO_SEAT = new Seat() {
+        @Override public void leave() { }
+        @Override public void toggleMute() { }
+    };
 
     Seat admit(PhoneCaller caller, Listener listener);
 }

@@ -55,6 +55,8 @@ public final class PhoneLegCallMedia implements CallMedia, PhoneLegListener {
 
     @Override public void setDtmfListener(DtmfListener listener) { this.dtmf = listener; }
 
+    @Override public void setMuted(boolean muted) { leg.setMuted(muted); }
+
     @Override public void close() { leg.close(); }
 
     /** Connects the caller to the room's mix (see {@link PhoneLeg#joinMix}). For the admission. */

@@ -38,9 +38,12 @@ public final class RoomAdmission implements PhoneAdmission {
             member.seat = rooms.join(caller.meeting(), participant, JoinedVia.PHONE, member);
         } catch (JoinRefused e) {
             listener.refused(e.code());
-            return () -> { };
+            return NO_SEAT;
         }
-        return member::leave;
+        return new Seat() {
+            @Override public void leave() { member.leave(); }
+            @Override public void toggleMute() { member.toggleMute(); }
+        };
     }
 
     /** Phone participants are not booked seats: they get a fresh id per call (no number in it). */
@@ -67,6 +70,19 @@ public final class RoomAdmission implements PhoneAdmission {
             gone = true;
             RoomMember m = seat;
             if (m != null) rooms.leave(m);
+        }
+
+        /** *6: the caller's own mute toggle; the room holds the state and reports it back below. */
+        void toggleMute() {
+            RoomMember m = seat;
+            if (gone || m == null || m.isWaiting()) return;
+            m.room().toggleAudioMuted(m);
+        }
+
+        /** A phone has no microphone button: the SIP layer silences the caller's voice itself. */
+        @Override
+        public void audioMuteChanged(boolean muted) {
+            if (!gone) listener.muteChanged(muted);
         }
 
         @Override

@@ -256,6 +256,43 @@ class DialInIvrTest {
     }
 
     @Test
+    void starSixInTheRoomTogglesMuteAndOtherKeysDoNothing() {
+        ivr.startIvr();
+        type(ID + "##");
+        assertEquals(DialInIvr.State.ADMITTED, ivr.state());
+        type("6*16*#6123");
+        assertEquals(0, admission.muteToggles.get(), "only a 6 straight after a star counts");
+        type("*6");
+        assertEquals(1, admission.muteToggles.get());
+        type("*6");
+        assertEquals(2, admission.muteToggles.get());
+        assertTrue(hangups.isEmpty());
+    }
+
+    @Test
+    void aMuteFromTheRoomSilencesTheLegAndTellsTheCaller() {
+        ivr.startIvr();
+        type(ID + "##");
+        admission.last().listener().muteChanged(true);
+        assertTrue(media.muted, "the caller's voice must stop at the server, not on the phone");
+        assertEquals("sv/muted", media.lastPlayed());
+        admission.last().listener().muteChanged(false);
+        assertFalse(media.muted);
+        assertEquals("sv/unmuted", media.lastPlayed());
+    }
+
+    @Test
+    void aMuteNoticeAfterHangUpIsIgnored() {
+        ivr.startIvr();
+        type(ID + "##");
+        ivr.callerHungUp();
+        int said = media.played().size();
+        admission.last().listener().muteChanged(true);
+        assertFalse(media.muted);
+        assertEquals(said, media.played().size());
+    }
+
+    @Test
     void removalEndsTheCall() {
         admission.lobby = true;
         ivr.startIvr();

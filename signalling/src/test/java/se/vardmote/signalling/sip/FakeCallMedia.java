@@ -47,6 +47,10 @@ final class FakeCallMedia implements CallMedia {
 
     @Override public void close() { closed = true; }
 
+    volatile boolean muted;
+
+    @Override public void setMuted(boolean muted) { this.muted = muted; }
+
     /** Simulates an RFC 4733 key press from the gateway. */
     void press(char digit) {
         dtmf.onDtmf(digit);

@@ -13,6 +13,7 @@ final class FakePhoneAdmission implements PhoneAdmission {
     final List<Admitted> callers = new CopyOnWriteArrayList<>();
     final AtomicInteger leaves = new AtomicInteger();
     volatile boolean lobby;
+    final AtomicInteger muteToggles = new AtomicInteger();
     volatile String refuse;
 
     @Override
@@ -21,7 +22,10 @@ final class FakePhoneAdmission implements PhoneAdmission {
         if (refuse != null) listener.refused(refuse);
         else if (lobby) listener.waiting();
         else listener.admitted();
-        return leaves::incrementAndGet;
+        return new Seat() {
+            @Override public void leave() { leaves.incrementAndGet(); }
+            @Override public void toggleMute() { muteToggles.incrementAndGet(); }
+        };
     }
 
     Admitted last() {

@@ -16,7 +16,7 @@ class PromptFilesTest {
 
     static final List<String> SPOKEN = List.of(DialInIvr.WELCOME, DialInIvr.ENTER_ID, DialInIvr.ID_INVALID,
             DialInIvr.NOT_OPEN, DialInIvr.LEADER_OR_HASH, DialInIvr.PIN_INVALID, DialInIvr.PIN_LOCKED,
-            DialInIvr.PLEASE_WAIT, DialInIvr.GOODBYE);
+            DialInIvr.PLEASE_WAIT, DialInIvr.GOODBYE, DialInIvr.MUTED, DialInIvr.UNMUTED);
 
     @Test
     void everyPromptShipsInBothLanguagesAsG711ReadyWav() throws Exception {

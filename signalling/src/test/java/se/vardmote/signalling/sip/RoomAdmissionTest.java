@@ -51,17 +51,19 @@ class RoomAdmissionTest {
         @Override public void admitted() { events.add("admitted"); }
         @Override public void removed(String reason) { events.add("removed:" + reason); }
         @Override public void refused(String reason) { events.add("refused:" + reason); }
+        @Override public void muteChanged(boolean muted) { events.add(muted ? "muted" : "unmuted"); }
     }
 
     /** A browser in the room that only records what it is told. */
     static final class Browser implements MemberListener {
         final List<String> events = new CopyOnWriteArrayList<>();
         volatile RoomMember self;
+        volatile MemberInfo lastJoined;
         @Override public void joined(RoomMember self, List<MemberInfo> others) { this.self = self; events.add("joined"); }
         @Override public void waiting(RoomMember self) { events.add("waiting"); }
-        @Override public void participantJoined(MemberInfo p) { events.add("participantJoined:" + p.displayName() + ":" + p.role().wireName()); }
+        @Override public void participantJoined(MemberInfo p) { lastJoined = p; events.add("participantJoined:" + p.displayName() + ":" + p.role().wireName()); }
         @Override public void participantLeft(String id) { events.add("participantLeft"); }
-        @Override public void participantUpdated(MemberInfo p) { }
+        @Override public void participantUpdated(MemberInfo p) { events.add("participantUpdated:" + (p.audioMuted() ? "muted" : "unmuted")); }
         @Override public void subscribeOffer(String sdp, long version, List<OfferedTrack> tracks) { events.add("subscribeOffer"); }
         @Override public void replaced() { }
         @Override public void dismissed(String code, String message) { events.add("dismissed:" + code); }
@@ -109,5 +111,26 @@ class RoomAdmissionTest {
         new RoomAdmission(rooms).admit(caller(meeting, Role.INTERPRETER), heard);
         rooms.endMeeting(clinician.self);
         assertEquals("removed:ended", heard.events.get(heard.events.size() - 1));
+    }
+
+    @Test
+    void aClinicianMutingAPhoneCallerSilencesItOnTheServerAndItsStarSixUnmutes() throws Exception {
+        Meeting meeting = book(false);
+        Browser clinician = new Browser();
+        rooms.join(meeting, meeting.participants().get(0), clinician);
+        Heard heard = new Heard();
+        PhoneAdmission.Seat seat = new RoomAdmission(rooms).admit(caller(meeting, Role.INTERPRETER), heard);
+        String phoneId = clinician.lastJoined.participantId();
+
+        clinician.self.room().muteParticipant(clinician.self, phoneId);
+        assertEquals("muted", heard.events.get(heard.events.size() - 1), "a phone has no button: the SIP layer must silence it");
+        assertTrue(clinician.events.contains("participantUpdated:muted"), clinician.events.toString());
+
+        seat.toggleMute();
+        assertEquals("unmuted", heard.events.get(heard.events.size() - 1));
+        assertEquals("participantUpdated:unmuted", clinician.events.get(clinician.events.size() - 1));
+        seat.toggleMute();
+        assertEquals("muted", heard.events.get(heard.events.size() - 1));
+        assertEquals("participantUpdated:muted", clinician.events.get(clinician.events.size() - 1));
     }
 }
