@@ -16,6 +16,9 @@ import java.util.List;
  * @param dtlsHandshakeTimeout how long a DTLS handshake may take before the transport fails
  * @param udpGso              coalesce runs of datagrams to one peer into UDP GSO sends where the kernel
  *                            supports it (off: one datagram per send; for A/B measurements and odd devices)
+ * @param tcpFirstPort        ICE-TCP (RFC 6544): worker i also listens on TCP port tcpFirstPort + i and
+ *                            offers it as a passive candidate below its UDP ones; 0 picks ephemeral ports,
+ *                            {@link #TCP_OFF} offers no TCP candidates
  */
 public record MediaConfig(
         InetAddress bindAddress,
@@ -25,27 +28,42 @@ public record MediaConfig(
         List<Cidr> allowedNetworks,
         Duration consentTimeout,
         Duration dtlsHandshakeTimeout,
-        boolean udpGso) {
+        boolean udpGso,
+        int tcpFirstPort) {
+
+    /** {@link #tcpFirstPort()} for no ICE-TCP. */
+    public static final int TCP_OFF = -1;
 
     public MediaConfig {
         advertisedAddresses = List.copyOf(advertisedAddresses);
         allowedNetworks = List.copyOf(allowedNetworks);
         if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
         if (firstPort < 0 || firstPort + workers - 1 > 65535) throw new IllegalArgumentException("bad media port range");
+        if (tcpFirstPort < TCP_OFF || tcpFirstPort + workers - 1 > 65535) {
+            throw new IllegalArgumentException("bad media TCP port range");
+        }
     }
 
-    /** The settings with UDP GSO on (where the kernel supports it). */
+    /** Whether ICE-TCP candidates are offered. */
+    public boolean tcpEnabled() {
+        return tcpFirstPort != TCP_OFF;
+    }
+
+    /** The settings with UDP GSO on (where the kernel supports it) and no ICE-TCP. */
     public MediaConfig(InetAddress bindAddress, int firstPort, int workers, List<InetAddress> advertisedAddresses,
                        List<Cidr> allowedNetworks, Duration consentTimeout, Duration dtlsHandshakeTimeout) {
         this(bindAddress, firstPort, workers, advertisedAddresses, allowedNetworks, consentTimeout,
-                dtlsHandshakeTimeout, true);
+                dtlsHandshakeTimeout, true, TCP_OFF);
     }
 
-    /** Loopback-only settings for tests: binds 127.0.0.1 on an ephemeral port, accepts only loopback. */
+    /**
+     * Loopback-only settings for tests: binds 127.0.0.1 on ephemeral UDP and TCP ports, accepts only
+     * loopback.
+     */
     public static MediaConfig loopbackForTests() {
         InetAddress lo = InetAddress.getLoopbackAddress();
         return new MediaConfig(lo, 0, 1, List.of(lo),
                 List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")),
-                Duration.ofSeconds(30), Duration.ofSeconds(10));
+                Duration.ofSeconds(30), Duration.ofSeconds(10), true, 0);
     }
 }

@@ -94,8 +94,9 @@ public final class MediaEngine implements AutoCloseable {
         warmUp.setDaemon(true);
         warmUp.setPriority(Thread.MIN_PRIORITY);
         warmUp.start();
-        LOG.log(System.Logger.Level.INFO, "media plane on {0} ports {1} ({2}, SRTP AES by {3})",
-                config.bindAddress().getHostAddress(), engine.ports(), io.name(), aes);
+        LOG.log(System.Logger.Level.INFO, "media plane on {0} UDP ports {1}, ICE-TCP ports {2} ({3}, SRTP AES by {4})",
+                config.bindAddress().getHostAddress(), engine.ports(),
+                config.tcpEnabled() ? engine.tcpPorts() : "off", io.name(), aes);
         return engine;
     }
 
@@ -123,6 +124,13 @@ public final class MediaEngine implements AutoCloseable {
     public List<Integer> ports() {
         List<Integer> ports = new ArrayList<>(workers.size());
         for (MediaWorker w : workers) ports.add(w.port());
+        return List.copyOf(ports);
+    }
+
+    /** The ICE-TCP ports actually bound, one per worker; empty when ICE-TCP is off. */
+    public List<Integer> tcpPorts() {
+        List<Integer> ports = new ArrayList<>(workers.size());
+        for (MediaWorker w : workers) if (w.tcpPort() > 0) ports.add(w.tcpPort());
         return List.copyOf(ports);
     }
 

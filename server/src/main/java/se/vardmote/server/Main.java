@@ -49,7 +49,7 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vardmote-shutdown"));
         LOG.log(System.Logger.Level.INFO, "vardmote is up: open {0}/ ; booking API at {0}/api/meetings", server.baseUrl());
-        LOG.log(System.Logger.Level.INFO, "media on UDP ports {0}, advertised as {1}", server.mediaPorts(),
+        LOG.log(System.Logger.Level.INFO, "media on UDP ports {0} and ICE-TCP ports {1}, advertised as {2}", server.mediaPorts(), server.mediaTcpPorts(),
                 server.config().advertisedAddresses().stream().map(java.net.InetAddress::getHostAddress).toList());
         LOG.log(System.Logger.Level.INFO, "the booking API key is in {0}", server.apiKeySource());
         if (server.sipPort() > 0) LOG.log(System.Logger.Level.INFO, "SIP dial-in on port {0,number,#} (UDP and TCP)", server.sipPort());

@@ -49,6 +49,8 @@ import se.vardmote.signalling.store.Database;
  * @param mediaUdpGso           send runs of datagrams to one peer as UDP GSO where the kernel supports it
  * @param turn                  TURN servers handed to browsers with per-join credentials from a shared
  *                              secret ({@code VARDMOTE_TURN_URLS}, {@code VARDMOTE_TURN_SECRET}); none by default
+ * @param mediaTcpPort          first ICE-TCP port; worker i listens on mediaTcpPort + i;
+ *                              {@link MediaConfig#TCP_OFF} for none, 0 for ephemeral ports (tests)
  */
 public record ServerConfig(
         int httpPort,
@@ -68,11 +70,13 @@ public record ServerConfig(
         int joinGraceMinutes,
         int conferenceIdRetentionDays,
         boolean mediaUdpGso,
-        TurnServers turn) {
+        TurnServers turn,
+        int mediaTcpPort) {
 
     public static final String CONFIG = "VARDMOTE_CONFIG";
     public static final String HTTP_PORT = "VARDMOTE_HTTP_PORT";
     public static final String MEDIA_PORT = "VARDMOTE_MEDIA_PORT";
+    public static final String MEDIA_TCP_PORT = "VARDMOTE_MEDIA_TCP_PORT";
     public static final String MEDIA_WORKERS = "VARDMOTE_MEDIA_WORKERS";
     public static final String MEDIA_UDP_GSO = "VARDMOTE_MEDIA_UDP_GSO";
     public static final String BIND_ADDRESS = "VARDMOTE_BIND_ADDRESS";
@@ -95,7 +99,7 @@ public record ServerConfig(
     static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(HTTP_PORT, MEDIA_PORT, MEDIA_WORKERS,
             BIND_ADDRESS, ADVERTISED_ADDRESSES, MEDIA_ALLOWED_NETWORKS, PUBLIC_URL, DATA_DIR, API_KEY, DB_URL, DB_USER,
             DB_PASSWORD, MAX_GROUP_PARTICIPANTS, JOIN_EARLY_MINUTES, JOIN_GRACE_MINUTES, CONFERENCE_ID_RETENTION_DAYS,
-            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET);
+            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET, MEDIA_TCP_PORT);
 
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
@@ -117,6 +121,11 @@ public record ServerConfig(
         if (mediaPort != 0 && mediaPort + mediaWorkers - 1 > 65535) {
             throw new InvalidConfigException(MEDIA_PORT, "port " + mediaPort + " plus " + mediaWorkers
                     + " workers runs past 65535; lower " + MEDIA_PORT + " or " + MEDIA_WORKERS);
+        }
+        if (mediaTcpPort != MediaConfig.TCP_OFF) requirePort(MEDIA_TCP_PORT, mediaTcpPort);
+        if (mediaTcpPort > 0 && mediaTcpPort + mediaWorkers - 1 > 65535) {
+            throw new InvalidConfigException(MEDIA_TCP_PORT, "port " + mediaTcpPort + " plus " + mediaWorkers
+                    + " workers runs past 65535; lower " + MEDIA_TCP_PORT + " or " + MEDIA_WORKERS);
         }
         if (bindAddress == null) throw new InvalidConfigException(BIND_ADDRESS, "must be set");
         if (advertisedAddresses.isEmpty() && !bindAddress.isAnyLocalAddress()) {
@@ -153,27 +162,6 @@ public record ServerConfig(
         }
     }
 
-    /** The settings as first published (before issue 3): join window and retention at their defaults. */
-    public ServerConfig(int httpPort, int mediaPort, int mediaWorkers, InetAddress bindAddress,
-                        List<InetAddress> advertisedAddresses, List<Cidr> mediaAllowedNetworks, String publicUrl,
-                        Path dataDir, String apiKey, String dbUrl, String dbUser, String dbPassword,
-                        int maxGroupParticipants) {
-        this(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses, mediaAllowedNetworks, publicUrl,
-                dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants, DEFAULT_JOIN_EARLY_MINUTES,
-                DEFAULT_JOIN_GRACE_MINUTES, DEFAULT_CONFERENCE_ID_RETENTION_DAYS, true, TurnServers.NONE);
-    }
-
-    /** The settings as published with issue 3 (UDP GSO on). */
-    public ServerConfig(int httpPort, int mediaPort, int mediaWorkers, InetAddress bindAddress,
-                        List<InetAddress> advertisedAddresses, List<Cidr> mediaAllowedNetworks, String publicUrl,
-                        Path dataDir, String apiKey, String dbUrl, String dbUser, String dbPassword,
-                        int maxGroupParticipants, int joinEarlyMinutes, int joinGraceMinutes,
-                        int conferenceIdRetentionDays) {
-        this(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses, mediaAllowedNetworks, publicUrl,
-                dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants, joinEarlyMinutes, joinGraceMinutes,
-                conferenceIdRetentionDays, true, TurnServers.NONE);
-    }
-
     static final int DEFAULT_JOIN_EARLY_MINUTES = 15;
     static final int DEFAULT_JOIN_GRACE_MINUTES = 60;
     static final int DEFAULT_CONFERENCE_ID_RETENTION_DAYS = 90;
@@ -196,14 +184,15 @@ public record ServerConfig(
     }
 
     /**
-     * Loopback-only settings for tests: binds and advertises 127.0.0.1, ephemeral HTTP and media ports,
-     * accepts media only from {@code 127.0.0.0/8} and {@code ::1/128}.
+     * Loopback-only settings for tests: binds and advertises 127.0.0.1, ephemeral HTTP and media ports (UDP
+     * and ICE-TCP), accepts media only from {@code 127.0.0.0/8} and {@code ::1/128}.
      */
     public static ServerConfig forTests(Path dataDir) {
         InetAddress lo = loopbackV4();
         return new ServerConfig(0, 0, 1, lo, List.of(lo),
                 List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")),
-                null, dataDir, null, null, null, null, 8);
+                null, dataDir, null, null, null, null, 8, DEFAULT_JOIN_EARLY_MINUTES, DEFAULT_JOIN_GRACE_MINUTES,
+                DEFAULT_CONFERENCE_ID_RETENTION_DAYS, true, TurnServers.NONE, 0);
     }
 
     /** The public URL, deriving the default from the port the HTTP server actually bound. */
@@ -222,7 +211,7 @@ public record ServerConfig(
     /** The media plane's settings. */
     public MediaConfig mediaConfig() {
         return new MediaConfig(bindAddress, mediaPort, mediaWorkers, advertisedAddresses, mediaAllowedNetworks,
-                CONSENT_TIMEOUT, DTLS_HANDSHAKE_TIMEOUT, mediaUdpGso);
+                CONSENT_TIMEOUT, DTLS_HANDSHAKE_TIMEOUT, mediaUdpGso, mediaTcpPort);
     }
 
     /** The signalling layer's settings (no STUN/TURN servers: ICE-lite on a reachable address needs none). */
@@ -234,12 +223,14 @@ public record ServerConfig(
     public ServerConfig withTurn(TurnServers servers) {
         return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
                 mediaAllowedNetworks, publicUrl, dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants,
-                joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, servers);
+                joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, servers, mediaTcpPort);
     }
 
     @Override
     public String toString() {
-        return "ServerConfig[httpPort=" + httpPort + ", mediaPort=" + mediaPort + ", mediaWorkers=" + mediaWorkers
+        return "ServerConfig[httpPort=" + httpPort + ", mediaPort=" + mediaPort
+                + ", mediaTcpPort=" + (mediaTcpPort == MediaConfig.TCP_OFF ? "off" : mediaTcpPort)
+                + ", mediaWorkers=" + mediaWorkers
                 + ", bindAddress=" + bindAddress.getHostAddress()
                 + ", advertisedAddresses=" + advertisedAddresses.stream().map(InetAddress::getHostAddress).toList()
                 + ", mediaAllowedNetworks=" + mediaAllowedNetworks + ", publicUrl=" + publicUrl
@@ -260,6 +251,10 @@ public record ServerConfig(
         int httpPort = intValue(values, HTTP_PORT, 8080);
         int mediaPort = intValue(values, MEDIA_PORT, 10000);
         int workers = intValue(values, MEDIA_WORKERS, 1);
+        // ICE-TCP beside UDP on the same numbers by default; "0" turns it off. An ephemeral UDP port (0)
+        // gets ephemeral TCP ports too.
+        int tcpPort = intValue(values, MEDIA_TCP_PORT, mediaPort);
+        if (text(values, MEDIA_TCP_PORT, null) != null && tcpPort == 0) tcpPort = MediaConfig.TCP_OFF;
         InetAddress bind = address(BIND_ADDRESS, text(values, BIND_ADDRESS, "127.0.0.1"));
         List<InetAddress> advertised = new ArrayList<>();
         for (String a : list(values, ADVERTISED_ADDRESSES)) advertised.add(address(ADVERTISED_ADDRESSES, a));
@@ -288,12 +283,12 @@ public record ServerConfig(
         TurnServers turn = turnServers(values);
         ServerConfig config = new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed, publicUrl,
                 dataDir, text(values, API_KEY, null), text(values, DB_URL, null), text(values, DB_USER, null),
-                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn);
+                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn, tcpPort);
         // With a fixed port the default URL is known now; with port 0 it is derived once bound.
         if (config.publicUrl() == null && httpPort != 0) {
             return new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed,
                     config.publicUrlFor(httpPort), dataDir, config.apiKey(), config.dbUrl(), config.dbUser(),
-                    config.dbPassword(), maxGroup, early, grace, retention, gso, turn);
+                    config.dbPassword(), maxGroup, early, grace, retention, gso, turn, tcpPort);
         }
         return config;
     }

@@ -301,6 +301,11 @@ public final class VardmoteServer implements AutoCloseable {
         return media.ports();
     }
 
+    /** The ICE-TCP media ports, one per media worker; empty when ICE-TCP is off. */
+    public List<Integer> mediaTcpPorts() {
+        return media.tcpPorts();
+    }
+
     /** Stops accepting, then closes signalling, media, the database and the event loops, in reverse order of start. */
     @Override
     public synchronized void close() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.vardmote.media.MediaConfig;
 
 class ServerConfigTest {
 
@@ -21,6 +22,7 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.fromEnvironment(Map.of());
         assertEquals(8080, c.httpPort());
         assertEquals(10000, c.mediaPort());
+        assertEquals(10000, c.mediaTcpPort(), "ICE-TCP beside UDP on the same number");
         assertEquals(1, c.mediaWorkers());
         assertEquals(InetAddress.getByName("127.0.0.1"), c.bindAddress());
         assertEquals(List.of(InetAddress.getByName("127.0.0.1")), c.advertisedAddresses());
@@ -132,6 +134,18 @@ class ServerConfigTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ServerConfig.fromEnvironment(
                 Map.of("VARDMOTE_MEDIA_PORT", "65535", "VARDMOTE_MEDIA_WORKERS", "2")));
         assertEquals("VARDMOTE_MEDIA_PORT", e.variable());
+    }
+
+    @Test
+    void iceTcpHasItsOwnPortAndZeroTurnsItOff() {
+        assertEquals(443, ServerConfig.fromEnvironment(Map.of("VARDMOTE_MEDIA_TCP_PORT", "443")).mediaTcpPort());
+        ServerConfig off = ServerConfig.fromEnvironment(Map.of("VARDMOTE_MEDIA_TCP_PORT", "0"));
+        assertEquals(MediaConfig.TCP_OFF, off.mediaTcpPort());
+        assertFalse(off.mediaConfig().tcpEnabled());
+        assertTrue(ServerConfig.fromEnvironment(Map.of()).mediaConfig().tcpEnabled());
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ServerConfig.fromEnvironment(
+                Map.of("VARDMOTE_MEDIA_TCP_PORT", "65535", "VARDMOTE_MEDIA_WORKERS", "2")));
+        assertEquals("VARDMOTE_MEDIA_TCP_PORT", e.variable());
     }
 
     @Test

@@ -131,7 +131,8 @@ public final class Subscription {
         int outTimestamp = inTimestamp + timestampOffset;
         ByteBuf packet = rewrite(rtp, ext, payloadType, outSequence, outTimestamp, ssrc, -1);
         sent(outSequence, outTimestamp, now);
-        transport.sendRtp(packet);
+        if (stream.video) transport.sendDroppableRtp(packet);
+        else transport.sendRtp(packet);
         router.count(RouterCounter.RTP_FORWARDED);
     }
 
@@ -173,7 +174,7 @@ public final class Subscription {
             packet = rewrite(cached, ext, payloadType, outSequence, outTimestamp, ssrc, -1);
             router.count(RouterCounter.RTP_RESENT);
         }
-        transport.sendRtp(packet);
+        transport.sendDroppableRtp(packet);
     }
 
     /**

@@ -1,13 +1,16 @@
 package se.vardmote.media.transport;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -42,6 +45,10 @@ import se.vardmote.media.net.UdpIo;
  * first byte says STUN (answered here, ICE-lite), DTLS or SRTP/SRTCP (handed to the transport that owns
  * the source address). Every drop is counted, nothing is logged per packet.
  *
+ * <p>With ICE-TCP on, the worker also listens on a TCP port (RFC 6544 passive candidates) whose connections
+ * live on the same loop ({@link TcpMediaLink}); their RFC 4571 frames go through the same demultiplexing,
+ * and what a transport sends goes back over the connection its selected address names.
+ *
  * <p>Threads: {@link #createTransport}, {@link #eventLoop}, {@link #port}, {@link #transportCount},
  * {@link #routerCount}, {@link #routerCreated} and {@link #counters} are safe from any thread; everything else
  * runs on {@link #eventLoop()}.
@@ -58,6 +65,9 @@ public final class MediaWorker implements TransportFactory {
 
     /** Datagrams read per {@code recvmmsg} call at most (epoll). */
     static final int RECEIVE_BATCH = 16;
+
+    /** ICE-TCP connections open at once per worker, bound or not; more are refused (counted). */
+    static final int MAX_TCP_LINKS = 1024;
 
     private final int index;
     private final EventLoop loop;
@@ -80,6 +90,10 @@ public final class MediaWorker implements TransportFactory {
     private volatile Channel channel;
     private volatile DatagramWriter writer;
     private volatile int port;
+    private volatile Channel tcpServer;
+    private volatile int tcpPort = -1;
+    /** ICE-TCP connections by their remote address. Read from any thread (the DTLS thread sends too). */
+    private final ConcurrentHashMap<InetSocketAddress, TcpMediaLink> tcpLinks = new ConcurrentHashMap<>();
     private volatile long loopThreadId = -1;
     /** Whether each router placed here has closed; a closed one drops out when next counted. */
     private final Set<BooleanSupplier> routers = ConcurrentHashMap.newKeySet();
@@ -116,9 +130,32 @@ public final class MediaWorker implements TransportFactory {
         this.writer = new DatagramWriter(ch, config.udpGso());
         this.channel = ch;
         this.port = ((InetSocketAddress) ch.localAddress()).getPort();
+        if (config.tcpEnabled()) bindTcp(io);
         long periodMillis = Math.max(50, Math.min(1000, config.consentTimeout().toMillis() / 2));
         // One periodic task per worker rather than a timer per transport or per packet (RFC 7675 §5.1)
         consentTask = loop.scheduleAtFixedRate(this::expireConsent, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The ICE-TCP listener, on this worker's loop for itself and its connections. Blocks. */
+    private void bindTcp(UdpIo io) throws InterruptedException {
+        int wanted = config.tcpFirstPort() == 0 ? 0 : config.tcpFirstPort() + index;
+        Channel server = new ServerBootstrap().group(loop, loop).channel(io.tcpServerChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(TcpMediaLink.LOW_WATER_BYTES, TcpMediaLink.HIGH_WATER_BYTES))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        TcpMediaLink.install(ch.pipeline(), MediaWorker.this);
+                    }
+                })
+                .bind(new InetSocketAddress(config.bindAddress(), wanted))
+                .sync()
+                .channel();
+        this.tcpServer = server;
+        this.tcpPort = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     @Override
@@ -143,6 +180,16 @@ public final class MediaWorker implements TransportFactory {
     /** The UDP port actually bound. Any thread. */
     public int port() {
         return port;
+    }
+
+    /** The ICE-TCP port actually bound, or -1 when ICE-TCP is off. Any thread. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    /** Open ICE-TCP connections. Any thread. */
+    public int tcpLinkCount() {
+        return tcpLinks.size();
     }
 
     public int index() {
@@ -205,6 +252,9 @@ public final class MediaWorker implements TransportFactory {
             for (WorkerTransport t : new ArrayList<>(byUfrag.values())) t.closeOnLoop("media_engine_closed");
             Channel ch = channel;
             if (ch != null) ch.close();
+            Channel server = tcpServer;
+            if (server != null) server.close();
+            for (TcpMediaLink link : new ArrayList<>(tcpLinks.values())) link.close();
         };
         if (loop.inEventLoop()) {
             shutdown.run();
@@ -245,7 +295,40 @@ public final class MediaWorker implements TransportFactory {
 
     void forget(WorkerTransport transport, List<InetSocketAddress> addresses) {
         byUfrag.remove(transport.localUfrag(), transport);
-        for (InetSocketAddress a : addresses) byAddress.remove(a, transport);
+        for (InetSocketAddress a : addresses) {
+            byAddress.remove(a, transport);
+            TcpMediaLink link = tcpLinks.get(a);
+            if (link != null && link.transport() == transport) link.close(); // its connections go with it
+        }
+    }
+
+    /**
+     * Sends a protected packet (or a STUN answer) in {@code buf} to {@code to}: over the ICE-TCP connection
+     * from that address if there is one, else as a datagram. Takes ownership. {@code droppable}: video, which
+     * a congested TCP connection drops first. Loop.
+     */
+    void sendTo(ByteBuf buf, InetSocketAddress to, boolean droppable) {
+        TcpMediaLink link = tcpLinks.isEmpty() ? null : tcpLinks.get(to);
+        countOut(buf.readableBytes());
+        if (link != null) link.write(buf, droppable);
+        else writer.write(buf, to);
+    }
+
+    /** The ICE-TCP connection from {@code remote}, or null. Any thread. */
+    TcpMediaLink tcpLink(InetSocketAddress remote) {
+        return tcpLinks.isEmpty() ? null : tcpLinks.get(remote);
+    }
+
+    /** False when the worker already holds {@link #MAX_TCP_LINKS} connections. Loop. */
+    boolean addTcpLink(TcpMediaLink link) {
+        if (tcpLinks.size() >= MAX_TCP_LINKS) return false;
+        TcpMediaLink previous = tcpLinks.put(link.remote(), link);
+        if (previous != null) previous.close();
+        return true;
+    }
+
+    void removeTcpLink(TcpMediaLink link) {
+        if (link.remote() != null) tcpLinks.remove(link.remote(), link);
     }
 
     /** Source filter (RFC 7983 demux happens only after it). */
@@ -271,7 +354,7 @@ public final class MediaWorker implements TransportFactory {
             return;
         }
         switch (PacketKind.of(content)) {
-            case STUN -> onStun(content, from);
+            case STUN -> onStun(content, from, null);
             case DTLS -> {
                 WorkerTransport t = byAddress.get(from);
                 if (t == null) count(WorkerCounter.DROPPED_UNKNOWN_ADDRESS);
@@ -293,7 +376,39 @@ public final class MediaWorker implements TransportFactory {
         }
     }
 
-    private void onStun(ByteBuf content, InetSocketAddress from) {
+    /** One RFC 4571 frame from an ICE-TCP connection; borrows it. Loop. */
+    void onTcpFrame(TcpMediaLink link, ByteBuf frame) {
+        int length = frame.readableBytes();
+        counts[WorkerCounter.IN_DATAGRAMS.ordinal()]++;
+        counts[WorkerCounter.TCP_IN_FRAMES.ordinal()]++;
+        counts[WorkerCounter.IN_BYTES.ordinal()] += length;
+        if (length > StunMessage.MAX_MESSAGE_LENGTH) {
+            count(WorkerCounter.DROPPED_OVERSIZED);
+            return;
+        }
+        PacketKind kind = PacketKind.of(frame);
+        if (kind == PacketKind.STUN) {
+            onStun(frame, link.remote(), link);
+            return;
+        }
+        WorkerTransport t = link.transport();
+        if (t == null || t.isClosed()) {
+            count(kind == PacketKind.UNKNOWN ? WorkerCounter.DROPPED_UNKNOWN_KIND : WorkerCounter.DROPPED_UNKNOWN_ADDRESS);
+            return;
+        }
+        switch (kind) {
+            case DTLS -> t.onDtls(frame);
+            case RTP, RTCP -> {
+                ByteBuf heap = channel.alloc().heapBuffer(length);
+                heap.writeBytes(frame, frame.readerIndex(), length);
+                t.onSrtp(heap, kind == PacketKind.RTCP);
+            }
+            default -> count(WorkerCounter.DROPPED_UNKNOWN_KIND);
+        }
+    }
+
+    /** A STUN message from {@code from}: a datagram, or a frame of the ICE-TCP connection {@code link}. */
+    private void onStun(ByteBuf content, InetSocketAddress from, TcpMediaLink link) {
         if (!stun.wrap(content)) {
             count(WorkerCounter.STUN_DROPPED_MALFORMED);
             return;
@@ -307,6 +422,10 @@ public final class MediaWorker implements TransportFactory {
         WorkerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
         if (t == null || t.isClosed()) {
             count(WorkerCounter.STUN_DROPPED_UNKNOWN_UFRAG);
+            return;
+        }
+        if (link != null && link.transport() != null && link.transport() != t) {
+            count(WorkerCounter.STUN_DROPPED_OTHER_TRANSPORT); // one connection serves one transport
             return;
         }
         IceLiteAgent agent = t.agent();
@@ -326,13 +445,22 @@ public final class MediaWorker implements TransportFactory {
             }
             case ACCEPTED -> { }
         }
-        WorkerTransport previous = byAddress.put(from, t);
-        if (previous != null && previous != t) previous.forgetAddress(from);
+        if (link != null) {
+            link.bind(t);
+        } else {
+            WorkerTransport previous = byAddress.put(from, t);
+            if (previous != null && previous != t) previous.forgetAddress(from);
+        }
         if (before != null && !before.equals(agent.selectedAddress())) count(WorkerCounter.ICE_SELECTED_CHANGED);
         ByteBuf response = channel.alloc().buffer(128);
         StunBinding.writeSuccessResponse(response, stun, from, agent.key(), integrity);
-        countOut(response.readableBytes());
-        writer.write(response, from);
+        if (link != null) {
+            countOut(response.readableBytes());
+            link.write(response, false);
+        } else {
+            countOut(response.readableBytes());
+            writer.write(response, from);
+        }
         count(WorkerCounter.STUN_ANSWERED);
     }
 

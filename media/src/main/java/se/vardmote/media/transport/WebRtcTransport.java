@@ -7,7 +7,7 @@ import se.vardmote.media.IceCandidate;
 
 /**
  * One peer connection's transport: ICE-lite, DTLS (server role) and SRTP on the shared UDP port
- * of its worker. Owned by its worker's event loop.
+ * of its worker, or on an ICE-TCP connection to it. Owned by its worker's event loop.
  * Methods marked "any thread" are safe anywhere; the rest must be called on {@link #eventLoop()}.
  */
 public interface WebRtcTransport {
@@ -21,7 +21,7 @@ public interface WebRtcTransport {
     /** ICE password the server advertises for this transport. Any thread. */
     String localPassword();
 
-    /** Host candidates: each advertised address with this worker's port. Any thread. */
+    /** Host candidates: each advertised address with this worker's UDP port, then its TCP port. Any thread. */
     List<IceCandidate> localCandidates();
 
     /** SHA-256 fingerprint of the server's certificate, as in SDP ({@code AB:CD:...}). Any thread. */
@@ -41,6 +41,14 @@ public interface WebRtcTransport {
      * Takes ownership of {@code packet}. Drops it (counted) if the transport is not connected. Event loop.
      */
     void sendRtp(ByteBuf packet);
+
+    /**
+     * As {@link #sendRtp}, for a packet that may be dropped first when the path is congested (video: a
+     * keyframe request repairs the loss; audio is never sent this way). Event loop.
+     */
+    default void sendDroppableRtp(ByteBuf packet) {
+        sendRtp(packet);
+    }
 
     /** Protects and sends one plaintext RTCP packet (compound or not). Takes ownership. Event loop. */
     void sendRtcp(ByteBuf packet);

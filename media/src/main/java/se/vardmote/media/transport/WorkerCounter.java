@@ -44,6 +44,18 @@ public enum WorkerCounter {
     OUT_DROPPED_NOT_CONNECTED("media.out.dropped.not_connected"),
     SRTP_PROTECT_FAILED("srtp.protect.failed"),
     RECEIVER_ERRORS("media.receiver.errors"),
+    /** ICE-TCP (RFC 6544): connections accepted, refused (source not allowed, too many), closed for a bad frame or for idling unbound. */
+    TCP_ACCEPTED("tcp.connections.accepted"),
+    TCP_REFUSED_NOT_ALLOWED("tcp.connections.refused.not_allowed_network"),
+    TCP_REFUSED_TOO_MANY("tcp.connections.refused.too_many"),
+    TCP_CLOSED_BAD_FRAME("tcp.connections.closed.bad_frame"),
+    TCP_CLOSED_UNBOUND("tcp.connections.closed.unbound"),
+    /** Frames read from ICE-TCP connections (they also count as in.datagrams) and STUN naming another transport than the connection's. */
+    TCP_IN_FRAMES("tcp.in.frames"),
+    STUN_DROPPED_OTHER_TRANSPORT("stun.dropped.other_transport"),
+    /** Packets not written to a congested ICE-TCP connection: video first, everything past the hard limit. */
+    TCP_OUT_DROPPED_VIDEO("tcp.out.dropped.video_backpressure"),
+    TCP_OUT_DROPPED_FULL("tcp.out.dropped.full"),
     TRANSPORTS_CREATED("transports.created"),
     TRANSPORTS_CLOSED("transports.closed"),
     /**

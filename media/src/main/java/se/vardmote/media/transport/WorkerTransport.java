@@ -21,8 +21,9 @@ import se.vardmote.media.srtp.SrtpKeyMaterial;
 import se.vardmote.media.srtp.SrtpSession;
 
 /**
- * A {@link WebRtcTransport} on a {@link MediaWorker}'s shared UDP port: ICE-lite ({@link IceLiteAgent}),
- * DTLS in the server role ({@link DtlsTransport}) and SRTP ({@link SrtpSession}).
+ * A {@link WebRtcTransport} on a {@link MediaWorker}'s shared UDP port (or one of its ICE-TCP connections,
+ * whichever the selected address names): ICE-lite ({@link IceLiteAgent}), DTLS in the server role
+ * ({@link DtlsTransport}) and SRTP ({@link SrtpSession}).
  *
  * <p>Owned by the worker's event loop. The "any thread" methods of the interface are safe anywhere; the
  * DTLS thread only sends records and reports results, which hop onto the loop.
@@ -58,25 +59,43 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
         this.id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.agent = new IceLiteAgent(ufrag, password, nowNanos);
         this.receiver = receiver;
-        this.candidates = candidates(worker.config().advertisedAddresses(), worker.port());
+        this.candidates = candidates(worker.config().advertisedAddresses(), worker.port(), worker.tcpPort());
     }
 
-    /** RFC 8445 §5.1.2.1: priority = 2^24 * type preference + 2^8 * local preference + (256 - component). */
-    static List<IceCandidate> candidates(List<InetAddress> advertised, int port) {
-        List<IceCandidate> out = new ArrayList<>(advertised.size());
+    /** Type preference of a passive TCP host candidate: below UDP host (126), so UDP wins where it works. */
+    static final long TCP_TYPE_PREFERENCE = 90;
+
+    /**
+     * A UDP host candidate per advertised address, then (when {@code tcpPort > 0}) a passive TCP one each.
+     * RFC 8445 §5.1.2.1: priority = 2^24 * type preference + 2^8 * local preference + (256 - component);
+     * for TCP, RFC 6544 §4.2: local preference = 2^13 * direction preference (passive: 4) + other preference.
+     */
+    static List<IceCandidate> candidates(List<InetAddress> advertised, int port, int tcpPort) {
+        List<IceCandidate> out = new ArrayList<>(2 * advertised.size());
         for (int i = 0; i < advertised.size(); i++) {
             long typePreference = 126; // host
             long localPreference = 65535 - i;
             long priority = (typePreference << 24) + (localPreference << 8) + (256 - 1);
-            InetAddress a = advertised.get(i);
-            String host = a.getHostAddress();
-            if (a instanceof Inet6Address) {
-                int scope = host.indexOf('%');
-                if (scope >= 0) host = host.substring(0, scope);
+            out.add(new IceCandidate(Integer.toString(i + 1), 1, "udp", priority, host(advertised.get(i)), port));
+        }
+        if (tcpPort > 0) {
+            for (int i = 0; i < advertised.size(); i++) {
+                long localPreference = (4L << 13) + (8191 - i);
+                long priority = (TCP_TYPE_PREFERENCE << 24) + (localPreference << 8) + (256 - 1);
+                out.add(new IceCandidate(Integer.toString(advertised.size() + i + 1), 1, "tcp", priority,
+                        host(advertised.get(i)), tcpPort));
             }
-            out.add(new IceCandidate(Integer.toString(i + 1), 1, "udp", priority, host, port));
         }
         return List.copyOf(out);
+    }
+
+    private static String host(InetAddress a) {
+        String host = a.getHostAddress();
+        if (a instanceof Inet6Address) {
+            int scope = host.indexOf('%');
+            if (scope >= 0) host = host.substring(0, scope);
+        }
+        return host;
     }
 
     // ---- WebRtcTransport ----
@@ -106,15 +125,20 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
 
     @Override
     public void sendRtp(ByteBuf packet) {
-        send(packet, false);
+        send(packet, false, false);
+    }
+
+    @Override
+    public void sendDroppableRtp(ByteBuf packet) {
+        send(packet, false, true);
     }
 
     @Override
     public void sendRtcp(ByteBuf packet) {
-        send(packet, true);
+        send(packet, true, false);
     }
 
-    private void send(ByteBuf packet, boolean rtcp) {
+    private void send(ByteBuf packet, boolean rtcp, boolean droppable) {
         InetSocketAddress to = agent.selectedAddress();
         Channel channel = worker.channel();
         if (!connected || closed || to == null || channel == null) {
@@ -135,8 +159,7 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
             return;
         }
         worker.count(rtcp ? WorkerCounter.RTCP_OUT_PACKETS : WorkerCounter.RTP_OUT_PACKETS);
-        worker.countOut(heap.readableBytes());
-        worker.writer().write(heap, to);
+        worker.sendTo(heap, to, droppable);
     }
 
     @Override
@@ -218,7 +241,9 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
         if (to == null || channel == null || !channel.isActive()) return;
         ByteBuf out = channel.alloc().buffer(len);
         out.writeBytes(buf, off, len);
-        channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
+        TcpMediaLink link = worker.tcpLink(to);
+        if (link != null) link.write(out, false);
+        else channel.writeAndFlush(new DatagramPacket(out, to), channel.voidPromise());
     }
 
     // ---- DtlsTransport.Listener (DTLS thread) ----

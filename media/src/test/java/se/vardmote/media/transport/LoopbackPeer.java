@@ -4,11 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -22,11 +26,26 @@ import se.vardmote.media.ice.StunMessage;
 import se.vardmote.media.srtp.SrtpProfile;
 import se.vardmote.media.srtp.SrtpSession;
 
-/** A browser stand-in on 127.0.0.1: STUN checks, a DTLS client and SRTP over one UDP socket. Test thread only. */
+/**
+ * A browser stand-in on 127.0.0.1: STUN checks, a DTLS client and SRTP over one UDP socket, or over one
+ * ICE-TCP connection with RFC 4571 framing ({@link #overTcp}). Test thread only.
+ */
 final class LoopbackPeer implements AutoCloseable {
 
-    final DatagramSocket socket;
-    final InetSocketAddress server;
+    /** One packet at a time, whatever carries it. */
+    interface Wire extends AutoCloseable {
+        void send(byte[] data, int off, int len) throws IOException;
+
+        /** The next packet, or null after {@code timeoutMillis} without one. */
+        byte[] receive(int timeoutMillis) throws IOException;
+
+        InetSocketAddress localAddress();
+
+        @Override void close();
+    }
+
+    final Wire wire;
+    private int timeoutMillis = 2000;
     final DtlsCertificate certificate = DtlsCertificate.generate("loopback-peer");
     final String ufrag = "peerufrg";
     private final MessageIntegrity integrity = new MessageIntegrity();
@@ -34,10 +53,26 @@ final class LoopbackPeer implements AutoCloseable {
     SrtpSession srtp;
     DtlsClient.Result dtls;
 
+    /** Over UDP to the worker's port. */
     LoopbackPeer(int serverPort) throws IOException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        socket.setSoTimeout(2000);
-        server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+        this(new UdpWire(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort)));
+    }
+
+    private LoopbackPeer(Wire wire) {
+        this.wire = wire;
+    }
+
+    /** Over a TCP connection to the worker's ICE-TCP port (what a browser's active TCP candidate does). */
+    static LoopbackPeer overTcp(int tcpPort) throws IOException {
+        return new LoopbackPeer(new TcpWire(new InetSocketAddress(InetAddress.getLoopbackAddress(), tcpPort)));
+    }
+
+    InetSocketAddress localAddress() {
+        return wire.localAddress();
+    }
+
+    void setTimeout(int millis) {
+        timeoutMillis = millis;
     }
 
     /** Sends a Binding request and returns the verified response's XOR-MAPPED-ADDRESS, or null if none came. */
@@ -67,18 +102,16 @@ final class LoopbackPeer implements AutoCloseable {
             @Override public int getReceiveLimit() { return 1500; }
             @Override public int getSendLimit() { return 1200; }
             @Override public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
-                socket.setSoTimeout(Math.max(1, waitMillis));
-                byte[] d = LoopbackPeer.this.receive(false);
+                byte[] d = LoopbackPeer.this.receive(false, Math.max(1, waitMillis));
                 if (d == null) return -1;
                 System.arraycopy(d, 0, buf, off, Math.min(len, d.length));
                 return Math.min(len, d.length);
             }
             @Override public void send(byte[] buf, int off, int len) throws IOException {
-                socket.send(new DatagramPacket(buf, off, len, server));
+                wire.send(buf, off, len);
             }
             @Override public void close() { }
         });
-        socket.setSoTimeout(2000);
         srtp = new SrtpSession(dtls.keys(), false);
     }
 
@@ -107,20 +140,19 @@ final class LoopbackPeer implements AutoCloseable {
     }
 
     void send(byte[] data) throws IOException {
-        socket.send(new DatagramPacket(data, data.length, server));
+        wire.send(data, 0, data.length);
     }
 
-    /** The next datagram; when {@code stun} it skips to a STUN one, otherwise non-STUN, non-DTLS ones are kept. */
     private byte[] receive(boolean stun) throws IOException {
-        byte[] buf = new byte[2048];
+        return receive(stun, timeoutMillis);
+    }
+
+    /** The next packet; when {@code stun} it skips to a STUN one, otherwise non-STUN, non-DTLS ones are kept. */
+    private byte[] receive(boolean stun, int waitMillis) throws IOException {
         while (true) {
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            try {
-                socket.receive(p);
-            } catch (SocketTimeoutException e) {
-                return null;
-            }
-            byte[] d = java.util.Arrays.copyOf(p.getData(), p.getLength());
+            byte[] d = wire.receive(waitMillis);
+            if (d == null) return null;
+            if (d.length == 0) continue;
             int first = d[0] & 0xFF;
             if (stun) {
                 if (first <= 3) return d;
@@ -137,6 +169,92 @@ final class LoopbackPeer implements AutoCloseable {
     @Override
     public void close() {
         if (srtp != null) srtp.close();
-        socket.close();
+        wire.close();
+    }
+
+    private static final class UdpWire implements Wire {
+        private final DatagramSocket socket;
+        private final InetSocketAddress server;
+        private final byte[] buf = new byte[2048];
+
+        UdpWire(InetSocketAddress server) throws IOException {
+            this.server = server;
+            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        }
+
+        @Override public void send(byte[] data, int off, int len) throws IOException {
+            socket.send(new DatagramPacket(data, off, len, server));
+        }
+
+        @Override public byte[] receive(int timeoutMillis) throws IOException {
+            socket.setSoTimeout(timeoutMillis);
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(p);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            return java.util.Arrays.copyOf(p.getData(), p.getLength());
+        }
+
+        @Override public InetSocketAddress localAddress() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override public void close() {
+            socket.close();
+        }
+    }
+
+    /** RFC 4571: each packet is preceded by its length in two bytes. */
+    static final class TcpWire implements Wire {
+        final Socket socket;
+        private final DataInputStream in;
+        private final DataOutputStream out;
+
+        TcpWire(InetSocketAddress server) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(server, 2000);
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            out = new DataOutputStream(socket.getOutputStream());
+        }
+
+        @Override public synchronized void send(byte[] data, int off, int len) throws IOException {
+            byte[] framed = new byte[2 + len];
+            framed[0] = (byte) (len >> 8);
+            framed[1] = (byte) len;
+            System.arraycopy(data, off, framed, 2, len);
+            out.write(framed);
+            out.flush();
+        }
+
+        @Override public byte[] receive(int timeoutMillis) throws IOException {
+            socket.setSoTimeout(timeoutMillis);
+            int length;
+            try {
+                length = in.readUnsignedShort();
+            } catch (SocketTimeoutException e) {
+                return null;
+            } catch (java.io.EOFException e) {
+                return null;
+            }
+            socket.setSoTimeout(2000); // the rest of a frame follows at once
+            byte[] d = new byte[length];
+            in.readFully(d);
+            return d;
+        }
+
+        @Override public InetSocketAddress localAddress() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
     }
 }

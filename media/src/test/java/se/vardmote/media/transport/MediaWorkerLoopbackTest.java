@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,13 +64,14 @@ class MediaWorkerLoopbackTest {
             try (LoopbackPeer peer = new LoopbackPeer(engine.ports().get(0))) {
                 transport.setRemoteParameters(peer.ufrag, "peerpasswordpeerpassword", "sha-256", peer.certificate.fingerprint());
                 List<IceCandidate> candidates = transport.localCandidates();
-                assertEquals(1, candidates.size());
+                assertEquals(2, candidates.size(), "UDP, then ICE-TCP");
                 assertEquals("127.0.0.1", candidates.get(0).address());
+                assertEquals("udp", candidates.get(0).transport());
                 assertEquals(engine.ports().get(0), candidates.get(0).port());
                 assertEquals(engine.certificateFingerprint(), transport.localFingerprint());
 
                 InetSocketAddress mapped = peer.check(transport.localUfrag(), transport.localPassword(), true);
-                assertEquals(peer.socket.getLocalSocketAddress(), mapped);
+                assertEquals(peer.localAddress(), mapped);
                 peer.connectDtls(transport.localFingerprint(), profile);
                 assertSame(transport, receiver.connected.get(5, TimeUnit.SECONDS));
                 assertEquals(profile, peer.dtls.keys().profile());
@@ -103,11 +105,103 @@ class MediaWorkerLoopbackTest {
     }
 
     @Test
+    void iceTcpCarriesStunDtlsAndSrtpInRfc4571FramesBelowUdpPriority() throws Exception {
+        RecordingReceiver receiver = new RecordingReceiver();
+        WebRtcTransport transport = worker.createTransport(receiver);
+        IceCandidate udp = transport.localCandidates().get(0);
+        IceCandidate tcp = transport.localCandidates().get(1);
+        assertEquals("tcp", tcp.transport());
+        assertEquals(worker.tcpPort(), tcp.port());
+        assertTrue(tcp.priority() < udp.priority(), "UDP wins where it works");
+        assertTrue(tcp.toSdpAttribute().endsWith(" typ host tcptype passive"), tcp.toSdpAttribute());
+        try (LoopbackPeer peer = LoopbackPeer.overTcp(worker.tcpPort())) {
+            transport.setRemoteParameters(peer.ufrag, "peerpasswordpeerpassword", "sha-256", peer.certificate.fingerprint());
+            assertEquals(peer.localAddress(), peer.check(transport.localUfrag(), transport.localPassword(), true));
+            peer.connectDtls(transport.localFingerprint());
+            assertSame(transport, receiver.connected.get(5, TimeUnit.SECONDS));
+
+            byte[] plain = rtpPacket(1, 0x1234);
+            peer.sendSrtp(plain, false);
+            assertArrayEquals(plain, receiver.rtp.poll(5, TimeUnit.SECONDS));
+            byte[] back = rtpPacket(9, 0x5678);
+            transport.eventLoop().submit(() -> {
+                ByteBuf packet = transport.allocatePacket(back.length);
+                packet.writeBytes(back);
+                transport.sendDroppableRtp(packet);
+            }).get(5, TimeUnit.SECONDS);
+            assertArrayEquals(back, peer.receiveRtp());
+            assertEquals(1, worker.tcpLinkCount());
+        }
+        transport.close();
+        receiver.closed.get(5, TimeUnit.SECONDS);
+        Map<String, Long> counters = engine.counters();
+        assertEquals(1L, counters.get("tcp.connections.accepted"));
+        assertTrue(counters.get("tcp.in.frames") >= 4, counters.toString());
+        assertEquals(0L, counters.get("srtp.unprotect.failed"));
+    }
+
+    @Test
+    void anIceTcpConnectionServesOnlyTheTransportItFirstCheckedFor() throws Exception {
+        WebRtcTransport mine = worker.createTransport(new RecordingReceiver());
+        WebRtcTransport other = worker.createTransport(new RecordingReceiver());
+        try (LoopbackPeer peer = LoopbackPeer.overTcp(worker.tcpPort())) {
+            assertNotNull(peer.check(mine.localUfrag(), mine.localPassword(), true));
+            peer.setTimeout(300);
+            assertNull(peer.check(other.localUfrag(), other.localPassword(), true));
+        }
+        assertEquals(1L, engine.counters().get("stun.dropped.other_transport"));
+        mine.close();
+        other.close();
+    }
+
+    @Test
+    void iceTcpClosesConnectionsWithOversizedFramesAndFromOutsideTheAllowedNetworks() throws Exception {
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), worker.tcpPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(new byte[] {(byte) 0xFF, (byte) 0xFF, 1, 2, 3});
+            assertEquals(-1, s.getInputStream().read(), "the server closes the connection");
+        }
+        waitFor(() -> engine.counters().get("tcp.connections.closed.bad_frame") == 1L);
+        assertEquals(0, worker.tcpLinkCount());
+
+        engine.close();
+        MediaConfig base = MediaConfig.loopbackForTests();
+        engine = MediaEngine.start(new MediaConfig(base.bindAddress(), 0, 1, base.advertisedAddresses(),
+                List.of(Cidr.parse("10.0.0.0/8")), base.consentTimeout(), base.dtlsHandshakeTimeout(), true, 0));
+        int tcpPort = engine.workers().get(0).tcpPort();
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), tcpPort)) {
+            s.setSoTimeout(5000);
+            assertEquals(-1, s.getInputStream().read(), "a source outside the allowed networks is hung up on");
+        }
+        waitFor(() -> engine.counters().get("tcp.connections.refused.not_allowed_network") == 1L);
+    }
+
+    @Test
+    void iceTcpCanBeTurnedOff() throws Exception {
+        engine.close();
+        MediaConfig base = MediaConfig.loopbackForTests();
+        engine = MediaEngine.start(new MediaConfig(base.bindAddress(), 0, 1, base.advertisedAddresses(),
+                base.allowedNetworks(), base.consentTimeout(), base.dtlsHandshakeTimeout(), true, MediaConfig.TCP_OFF));
+        assertEquals(-1, engine.workers().get(0).tcpPort());
+        assertTrue(engine.tcpPorts().isEmpty());
+        WebRtcTransport t = engine.workers().get(0).createTransport(new RecordingReceiver());
+        assertEquals(List.of("udp"), t.localCandidates().stream().map(IceCandidate::transport).toList());
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not met within 5 s");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void ignoresChecksWithWrongPasswordAndCountsThem() throws Exception {
         RecordingReceiver receiver = new RecordingReceiver();
         WebRtcTransport transport = worker.createTransport(receiver);
         try (LoopbackPeer peer = new LoopbackPeer(engine.ports().get(0))) {
-            peer.socket.setSoTimeout(300);
+            peer.setTimeout(300);
             assertNull(peer.check(transport.localUfrag(), "not-the-password-at-all!", true));
             assertNull(peer.check("nosuchuf", transport.localPassword(), true));
         }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Network impairment inside the private namespace the test JVM runs in (server/src/test/netns/bin/java):
- * random UDP loss with nftables (the kernel here has no netem, see ../shared/guide/testing.md). Only that
+ * random UDP loss, or no UDP at all, with nftables (the kernel here has no netem, see ../shared/guide/testing.md). Only that
  * namespace's loopback is touched; {@link #close()} removes what was added. Outside such a namespace the
  * tests abort, and under CI=true they fail.
  */
@@ -41,6 +41,17 @@ final class Impairment implements AutoCloseable {
         nft("add", "chain", "inet", TABLE, "out", "{ type filter hook output priority 0; }");
         nft("add", "rule", "inet", TABLE, "out", "meta", "l4proto", "udp", "numgen", "random", "mod", "100", "<",
                 Integer.toString(percent), "counter", "drop");
+        return impairment;
+    }
+
+    /** Drops every UDP datagram sent in this namespace, as a network that lets only TCP through does. */
+    static Impairment blockUdp() throws IOException, InterruptedException {
+        requirePrivateNamespace();
+        Impairment impairment = new Impairment();
+        impairment.clear();
+        nft("add", "table", "inet", TABLE);
+        nft("add", "chain", "inet", TABLE, "out", "{ type filter hook output priority 0; }");
+        nft("add", "rule", "inet", TABLE, "out", "meta", "l4proto", "udp", "counter", "drop");
         return impairment;
     }
 

@@ -24,23 +24,6 @@ import se.vardmote.server.VardmoteServer;
 @Tag("browser")
 class TurnRelayVisitTest {
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
-    /** The selected candidate pair of each of the page's peer connections: the local candidate's type. */
-    private static final String SELECTED_TYPES = """
-            async () => {
-              const out = {};
-              for (const [name, pc] of [['publish', window.vardmote.publishPc], ['subscribe', window.vardmote.subscribePc]]) {
-                if (!pc) continue;
-                const stats = await pc.getStats();
-                let pairId = null;
-                stats.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
-                const pair = pairId && stats.get(pairId);
-                const local = pair && stats.get(pair.localCandidateId);
-                out[name] = local ? local.candidateType : null;
-              }
-              return out;
-            }
-            """;
-
     @TempDir static Path dir;
     static Coturn coturn;
     static Chromium chromium;
@@ -70,7 +53,7 @@ class TurnRelayVisitTest {
                 v.awaitReceived("the other's video and audio", MEDIA_TIMEOUT,
                         s -> Visitor.flowing(s, "videos", "frames", 10) == 1 && Visitor.flowing(s, "audios", "packets", 50) == 1);
             }
-            assertEquals(Map.of("publish", "relay", "subscribe", "relay"), patient.page.evaluate(SELECTED_TYPES),
+            assertEquals(Map.of("publish", "relay/udp", "subscribe", "relay/udp"), patient.selectedLocalCandidates(),
                     "both of the patient's connections go through the relay");
             assertEquals(1, ((Number) patient.page.evaluate("() => window.vardmote.iceServers.length")).intValue());
         }

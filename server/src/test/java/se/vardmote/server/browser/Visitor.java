@@ -102,6 +102,31 @@ final class Visitor implements AutoCloseable {
             }
             """;
 
+    /**
+     * The local candidate of each of the page's peer connections' selected pair, as
+     * {@code "<candidateType>/<protocol>"} by {@code publish} and {@code subscribe} (e.g. {@code relay/udp}).
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> selectedLocalCandidates() {
+        return (Map<String, Object>) page.evaluate(SELECTED_LOCAL_CANDIDATES);
+    }
+
+    private static final String SELECTED_LOCAL_CANDIDATES = """
+            async () => {
+              const out = {};
+              for (const [name, pc] of [['publish', window.vardmote.publishPc], ['subscribe', window.vardmote.subscribePc]]) {
+                if (!pc) continue;
+                const stats = await pc.getStats();
+                let pairId = null;
+                stats.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
+                const pair = pairId && stats.get(pairId);
+                const local = pair && stats.get(pair.localCandidateId);
+                out[name] = local ? local.candidateType + '/' + local.protocol : null;
+              }
+              return out;
+            }
+            """;
+
     /** The publish connection's {@code availableOutgoingBitrate} (bit/s) and video bytes sent. */
     @SuppressWarnings("unchecked")
     Map<String, Object> sent() {
