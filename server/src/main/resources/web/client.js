@@ -474,6 +474,13 @@
     const caption = figure.querySelector('figcaption');
     caption.textContent = info ? info.displayName : '';
     caption.classList.toggle('muted-mark', !!(info && info.audioMuted));
+    if (info && info.reconnecting) {
+      const mark = document.createElement('span');
+      mark.className = 'reconnecting-mark';
+      mark.dataset.testid = 'reconnecting';
+      mark.textContent = 'Återansluter… / Reconnecting…';
+      caption.append(mark);
+    }
     if (info && info.identityVerified) {
       const mark = document.createElement('span');
       mark.className = 'verified-mark';
@@ -489,6 +496,7 @@
       participantId: p.participantId, role: p.role, displayName: p.displayName,
       audioMuted: !!p.audioMuted, videoMuted: !!p.videoMuted,
       identityVerified: p.identityVerified || null, joinedVia: p.joinedVia || 'video',
+      reconnecting: !!p.reconnecting,
     };
     ensureTile(p.participantId); // a tile from the start, so a clinician can act before media flows
     updateLabel(p.participantId);
@@ -508,7 +516,9 @@
   function updatePresenceStatus() {
     if (vm.state !== 'joined') return;
     const others = Object.values(vm.participants);
+    const away = others.filter((p) => p.reconnecting).map((p) => p.displayName);
     if (others.length === 0) setStatus('Väntar på de andra… / Waiting for others…');
+    else if (away.length > 0) setStatus(`${away.join(', ')} återansluter… / reconnecting…`);
     else setStatus(`I besöket med ${others.map((p) => p.displayName).join(', ')} / In the visit`);
   }
 

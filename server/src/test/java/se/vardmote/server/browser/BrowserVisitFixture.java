@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import se.vardmote.server.ServerConfig;
 import se.vardmote.server.TestBooking;
 import se.vardmote.server.VardmoteServer;
+import se.vardmote.signalling.room.Rooms;
 
 /**
  * The server on 127.0.0.1 with embedded defaults and one headless Chromium, started once for a test class's
@@ -45,11 +46,17 @@ abstract class BrowserVisitFixture {
         return TestBooking.joinUrls(TestBooking.book(server, kind, false, roles));
     }
 
-    /** Polls the server until {@code condition} holds; fails after 15 s. */
+    /**
+     * How long the server may take to notice what pages did: a closed page's seat is held for the reconnect
+     * grace before it counts as gone.
+     */
+    static final Duration SERVER_NOTICES_WITHIN = Duration.ofSeconds(15).plus(Rooms.DEFAULT_RECONNECT_GRACE);
+
+    /** Polls the server until {@code condition} holds; fails after {@link #SERVER_NOTICES_WITHIN}. */
     static void awaitServer(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + SERVER_NOTICES_WITHIN.toNanos();
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError(what + " did not happen within 15 s");
+            if (System.nanoTime() > deadline) throw new AssertionError(what + " did not happen within " + SERVER_NOTICES_WITHIN);
             Thread.sleep(100);
         }
     }

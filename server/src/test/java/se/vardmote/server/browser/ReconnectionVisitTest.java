@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import se.vardmote.signalling.room.Rooms;
 
 /**
  * A visit survives what real pages meet: a reload in the middle of it and a signalling connection that
@@ -96,6 +97,29 @@ class ReconnectionVisitTest extends BrowserVisitFixture {
                     s -> Visitor.tiles(s) == 1 && Visitor.total(s, "videos", "frames") > before + 20);
             awaitServer("both seated once, nobody waiting", () -> server.signalling().participantCount() == 2
                     && server.signalling().waitingCount() == 0);
+        }
+        awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
+    }
+
+    @Test
+    void theOthersSeeAClosedPageAsReconnectingForTheGraceThenAsGone() throws Exception {
+        List<String> links = book("two-party", "clinician", "patient");
+        try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0))) {
+            Visitor patient = new Visitor(chromium.browser, "patient", links.get(1), Visitor.SMALL_FRAMES);
+            clinician.awaitReceived("the patient's video", MEDIA_TIMEOUT, s -> Visitor.flowing(s, "videos", "frames", 10) == 1);
+            long closedAt = System.nanoTime();
+            patient.close(); // the tab is gone without "leave": as a crash, a lost network or a closed lid
+            clinician.page.waitForSelector("[data-testid=reconnecting]",
+                    new Page.WaitForSelectorOptions().setTimeout(RECONNECTED_WITHIN.toMillis()));
+            long shownAfter = (System.nanoTime() - closedAt) / 1_000_000;
+            assertEquals(2, server.signalling().participantCount(), "the seat is held meanwhile");
+            clinician.page.waitForSelector("figure[data-tile-for]", new Page.WaitForSelectorOptions()
+                    .setState(com.microsoft.playwright.options.WaitForSelectorState.DETACHED)
+                    .setTimeout(Rooms.DEFAULT_RECONNECT_GRACE.plusSeconds(5).toMillis()));
+            long goneAfter = (System.nanoTime() - closedAt) / 1_000_000;
+            System.out.printf("[reconnection] closed page: shown reconnecting after %d ms, gone after %d ms%n", shownAfter, goneAfter);
+            assertTrue(goneAfter >= Rooms.DEFAULT_RECONNECT_GRACE.toMillis(), "not gone before the grace: " + goneAfter + " ms");
+            assertEquals(1, server.signalling().participantCount());
         }
         awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
     }

@@ -235,16 +235,21 @@ public final class ClientSession implements SignallingSession, MemberListener {
         return value.asText();
     }
 
+    /** The connection is gone without {@code leave}: the room holds a seated member's seat for a while. */
     @Override
     public void onClose() {
         closed = true;
         RoomMember m = member;
         member = null;
-        if (m != null) rooms.leave(m);
+        if (m != null) rooms.dropped(m);
     }
 
+    /** This side ends the session ({@code leave}, a fatal error): the member leaves at once. */
     private void close() {
-        onClose();
+        closed = true;
+        RoomMember m = member;
+        member = null;
+        if (m != null) rooms.leave(m);
         output.close();
     }
 
@@ -375,6 +380,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
         if (i.identityVerified() != null) o.put("identityVerified", i.identityVerified().wireName());
         else o.putNull("identityVerified");
         o.put("joinedVia", i.joinedVia().wireName());
+        o.put("reconnecting", i.reconnecting());
         return o;
     }
 

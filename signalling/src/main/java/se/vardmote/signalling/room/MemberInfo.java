@@ -7,12 +7,9 @@ import se.vardmote.signalling.meeting.Role;
  *
  * @param identityVerified how a clinician verified the member's identity, or null when nobody has
  * @param joinedVia        browser or telephone
+ * @param reconnecting     its connection dropped and it has not come back yet; it keeps its seat for the
+ *                         room's reconnect grace, then leaves
  */
 public record MemberInfo(String participantId, Role role, String displayName, boolean audioMuted, boolean videoMuted,
-                         IdentityMethod identityVerified, JoinedVia joinedVia) {
-
-    /** The foundation's shape: not verified, joined by video. */
-    public MemberInfo(String participantId, Role role, String displayName, boolean audioMuted, boolean videoMuted) {
-        this(participantId, role, displayName, audioMuted, videoMuted, null, JoinedVia.VIDEO);
-    }
+                         IdentityMethod identityVerified, JoinedVia joinedVia, boolean reconnecting) {
 }

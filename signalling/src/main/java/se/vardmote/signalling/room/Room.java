@@ -192,6 +192,25 @@ public final class Room {
         }
     }
 
+    /**
+     * The member's connection dropped without {@code leave}. A seated browser member keeps its seat, its
+     * transports and its streams (media that still flows keeps flowing), and the others see it
+     * {@code reconnecting}; returns true. Anyone else (waiting, by phone, already gone) is not held: false,
+     * and the caller lets it leave.
+     */
+    synchronized boolean holdForReconnect(RoomMember member) {
+        if (members.get(member.participantId()) != member || member.via == JoinedVia.PHONE) return false;
+        member.reconnecting = true;
+        MemberInfo info = member.info();
+        for (RoomMember other : members.values()) if (other != member) other.listener.participantUpdated(info);
+        return true;
+    }
+
+    /** Whether {@code member} still holds its seat waiting to reconnect (not back on a new connection, not gone). */
+    synchronized boolean isHeldForReconnect(RoomMember member) {
+        return member.reconnecting && members.get(member.participantId()) == member;
+    }
+
     /** Leaves the room (or its lobby) and frees the member's transports, streams and subscriptions at once. */
     synchronized void leave(RoomMember member) {
         String id = member.participantId();

@@ -44,6 +44,8 @@ public final class RoomMember {
     /** In the lobby: no transports, no streams, no offers, nothing of the room but "waiting". */
     volatile boolean waiting;
     IdentityMethod identityVerified;
+    /** Its connection dropped without {@code leave}; it keeps its seat and media for the reconnect grace. */
+    boolean reconnecting;
     /** Whether this seat's {@code joined} audit event is written (at its first publish, or at seating by phone). */
     boolean joinAudited;
 
@@ -97,7 +99,7 @@ public final class RoomMember {
 
     MemberInfo info() {
         return new MemberInfo(participant.participantId(), participant.role(), participant.displayName(), audioMuted, videoMuted,
-                identityVerified, via);
+                identityVerified, via, reconnecting);
     }
 
     LobbyEntry lobbyEntry() {

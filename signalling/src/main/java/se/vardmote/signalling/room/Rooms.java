@@ -8,6 +8,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import se.vardmote.media.router.Router;
 import se.vardmote.signalling.meeting.Meeting;
@@ -24,6 +27,13 @@ import se.vardmote.signalling.meeting.Participant;
  * <p>Thread-safe. Lock order: this registry, then a room, then a meeting's memory.
  */
 public final class Rooms implements MeetingListener {
+    /**
+     * How long a seated participant whose connection dropped is shown as reconnecting, its seat and media
+     * kept, before it counts as gone. Long enough for the client's first reconnection attempts (after 0.5,
+     * 1, 2 and 4 s) and a page reload; short enough that a closed tab is soon seen as left.
+     */
+    public static final Duration DEFAULT_RECONNECT_GRACE = Duration.ofSeconds(10);
+
     private static final DateTimeFormatter OPENS_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Supplier<Router> routers;
@@ -32,6 +42,9 @@ public final class Rooms implements MeetingListener {
     private final Duration joinGrace;
     private final AuditSink audit;
     private final Clock clock;
+    private final Duration reconnectGrace;
+    /** Ends reconnect graces; one daemon thread, started with the first drop. */
+    private ScheduledExecutorService graceTimer;
     private final Map<String, Room> rooms = new HashMap<>();
     private final Map<String, MeetingMemory> memories = new HashMap<>();
 
@@ -51,6 +64,13 @@ public final class Rooms implements MeetingListener {
      */
     public Rooms(Supplier<Router> routers, int maxGroupParticipants, JoinWindow joinWindow, Duration joinGrace,
                  AuditSink audit, Clock clock) {
+        this(routers, maxGroupParticipants, joinWindow, joinGrace, audit, clock, DEFAULT_RECONNECT_GRACE);
+    }
+
+    /** @param reconnectGrace how long a dropped participant is shown reconnecting ({@link #DEFAULT_RECONNECT_GRACE}) */
+    public Rooms(Supplier<Router> routers, int maxGroupParticipants, JoinWindow joinWindow, Duration joinGrace,
+                 AuditSink audit, Clock clock, Duration reconnectGrace) {
+        this.reconnectGrace = reconnectGrace;
         this.routers = routers;
         this.maxGroupParticipants = maxGroupParticipants;
         this.joinWindow = joinWindow;
@@ -118,6 +138,31 @@ public final class Rooms implements MeetingListener {
         Room room = member.room();
         room.leave(member);
         closeIfEmpty(room);
+    }
+
+    /**
+     * The member's connection dropped without {@code leave} (a network change, a sleeping laptop, a reload, a
+     * closed tab). A seated browser member is shown reconnecting and keeps its seat for the reconnect grace:
+     * rejoining on a new connection within it takes the seat over, else it leaves when the grace ends.
+     * Anyone else leaves at once.
+     */
+    public synchronized void dropped(RoomMember member) {
+        if (reconnectGrace.isZero() || !member.room().holdForReconnect(member)) {
+            leave(member);
+            return;
+        }
+        if (graceTimer == null) {
+            graceTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rooms-reconnect-grace");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        graceTimer.schedule(() -> graceOver(member), reconnectGrace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void graceOver(RoomMember member) {
+        if (member.room().isHeldForReconnect(member)) leave(member);
     }
 
     /**
@@ -195,5 +240,6 @@ public final class Rooms implements MeetingListener {
     public synchronized void closeAll() {
         for (Room r : rooms.values()) r.close();
         rooms.clear();
+        if (graceTimer != null) graceTimer.shutdownNow();
     }
 }

@@ -205,7 +205,9 @@ class ClientSessionLobbyAndRolesTest {
         Client clinician = joined(t.get(0));
         Client patient = waiting(t.get(1));
         clinician.send("admit", participantId(1));
-        patient.session.onClose(); // the connection dropped
+        patient.session.onClose(); // the connection dropped: the seat is held for the reconnect grace
+        assertEquals(2, rooms.participantCount());
+        LiveRoomsFixture.awaitGrace();
         assertEquals(1, rooms.participantCount());
         Client again = joined(t.get(1));
         assertEquals(2, rooms.participantCount());

@@ -154,7 +154,68 @@ class ClientSessionTest {
         assertEquals(b.last("joined").get("participantId").asText(), a.last("participantLeft").get("participantId").asText());
         assertEquals(1, rooms.participantCount());
         a.session.onClose();
+        assertEquals(1, rooms.roomCount(), "a dropped connection holds its seat for the reconnect grace");
+        LiveRoomsFixture.awaitGrace();
         assertEquals(0, rooms.roomCount());
+    }
+
+    @Test
+    void aDroppedConnectionIsShownReconnectingThenLeftWhenItDoesNotComeBack() throws Exception {
+        List<String> t = book("two-party", "clinician", "patient");
+        Client clinician = joined(t.get(0));
+        Client patient = joined(t.get(1));
+        String patientId = patient.last("joined").get("participantId").asText();
+        patient.session.onClose();
+        JsonNode updated = clinician.last("participantUpdated").get("participant");
+        assertEquals(patientId, updated.get("participantId").asText());
+        assertTrue(updated.get("reconnecting").asBoolean(), "the others see reconnecting, not left");
+        assertTrue(clinician.received.stream().noneMatch(m -> m.path("type").asText().equals("participantLeft")));
+        assertEquals(2, rooms.participantCount());
+        LiveRoomsFixture.awaitGrace();
+        assertEquals(patientId, clinician.last("participantLeft").get("participantId").asText());
+        assertEquals(1, rooms.participantCount());
+    }
+
+    @Test
+    void rejoiningWithinTheGraceTakesTheHeldSeatAndTheGraceEndsNobody() throws Exception {
+        List<String> t = book("two-party", "clinician", "patient");
+        Client clinician = joined(t.get(0));
+        Client patient = joined(t.get(1));
+        patient.session.onClose();
+        Client back = joined(t.get(1));
+        assertFalse(back.last("joined").get("participants").get(0).get("reconnecting").asBoolean());
+        JsonNode rejoined = clinician.last("participantJoined").get("participant");
+        assertFalse(rejoined.get("reconnecting").asBoolean());
+        LiveRoomsFixture.awaitGrace();
+        assertFalse(back.closed);
+        assertEquals(2, rooms.participantCount());
+        assertEquals(1, clinician.received.stream().filter(m -> m.path("type").asText().equals("participantLeft")).count(),
+                "the old connection's seat went once, when the new one took it; the grace's end changes nothing");
+    }
+
+    @Test
+    void aRejoinStormLeavesOneSeatAndNoExtraTransports() throws Exception {
+        List<String> t = book("two-party", "clinician", "patient");
+        Client clinician = joined(t.get(0));
+        ObjectNode publish = LiveRoomsFixture.msg("publish");
+        publish.put("sdp", LiveRoomsFixture.chromiumOffer());
+        clinician.send(publish);
+        Client patient = joined(t.get(1));
+        patient.send(publish);
+        long transports = live.openTransports();
+        Client last = patient;
+        for (int i = 0; i < 50; i++) {
+            if (i % 2 == 0) last.session.onClose(); // half drop first, half are replaced while still connected
+            last = joined(t.get(1));
+            last.send(publish);
+        }
+        LiveRoomsFixture.awaitGrace();
+        Thread.sleep(100); // the fake transports report their close on the rooms' loop
+        assertEquals(2, rooms.participantCount());
+        assertEquals(1, rooms.roomCount());
+        assertEquals(transports, live.openTransports(), "every replaced seat's transports are closed");
+        assertFalse(last.closed);
+        assertFalse(clinician.closed);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,10 @@ public final class LiveRoomsFixture implements AutoCloseable {
     public final MeetingService meetings;
     final DefaultEventLoop loop = new DefaultEventLoop();
     public final Rooms rooms;
+    /** How long a dropped connection's seat is held here: short, so that tests see it end. */
+    public static final Duration RECONNECT_GRACE = Duration.ofMillis(300);
+    /** Every transport the rooms' routers made. */
+    final List<FakeTransport> transports = new CopyOnWriteArrayList<>();
     /** The meeting {@link #book} booked last. */
     public Meeting lastBooked;
 
@@ -46,8 +51,21 @@ public final class LiveRoomsFixture implements AutoCloseable {
         database = Database.open(Database.defaultUrl(dir), "", "");
         tokens = TokenService.fromDataDirectory(dir, Clock.systemUTC());
         meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
-        rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver)), 8,
-                joinWindow, meetings.rules().joinGrace(), audit, Clock.systemUTC());
+        rooms = new Rooms(() -> new Router(loop, receiver -> {
+            FakeTransport t = new FakeTransport(loop, receiver);
+            transports.add(t);
+            return t;
+        }), 8, joinWindow, meetings.rules().joinGrace(), audit, Clock.systemUTC(), RECONNECT_GRACE);
+    }
+
+    /** Transports made and not yet closed. */
+    long openTransports() {
+        return transports.stream().filter(t -> !t.closed).count();
+    }
+
+    /** Waits (at most 5 s) for the reconnect grace of a drop to end. */
+    static void awaitGrace() throws InterruptedException {
+        Thread.sleep(RECONNECT_GRACE.toMillis() + 200);
     }
 
     @Override
