@@ -55,6 +55,15 @@ final class Impairment implements AutoCloseable {
         return impairment;
     }
 
+    /** Drops every UDP datagram and every TCP segment to {@code tcpPorts}: all media, signalling untouched. */
+    static Impairment blockMedia(List<Integer> tcpPorts) throws IOException, InterruptedException {
+        Impairment impairment = blockUdp();
+        for (int port : tcpPorts) {
+            nft("add", "rule", "inet", TABLE, "out", "tcp", "dport", Integer.toString(port), "counter", "drop");
+        }
+        return impairment;
+    }
+
     /** The datagrams dropped so far (the rule's counter). */
     long dropped() throws IOException, InterruptedException {
         String listing = nft("list", "table", "inet", TABLE);
