@@ -21,6 +21,9 @@ final class Coturn implements AutoCloseable {
     static final String BINARY = "/usr/bin/turnserver";
     private static final String SECRET = "vardmote-test-turn-secret-" + Long.toHexString(System.nanoTime());
 
+    /** The ports coturn relays from (its relay ports, as nft writes a range). */
+    static final String RELAY_PORTS = "40000-40999";
+
     private final Process process;
     final int port;
 

@@ -64,6 +64,25 @@ final class Impairment implements AutoCloseable {
         return impairment;
     }
 
+    /**
+     * A network that lets out nothing but TCP to a TURN server: every UDP datagram is dropped except those
+     * to and from the TURN server's relay ports ({@code relayPorts}, e.g. {@code 40000-40999}: the relay's
+     * own path to the media server), and TCP to the media server's ICE-TCP ports too.
+     */
+    static Impairment onlyTurnOverTcp(String relayPorts, List<Integer> mediaTcpPorts) throws IOException, InterruptedException {
+        requirePrivateNamespace();
+        Impairment impairment = new Impairment();
+        impairment.clear();
+        nft("add", "table", "inet", TABLE);
+        nft("add", "chain", "inet", TABLE, "out", "{ type filter hook output priority 0; }");
+        nft("add", "rule", "inet", TABLE, "out", "meta", "l4proto", "udp", "udp", "sport", "!=", relayPorts,
+                "udp", "dport", "!=", relayPorts, "counter", "drop");
+        for (int port : mediaTcpPorts) {
+            nft("add", "rule", "inet", TABLE, "out", "tcp", "dport", Integer.toString(port), "counter", "drop");
+        }
+        return impairment;
+    }
+
     /** The datagrams dropped so far (the rule's counter). */
     long dropped() throws IOException, InterruptedException {
         String listing = nft("list", "table", "inet", TABLE);
