@@ -22,6 +22,6 @@ WORKDIR /var/lib/vardmote
 # address clients reach the host on (the server refuses to start without it when bound to 0.0.0.0).
 ENV VARDMOTE_BIND_ADDRESS=0.0.0.0 \
     VARDMOTE_DATA_DIR=/var/lib/vardmote/data
-EXPOSE 8080/tcp 10000/udp 5060/udp 5060/tcp
+EXPOSE 8080/tcp 10000/udp 10000/tcp 5060/udp 5060/tcp
 VOLUME /var/lib/vardmote/data
 ENTRYPOINT ["java", "-jar", "/opt/vardmote/vardmote-server.jar"]
