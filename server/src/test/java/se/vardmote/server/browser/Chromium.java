@@ -27,6 +27,11 @@ final class Chromium implements AutoCloseable {
     }
 
     static Chromium launch() {
+        return launch(List.of());
+    }
+
+    /** As {@link #launch()}, with more command-line switches (e.g. a Y4M file as the fake camera). */
+    static Chromium launch(List<String> extraArgs) {
         Path executable = EXECUTABLES.stream().filter(Files::isExecutable).findFirst().orElse(null);
         if (executable == null) {
             String message = "Chromium is not installed (apt-get install -y chromium); browser tests cannot run";
@@ -38,7 +43,7 @@ final class Chromium implements AutoCloseable {
         Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(executable)
                 .setHeadless(true)
-                .setArgs(List.of(
+                .setArgs(java.util.stream.Stream.concat(java.util.stream.Stream.of(
                         "--use-fake-device-for-media-stream",
                         "--use-fake-ui-for-media-stream",
                         "--allow-loopback-in-peer-connection",
@@ -49,7 +54,7 @@ final class Chromium implements AutoCloseable {
                         "--disable-quic",
                         "--no-first-run",
                         "--disable-gpu",
-                        "--autoplay-policy=no-user-gesture-required")));
+                        "--autoplay-policy=no-user-gesture-required"), extraArgs.stream()).toList()));
         return new Chromium(playwright, browser);
     }
 

@@ -87,7 +87,8 @@ final class Visitor implements AutoCloseable {
     private static final String SENT = """
             async () => {
               const v = window.vardmote || {};
-              const out = { availableOutgoingBitrate: 0, videoBytesSent: 0, retransmittedBytesSent: 0 };
+              const out = { availableOutgoingBitrate: 0, videoBytesSent: 0, retransmittedBytesSent: 0,
+                            targetBitrate: 0, frameWidth: 0, framesPerSecond: 0, qualityLimitationReason: null };
               if (!v.publishPc) return out;
               const stats = await v.publishPc.getStats();
               stats.forEach(s => {
@@ -96,6 +97,10 @@ final class Visitor implements AutoCloseable {
                 } else if (s.type === 'outbound-rtp' && s.kind === 'video') {
                   out.videoBytesSent += s.bytesSent || 0;
                   out.retransmittedBytesSent += s.retransmittedBytesSent || 0;
+                  out.targetBitrate += s.targetBitrate || 0;
+                  out.frameWidth = s.frameWidth || 0;
+                  out.framesPerSecond = s.framesPerSecond || 0;
+                  out.qualityLimitationReason = s.qualityLimitationReason || null;
                 }
               });
               return out;

@@ -1,0 +1,91 @@
+package se.vardmote.server.browser;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Y4M files for Chromium's {@code --use-file-for-fake-video-capture}, which it plays in a loop as the
+ * camera. Chromium's built-in fake camera (a flat background with a moving circle) compresses so well
+ * that its encoder asks for far less than a real face in a real room, so a test of how far a publisher's
+ * congestion controller ramps needs a picture with detail.
+ */
+final class FakeCamera {
+    private FakeCamera() {
+    }
+
+    /**
+     * Two seconds (60 frames) of 640×480 at 30 frames/s: a window panning slowly over a large textured
+     * picture (smoothed noise, as skin, fabric and hair are to an encoder). Every frame has detail and
+     * motion, yet it compresses like camera video: the encoder keeps its full resolution and wants its
+     * maximum bitrate, as a camera in a well-lit room does. Written once under {@code dir}.
+     */
+    static Path detailedPicture(Path dir) throws IOException {
+        Path file = dir.resolve("detailed-640x480.y4m");
+        if (Files.exists(file)) return file;
+        int width = 640, height = 480, frames = 60, step = 4;
+        int textureWidth = width + frames * step, textureHeight = height;
+        byte[] texture = smoothedNoise(textureWidth, textureHeight, new Random(1));
+        byte[] chromaTexture = smoothedNoise(textureWidth / 2, textureHeight / 2, new Random(2));
+        byte[] luma = new byte[width * height];
+        byte[] u = new byte[width * height / 4];
+        byte[] v = new byte[width * height / 4];
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            out.write(("YUV4MPEG2 W" + width + " H" + height + " F30:1 Ip A1:1 C420jpeg\n").getBytes(StandardCharsets.US_ASCII));
+            for (int f = 0; f < frames; f++) {
+                int x0 = f * step;
+                for (int y = 0; y < height; y++) System.arraycopy(texture, y * textureWidth + x0, luma, y * width, width);
+                for (int y = 0; y < height / 2; y++) {
+                    for (int x = 0; x < width / 2; x++) {
+                        int c = chromaTexture[y * (textureWidth / 2) + x0 / 2 + x] & 0xFF;
+                        u[y * (width / 2) + x] = (byte) (128 + (c - 128) / 3);
+                        v[y * (width / 2) + x] = (byte) (128 - (c - 128) / 4);
+                    }
+                }
+                out.write("FRAME\n".getBytes(StandardCharsets.US_ASCII));
+                out.write(luma);
+                out.write(u);
+                out.write(v);
+            }
+        }
+        return file;
+    }
+
+    /** Noise smoothed by two 3×3 box blurs, stretched back to the full 0..255 range. */
+    private static byte[] smoothedNoise(int width, int height, Random random) {
+        int[] a = new int[width * height];
+        for (int i = 0; i < a.length; i++) a[i] = random.nextInt(256);
+        for (int pass = 0; pass < 2; pass++) {
+            int[] b = new int[a.length];
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int sum = 0, n = 0;
+                    for (int dy = -1; dy <= 1; dy++) {
+                        for (int dx = -1; dx <= 1; dx++) {
+                            int xx = x + dx, yy = y + dy;
+                            if (xx < 0 || yy < 0 || xx >= width || yy >= height) continue;
+                            sum += a[yy * width + xx];
+                            n++;
+                        }
+                    }
+                    b[y * width + x] = sum / n;
+                }
+            }
+            a = b;
+        }
+        byte[] out = new byte[a.length];
+        for (int i = 0; i < a.length; i++) out[i] = (byte) Math.max(0, Math.min(255, 128 + (a[i] - 128) * 3));
+        return out;
+    }
+
+    /** Chromium switches that make {@code file} the camera. */
+    static List<String> switchesFor(Path file) {
+        return List.of("--use-file-for-fake-video-capture=" + file.toAbsolutePath());
+    }
+}
