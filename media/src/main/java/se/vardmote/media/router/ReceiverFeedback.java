@@ -3,6 +3,7 @@ package se.vardmote.media.router;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
+import se.vardmote.media.rtcp.PayloadFeedback;
 import se.vardmote.media.rtcp.RtcpCompound;
 import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.transport.WebRtcTransport;
@@ -11,7 +12,8 @@ import se.vardmote.media.transport.WebRtcTransport;
  * What the server, as the receiver of every published stream, sends back to the publishers on a timer:
  * transport-cc feedback (which the browsers' congestion controllers need to raise their bitrate, sent every
  * {@link #INTERVAL_NANOS} as libwebrtc's receivers do), NACKs for the packets that never reached the server,
- * and once a second a receiver report (RFC 3550 §6.4.2) for every published SSRC.
+ * once a second a receiver report (RFC 3550 §6.4.2) for every published SSRC, and, once a second, a REMB to
+ * each video publisher whose subscribers estimate their downlinks: the most the slowest of them takes.
  * Owned by the router's event loop; not thread-safe. Runs per tick, not per packet; the only allocations
  * are the pooled buffers of the packets it sends.
  */
@@ -23,6 +25,13 @@ final class ReceiverFeedback {
     /** RFC 3550 §6.4.2: the RC field has 5 bits. */
     static final int MAX_REPORT_BLOCKS = 31;
     private static final int RR_HEADER_LENGTH = 8;
+    /** A subscriber's estimate older than this (its browser stopped sending REMB) no longer caps anyone. */
+    static final long ESTIMATE_FRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** What one audio stream to a subscriber is reckoned to take of its downlink (Opus with FEC, headers). */
+    static final long AUDIO_SHARE = 48_000;
+    /** The least a publisher is told it may send: below it video is worthless anyway, and audio must pass. */
+    static final long MIN_CAP = 100_000;
+    private final int[] rembSsrcs = new int[PayloadFeedback.MAX_REMB_SSRCS];
 
     private final Router router;
     private final int[] due = new int[TransportFeedback.MAX_NACK_ITEMS];
@@ -46,6 +55,7 @@ final class ReceiverFeedback {
             }
             if (report) {
                 sendReceiverReport(state, nowNanos);
+                sendRemb(state, nowNanos);
             }
         }
     }
@@ -109,6 +119,62 @@ final class ReceiverFeedback {
         }
         state.transport.sendRtcp(packet);
         router.count(RouterCounter.RTCP_RR_SENT);
+    }
+
+    /**
+     * Tells a video publisher the most its subscribers can take: for each subscriber with a fresh estimate,
+     * its downlink less its audio streams, shared equally among the video streams it receives; the least of
+     * these over the publisher's video subscribers. A browser caps its send-side estimate at a REMB, so a
+     * subscriber on a slow link gets a picture it can hold instead of losses. Nothing is sent while no
+     * subscriber estimates (a single layer is then sent at what the publisher's own uplink allows).
+     */
+    private void sendRemb(RouterTransport state, long nowNanos) {
+        long cap = Long.MAX_VALUE;
+        int ssrcs = 0;
+        ArrayList<PublishedStream> published = state.published;
+        for (int i = 0; i < published.size(); i++) {
+            PublishedStream stream = published.get(i);
+            if (!stream.video || !stream.bound || stream.closed || stream.local) {
+                continue;
+            }
+            if (ssrcs < rembSsrcs.length) {
+                rembSsrcs[ssrcs++] = stream.ssrc;
+            }
+            for (int j = 0; j < stream.subscriptions.size(); j++) {
+                RouterTransport subscriber = stream.subscriptions.get(j).subscriber;
+                if (subscriber == null || !subscriber.hasDownlinkEstimate
+                        || nowNanos - subscriber.downlinkEstimateNanos > ESTIMATE_FRESH_NANOS) {
+                    continue;
+                }
+                cap = Math.min(cap, share(subscriber));
+            }
+        }
+        if (cap == Long.MAX_VALUE || ssrcs == 0) {
+            return;
+        }
+        ByteBuf packet = state.transport.allocatePacket(PayloadFeedback.rembLength(ssrcs));
+        PayloadFeedback.writeRemb(packet, Router.ROUTER_SSRC, Math.max(MIN_CAP, cap), rembSsrcs, ssrcs);
+        state.transport.sendRtcp(packet);
+        router.count(RouterCounter.RTCP_REMB_SENT);
+    }
+
+    /** One video stream's share of what {@code subscriber} estimates its downlink at. */
+    static long share(RouterTransport subscriber) {
+        int videos = 0;
+        int audios = 0;
+        ArrayList<Subscription> subscriptions = subscriber.subscriptions;
+        for (int i = 0; i < subscriptions.size(); i++) {
+            Subscription s = subscriptions.get(i);
+            if (s.closed) {
+                continue;
+            }
+            if (s.stream.video) {
+                videos++;
+            } else {
+                audios++;
+            }
+        }
+        return (subscriber.downlinkEstimate - audios * AUDIO_SHARE) / Math.max(1, videos);
     }
 
     private static boolean reportable(PublishedStream stream) {

@@ -704,7 +704,7 @@ public final class Router {
             return;
         }
         if (stream.cache.find(subscription.inSequence(outSequence), now, cached)) {
-            subscription.retransmit(cached, extension, outSequence);
+            subscription.retransmit(cached, extension, outSequence, now);
             counts[RouterCounter.RTCP_NACK_ANSWERED_FROM_CACHE.ordinal()]++;
         } else {
             counts[RouterCounter.RTCP_NACK_NOT_IN_CACHE.ordinal()]++;
@@ -754,6 +754,11 @@ public final class Router {
                 requestKeyframe(subscription.stream, true, RouterCounter.RTCP_PLI_FORWARDED);
             }
         } else if (feedback.isRemb()) {
+            // A subscriber's browser estimating its own downlink (receive-side, abs-send-time): kept for the
+            // REMB that caps what its publishers send.
+            state.hasDownlinkEstimate = true;
+            state.downlinkEstimate = feedback.rembBitrate();
+            state.downlinkEstimateNanos = nanoClock.getAsLong();
             counts[RouterCounter.RTCP_CONSUMED_REMB.ordinal()]++;
         } else {
             counts[RouterCounter.RTCP_CONSUMED_OTHER.ordinal()]++;

@@ -34,6 +34,8 @@ enum RouterCounter {
     RTCP_NACK_SENT("rtcp.nack.sent"),
     RTCP_TRANSPORT_CC_SENT("rtcp.transport_cc.sent"),
     RTCP_RR_SENT("rtcp.rr.sent"),
+    /** REMB to a publisher: the most its subscribers' downlinks take (see ReceiverFeedback). */
+    RTCP_REMB_SENT("rtcp.remb.sent"),
     RTCP_NACK_DROPPED("rtcp.nack.dropped"),
     RTCP_KEYFRAME_AUDIO_IGNORED("rtcp.keyframe.audio_ignored"),
     RTCP_CONSUMED_SR("rtcp.consumed.sr"),

@@ -29,6 +29,14 @@ final class RouterTransport {
     /** Created with the first stream that negotiates transport-cc; null until then. */
     TransportCcGenerator transportCc;
 
+    /**
+     * What the subscriber's browser last estimated its downlink at (REMB, bits per second), and when (the
+     * router's clock); {@code hasDownlinkEstimate} is false while it has sent none.
+     */
+    boolean hasDownlinkEstimate;
+    long downlinkEstimate;
+    long downlinkEstimateNanos;
+
     RouterTransport(WebRtcTransport transport) {
         this.transport = transport;
     }

@@ -21,6 +21,8 @@ import se.vardmote.media.transport.WebRtcTransport;
  */
 public final class Subscription {
 
+    static final String ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+
     final Router router;
     final WebRtcTransport transport;
     final SubscriberParameters parameters;
@@ -30,6 +32,12 @@ public final class Subscription {
     final int rtxSsrc;
     /** Publisher extension id (1..255) to subscriber id; 0 strips the element. */
     final byte[] extensionIdMap = new byte[256];
+    /**
+     * The subscriber's id for abs-send-time (1..14), or 0. The server writes its own send time there on
+     * every packet, so that the subscriber's receive-side estimator (and its REMB) measures the server's
+     * path to it, not the publisher's; the publisher's own value is never forwarded.
+     */
+    final int absSendTimeId;
 
     RouterTransport subscriber;
     volatile PublishedStream stream;
@@ -58,6 +66,8 @@ public final class Subscription {
         this.payloadType = parameters.payloadType();
         this.rtxPayloadType = parameters.rtxPayloadType();
         this.rtxSsrc = (int) parameters.rtxSsrc();
+        Integer ast = parameters.extensionIds().get(ABS_SEND_TIME_URI);
+        this.absSendTimeId = ast != null && ast >= 1 && ast <= 14 ? ast : 0;
         if (payloadType < 0 || payloadType > 127) {
             throw new IllegalArgumentException("payload type " + payloadType + " is not 0..127");
         }
@@ -68,6 +78,7 @@ public final class Subscription {
     void mapExtensions(PublishedStream from) {
         java.util.Arrays.fill(extensionIdMap, (byte) 0);
         for (Map.Entry<String, Integer> e : from.description.extensionIds().entrySet()) {
+            if (ABS_SEND_TIME_URI.equals(e.getKey())) continue; // written fresh at send time
             Integer to = parameters.extensionIds().get(e.getKey());
             int fromId = e.getValue();
             if (to != null && fromId >= 1 && fromId <= 255 && to >= 1 && to <= 255) {
@@ -129,7 +140,7 @@ public final class Subscription {
         }
         int outSequence = (inSequence + sequenceOffset) & 0xFFFF;
         int outTimestamp = inTimestamp + timestampOffset;
-        ByteBuf packet = rewrite(rtp, ext, payloadType, outSequence, outTimestamp, ssrc, -1);
+        ByteBuf packet = rewrite(rtp, ext, payloadType, outSequence, outTimestamp, ssrc, -1, now);
         sent(outSequence, outTimestamp, now);
         if (stream.video) transport.sendDroppableRtp(packet);
         else transport.sendRtp(packet);
@@ -158,7 +169,7 @@ public final class Subscription {
      * Sends {@code cached} again, the packet this subscriber lost as {@code outSequence}: over RTX when it
      * accepted RTX, else unchanged from the first time. Borrows {@code cached}.
      */
-    void retransmit(RtpPacket cached, RtpHeaderExtension ext, int outSequence) {
+    void retransmit(RtpPacket cached, RtpHeaderExtension ext, int outSequence, long now) {
         if (!transport.isConnected()) {
             router.count(RouterCounter.RTP_DROPPED_NOT_CONNECTED);
             return;
@@ -168,10 +179,10 @@ public final class Subscription {
         if (rtxPayloadType >= 0) {
             int sequence = rtxSequence;
             rtxSequence = (sequence + 1) & 0xFFFF;
-            packet = rewrite(cached, ext, rtxPayloadType, sequence, outTimestamp, rtxSsrc, outSequence);
+            packet = rewrite(cached, ext, rtxPayloadType, sequence, outTimestamp, rtxSsrc, outSequence, now);
             router.count(RouterCounter.RTX_SENT);
         } else {
-            packet = rewrite(cached, ext, payloadType, outSequence, outTimestamp, ssrc, -1);
+            packet = rewrite(cached, ext, payloadType, outSequence, outTimestamp, ssrc, -1, now);
             router.count(RouterCounter.RTP_RESENT);
         }
         transport.sendDroppableRtp(packet);
@@ -186,7 +197,7 @@ public final class Subscription {
      * still counts the padding).
      */
     private ByteBuf rewrite(RtpPacket rtp, RtpHeaderExtension ext, int pt, int sequence, int timestamp, int ssrcOut,
-                            int osn) {
+                            int osn, long nowNanos) {
         ByteBuf src = rtp.buffer();
         byte[] idMap = extensionIdMap;
         int extensionBytes = 0;
@@ -205,7 +216,9 @@ public final class Subscription {
                 extensionBytes += 1 + length;
             }
         }
-        int extensionBlock = extensionBytes <= 0 ? 0 : 4 + ((extensionBytes + 3) & ~3);
+        boolean mapped = extensionBytes > 0;
+        int elementBytes = (mapped ? extensionBytes : 0) + (absSendTimeId != 0 ? 4 : 0);
+        int extensionBlock = elementBytes == 0 ? 0 : 4 + ((elementBytes + 3) & ~3);
         int csrcBytes = 4 * rtp.csrcCount();
         int payloadAndPadding = rtp.length() - rtp.headerLength();
         int osnBytes = osn >= 0 ? 2 : 0;
@@ -223,22 +236,35 @@ public final class Subscription {
         if (extensionBlock > 0) {
             packet.writeShort(RtpPacket.ONE_BYTE_PROFILE);
             packet.writeShort((extensionBlock - 4) / 4);
-            rtp.extensions(ext);
-            while (ext.next()) {
-                int to = idMap[ext.id()] & 0xFF;
-                if (to == 0) {
-                    continue;
+            if (mapped) {
+                rtp.extensions(ext);
+                while (ext.next()) {
+                    int to = idMap[ext.id()] & 0xFF;
+                    if (to == 0) {
+                        continue;
+                    }
+                    packet.writeByte((to << 4) | (ext.dataLength() - 1));
+                    packet.writeBytes(src, ext.dataOffset(), ext.dataLength());
                 }
-                packet.writeByte((to << 4) | (ext.dataLength() - 1));
-                packet.writeBytes(src, ext.dataOffset(), ext.dataLength());
             }
-            packet.writeZero(extensionBlock - 4 - extensionBytes);
+            if (absSendTimeId != 0) {
+                packet.writeByte((absSendTimeId << 4) | 2);
+                packet.writeMedium(absSendTime(nowNanos));
+            }
+            packet.writeZero(extensionBlock - 4 - elementBytes);
         }
         if (osnBytes > 0) {
             packet.writeShort(osn);
         }
         packet.writeBytes(src, rtp.payloadOffset(), payloadAndPadding);
         return packet;
+    }
+
+    /** abs-send-time: seconds in 6.18 fixed point, 24 bits (wraps every 64 s). */
+    static int absSendTime(long nanos) {
+        long seconds = nanos / 1_000_000_000L;
+        long fraction = nanos % 1_000_000_000L;
+        return (int) (((seconds & 0x3F) << 18) | ((fraction << 18) / 1_000_000_000L));
     }
 
     /** RFC 3550 Appendix A.1 style: {@code a} is after {@code b} in 16-bit sequence space. */

@@ -84,6 +84,39 @@ public final class PayloadFeedback extends FeedbackPacket {
         return buf.getUnsignedInt(offset + MIN_LENGTH + 8 + 4 * i);
     }
 
+    /** The length of a REMB naming {@code ssrcs} SSRCs. */
+    public static int rembLength(int ssrcs) {
+        return MIN_LENGTH + 8 + 4 * ssrcs;
+    }
+
+    /** REMB's SSRC count has 8 bits. */
+    public static final int MAX_REMB_SSRCS = 255;
+
+    /**
+     * Writes a REMB (draft-alvestrand-rmcat-remb §2.2): the most {@code bitrate} bits per second the sender of
+     * {@code ssrcs[0..count)} should send, as an 18-bit mantissa and a 6-bit exponent (rounded down).
+     * Borrows {@code out}.
+     */
+    public static void writeRemb(ByteBuf out, long senderSsrc, long bitrate, int[] ssrcs, int count) {
+        if (count < 0 || count > MAX_REMB_SSRCS || count > ssrcs.length) {
+            throw new IllegalArgumentException("remb with " + count + " ssrcs");
+        }
+        long mantissa = Math.max(0, bitrate);
+        int exponent = 0;
+        while (mantissa > 0x3FFFF) {
+            mantissa >>>= 1;
+            exponent++;
+        }
+        out.writeByte(0x80 | FMT_AFB);
+        out.writeByte(RtcpCompound.PSFB);
+        out.writeShort(rembLength(count) / 4 - 1);
+        out.writeInt((int) senderSsrc);
+        out.writeInt(0); // RFC 4585 §6.4: the media source is unused for application-layer feedback
+        out.writeInt(REMB_IDENTIFIER);
+        out.writeInt((count << 24) | (exponent << 18) | (int) mantissa);
+        for (int i = 0; i < count; i++) out.writeInt(ssrcs[i]);
+    }
+
     /** Writes a 12-byte PLI (RFC 4585 §6.3.1) at the writer index of {@code out}. Borrows {@code out}. */
     public static void writePli(ByteBuf out, long senderSsrc, long mediaSsrc) {
         out.writeByte(0x80 | FMT_PLI);

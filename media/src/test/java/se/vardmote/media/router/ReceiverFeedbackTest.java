@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import se.vardmote.media.rtcp.PayloadFeedback;
 import se.vardmote.media.rtcp.ReceiverReport;
 import se.vardmote.media.rtcp.RtcpCompound;
 import se.vardmote.media.rtcp.TransportCcFeedback;
@@ -113,5 +114,82 @@ class ReceiverFeedbackTest extends RouterFixture {
         assertEquals(1, rr.cumulativeLost(0));
         assertEquals(256 / 10, rr.fractionLost(0), "1 of 10 expected");
         assertEquals(1, counter("rtcp.rr.sent"));
+    }
+
+    private static List<Long> rembs(FakeTransport publisher) {
+        List<Long> out = new ArrayList<>();
+        for (ByteBuf rtcp : publisher.sentRtcp) {
+            RtcpCompound compound = new RtcpCompound().reset(rtcp);
+            while (compound.next()) {
+                PayloadFeedback feedback = new PayloadFeedback();
+                if (compound.packetType() == RtcpCompound.PSFB && feedback.wrap(compound) && feedback.isRemb()) {
+                    assertEquals(1, feedback.rembSsrcCount());
+                    assertEquals(PUBLISHER_SSRC, feedback.rembSsrc(0));
+                    out.add(feedback.rembBitrate());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ByteBuf remb(long bitrate) {
+        ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        PayloadFeedback.writeRemb(out, 0x7777, bitrate, new int[] {(int) SUBSCRIBER_SSRC}, 1);
+        return out;
+    }
+
+    private void aSecondOfFeedback() throws Exception {
+        for (int tick = 0; tick < ReceiverFeedback.REPORT_EVERY_TICKS; tick++) sendFeedback();
+    }
+
+    @Test
+    void aSubscribersDownlinkEstimateCapsItsVideoPublisherByRemb() throws Exception {
+        FakeTransport[] room = room(Map.of());
+        receiveRtp(room[0], chromiumPacket(1, 0, 1)); // binds the stream
+        aSecondOfFeedback();
+        assertTrue(rembs(room[0]).isEmpty(), "no estimate from any subscriber: no cap");
+
+        receiveRtcp(room[1], remb(800_000));
+        aSecondOfFeedback();
+        List<Long> sent = rembs(room[0]);
+        assertEquals(1, sent.size());
+        assertTrue(Math.abs(sent.get(0) - 800_000) <= 800_000 / (1 << 17), "its one video stream may take it all: " + sent);
+        assertEquals(1, counter("rtcp.remb.sent"));
+        assertEquals(1, counter("rtcp.consumed.remb"));
+
+        clock.addAndGet(ReceiverFeedback.ESTIMATE_FRESH_NANOS + 1);
+        publisherClear(room[0]);
+        aSecondOfFeedback();
+        assertTrue(rembs(room[0]).isEmpty(), "a stale estimate caps nobody");
+    }
+
+    @Test
+    void aVeryLowEstimateStillLetsAudioAndAThinPictureThrough() throws Exception {
+        FakeTransport[] room = room(Map.of());
+        receiveRtp(room[0], chromiumPacket(1, 0, 1));
+        receiveRtcp(room[1], remb(20_000));
+        aSecondOfFeedback();
+        assertEquals(List.of(ReceiverFeedback.MIN_CAP), rembs(room[0]).stream()
+                .map(b -> b >= ReceiverFeedback.MIN_CAP - 1 ? ReceiverFeedback.MIN_CAP : b).toList());
+    }
+
+    @Test
+    void rembRoundTripsThroughItsMantissaAndExponent() {
+        for (long bitrate : new long[] {0, 1, 262_143, 262_144, 1_500_000, 30_000_000_000L}) {
+            ByteBuf buf = remb(bitrate);
+            RtcpCompound compound = new RtcpCompound().reset(buf);
+            assertTrue(compound.next());
+            PayloadFeedback feedback = new PayloadFeedback();
+            assertTrue(feedback.wrap(compound) && feedback.isRemb());
+            long got = feedback.rembBitrate();
+            assertTrue(got <= bitrate && bitrate - got <= bitrate / (1 << 17), bitrate + " came back as " + got);
+        }
+    }
+
+    private void publisherClear(FakeTransport publisher) throws Exception {
+        onLoop(() -> {
+            publisher.clearSent();
+            return null;
+        });
     }
 }

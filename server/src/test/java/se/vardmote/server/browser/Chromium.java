@@ -32,7 +32,20 @@ final class Chromium implements AutoCloseable {
 
     /** As {@link #launch()}, with more command-line switches (e.g. a Y4M file as the fake camera). */
     static Chromium launch(List<String> extraArgs) {
-        Path executable = EXECUTABLES.stream().filter(Files::isExecutable).findFirst().orElse(null);
+        return launch(extraArgs, null);
+    }
+
+    /** Chromium's own executable, or null where it is not installed. */
+    static Path executable() {
+        return EXECUTABLES.stream().filter(Files::isExecutable).findFirst().orElse(null);
+    }
+
+    /**
+     * As {@link #launch(List)}, started through {@code wrapper} (a script that runs {@link #executable()}
+     * with the arguments it gets, e.g. in another network namespace) when it is not null.
+     */
+    static Chromium launch(List<String> extraArgs, Path wrapper) {
+        Path executable = executable();
         if (executable == null) {
             String message = "Chromium is not installed (apt-get install -y chromium); browser tests cannot run";
             if ("true".equals(System.getenv("CI"))) fail(message);
@@ -41,7 +54,7 @@ final class Chromium implements AutoCloseable {
         Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(java.util.Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(executable)
+                .setExecutablePath(wrapper != null ? wrapper : executable)
                 .setHeadless(true)
                 .setArgs(java.util.stream.Stream.concat(java.util.stream.Stream.of(
                         "--use-fake-device-for-media-stream",

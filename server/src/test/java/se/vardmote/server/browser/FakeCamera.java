@@ -27,12 +27,21 @@ final class FakeCamera {
      * maximum bitrate, as a camera in a well-lit room does. Written once under {@code dir}.
      */
     static Path detailedPicture(Path dir) throws IOException {
-        Path file = dir.resolve("detailed-640x480.y4m");
+        return texturedPicture(dir, 3);
+    }
+
+    /**
+     * As {@link #detailedPicture}, with the texture's contrast {@code contrast}: 3 is busy fabric in bright
+     * light (the encoder wants its maximum at any resolution), 1 is closer to a face in an ordinary room (it
+     * still wants more than a weak mobile link carries at 640×480, and holds its frame rate when it gets less).
+     */
+    static Path texturedPicture(Path dir, int contrast) throws IOException {
+        Path file = dir.resolve("textured-" + contrast + "-640x480.y4m");
         if (Files.exists(file)) return file;
         int width = 640, height = 480, frames = 60, step = 4;
         int textureWidth = width + frames * step, textureHeight = height;
-        byte[] texture = smoothedNoise(textureWidth, textureHeight, new Random(1));
-        byte[] chromaTexture = smoothedNoise(textureWidth / 2, textureHeight / 2, new Random(2));
+        byte[] texture = smoothedNoise(textureWidth, textureHeight, new Random(1), contrast);
+        byte[] chromaTexture = smoothedNoise(textureWidth / 2, textureHeight / 2, new Random(2), contrast);
         byte[] luma = new byte[width * height];
         byte[] u = new byte[width * height / 4];
         byte[] v = new byte[width * height / 4];
@@ -57,8 +66,8 @@ final class FakeCamera {
         return file;
     }
 
-    /** Noise smoothed by two 3×3 box blurs, stretched back to the full 0..255 range. */
-    private static byte[] smoothedNoise(int width, int height, Random random) {
+    /** Noise smoothed by two 3×3 box blurs, its contrast then multiplied by {@code contrast}. */
+    private static byte[] smoothedNoise(int width, int height, Random random, int contrast) {
         int[] a = new int[width * height];
         for (int i = 0; i < a.length; i++) a[i] = random.nextInt(256);
         for (int pass = 0; pass < 2; pass++) {
@@ -80,7 +89,7 @@ final class FakeCamera {
             a = b;
         }
         byte[] out = new byte[a.length];
-        for (int i = 0; i < a.length; i++) out[i] = (byte) Math.max(0, Math.min(255, 128 + (a[i] - 128) * 3));
+        for (int i = 0; i < a.length; i++) out[i] = (byte) Math.max(0, Math.min(255, 128 + (a[i] - 128) * contrast));
         return out;
     }
 

@@ -23,7 +23,8 @@ final class Visitor implements AutoCloseable {
                 if (s.type === 'inbound-rtp' && s.kind === 'video') {
                   out.videos.push({ id: String(s.trackIdentifier || s.mid || s.ssrc), frames: s.framesDecoded || 0, packets: s.packetsReceived || 0,
                                    freezes: s.totalFreezesDuration || 0, plis: s.pliCount || 0, nacks: s.nackCount || 0,
-                                   lost: s.packetsLost || 0, bytes: s.bytesReceived || 0 });
+                                   lost: s.packetsLost || 0, bytes: s.bytesReceived || 0,
+                                   keyframes: s.keyFramesDecoded || 0, width: s.frameWidth || 0 });
                 } else if (s.type === 'inbound-rtp' && s.kind === 'audio') {
                   out.audios.push({ id: String(s.trackIdentifier || s.mid || s.ssrc), packets: s.packetsReceived || 0, energy: s.totalAudioEnergy || 0 });
                 } else if (s.type === 'transport') {

@@ -23,6 +23,8 @@ public final class SubscribeOfferer {
     private static final String DTLS_SRTP = "UDP/TLS/RTP/SAVPF";
     private static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     private static final String VIDEO_ORIENTATION = "urn:3gpp:video-orientation";
+    /** The server's send time on every packet: the subscriber's receive-side estimator needs it for REMB. */
+    private static final String ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
     private static final int OPUS_PT = 111;
     private static final int VP8_PT = 96;
     private static final int H264_PT = 102;
@@ -30,7 +32,8 @@ public final class SubscribeOfferer {
     private static final int H264_RTX_PT = 103;
     private static final String OPUS_FMTP = "minptime=10;useinbandfec=1";
     private static final String H264_FMTP = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
-    private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir");
+    /** goog-remb: the subscriber estimates its downlink from abs-send-time and reports it (REMB). */
+    private static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "nack", "nack pli", "ccm fir");
 
     private SubscribeOfferer() {
     }
@@ -198,8 +201,8 @@ public final class SubscribeOfferer {
     /** Header-extension URI to id that subscribe connections use for a kind. */
     public static Map<String, Integer> extensionIds(MediaKind kind) {
         return switch (kind) {
-            case AUDIO -> Map.of(AUDIO_LEVEL, 1);
-            case VIDEO -> Map.of(VIDEO_ORIENTATION, 13);
+            case AUDIO -> Map.of(AUDIO_LEVEL, 1, ABS_SEND_TIME, 3);
+            case VIDEO -> Map.of(ABS_SEND_TIME, 3, VIDEO_ORIENTATION, 13);
         };
     }
 

@@ -18,6 +18,7 @@ class SubscribeOffererTest {
             new OfferedTrack("v1", MediaKind.VIDEO, "alice", "alice-cam", 2222L, "VP8", true);
     private static final OfferedTrack GONE =
             new OfferedTrack("v0", MediaKind.VIDEO, "bob", "bob-cam", 3333L, "H264", false);
+    private static final String ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
     private static final String CLIENT_FINGERPRINT =
             "4C:38:08:F1:3D:BE:7F:F3:03:77:9A:D0:4D:50:D9:D5:65:51:3B:5A:7C:C5:D8:14:B3:0E:CB:41:CB:E3:75:F4";
 
@@ -26,8 +27,8 @@ class SubscribeOffererTest {
         assertEquals(111, SubscribeOfferer.payloadType("opus"));
         assertEquals(96, SubscribeOfferer.payloadType("VP8"));
         assertEquals(102, SubscribeOfferer.payloadType("H264"));
-        assertEquals(Map.of("urn:ietf:params:rtp-hdrext:ssrc-audio-level", 1), SubscribeOfferer.extensionIds(MediaKind.AUDIO));
-        assertEquals(Map.of("urn:3gpp:video-orientation", 13), SubscribeOfferer.extensionIds(MediaKind.VIDEO));
+        assertEquals(Map.of("urn:ietf:params:rtp-hdrext:ssrc-audio-level", 1, ABS_SEND_TIME, 3), SubscribeOfferer.extensionIds(MediaKind.AUDIO));
+        assertEquals(Map.of(ABS_SEND_TIME, 3, "urn:3gpp:video-orientation", 13), SubscribeOfferer.extensionIds(MediaKind.VIDEO));
         assertThrows(IllegalArgumentException.class, () -> SubscribeOfferer.payloadType("VP9"));
     }
 
@@ -55,12 +56,15 @@ class SubscribeOffererTest {
         assertEquals(new MediaDescription.Msid("alice", "alice-mic"), audio.msid());
         assertEquals("alice", audio.ssrcAttribute(1111L, "cname"));
         assertEquals("alice alice-mic", audio.ssrcAttribute(1111L, "msid"));
-        assertEquals(List.of(new MediaDescription.Extmap(1, null, "urn:ietf:params:rtp-hdrext:ssrc-audio-level")), audio.extmaps());
+        assertEquals(List.of(new MediaDescription.Extmap(1, null, "urn:ietf:params:rtp-hdrext:ssrc-audio-level"),
+                new MediaDescription.Extmap(3, null, ABS_SEND_TIME)), audio.extmaps());
 
         MediaDescription video = sdp.media().get(1);
         assertEquals(new MediaDescription.RtpMap(96, "VP8", 90000, 1), video.rtpMaps().get(96));
-        assertEquals(List.of("nack", "nack pli", "ccm fir"), video.rtcpFeedbackFor(96));
-        assertEquals(List.of(new MediaDescription.Extmap(13, null, "urn:3gpp:video-orientation")), video.extmaps());
+        assertEquals(List.of("goog-remb", "nack", "nack pli", "ccm fir"), video.rtcpFeedbackFor(96),
+                "goog-remb: the subscriber reports its downlink estimate");
+        assertEquals(List.of(new MediaDescription.Extmap(3, null, ABS_SEND_TIME),
+                new MediaDescription.Extmap(13, null, "urn:3gpp:video-orientation")), video.extmaps());
 
         MediaDescription gone = sdp.media().get(2);
         assertEquals(10000, gone.port(), "an inactive section keeps the bundle port");
