@@ -16,6 +16,10 @@ import java.util.function.Function;
 import se.vardmote.server.http.RequestRouter;
 import se.vardmote.server.http.SecurityHeaders;
 import se.vardmote.server.ws.SignallingBridge;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.NonStickyEventExecutorGroup;
+import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingSession;
 
@@ -33,10 +37,34 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
 
     private final RequestRouter router;
     private final Function<SessionOutput, SignallingSession> sessions;
+    private final EventExecutorGroup signallingExecutors;
 
+    /** Signalling on the connection's own event loop (tests on an {@code EmbeddedChannel}). */
     public HttpPipeline(RequestRouter router, Function<SessionOutput, SignallingSession> sessions) {
+        this(router, sessions, null);
+    }
+
+    /**
+     * @param signallingExecutors where each connection's signalling runs, in order, off the event loop: a
+     *                            {@code join} reads the database, and a slow database must not stall the
+     *                            loop's other connections ({@link #signallingExecutors(int)}); null runs it
+     *                            on the loop
+     */
+    public HttpPipeline(RequestRouter router, Function<SessionOutput, SignallingSession> sessions,
+                        EventExecutorGroup signallingExecutors) {
         this.router = router;
         this.sessions = sessions;
+        this.signallingExecutors = signallingExecutors;
+    }
+
+    /**
+     * Executors for signalling: each connection gets an ordered queue of its own (messages are handled one at
+     * a time, in order), run on a shared pool of {@code threads} — so one connection waiting on the database
+     * holds one thread, not the connections that share its event loop or an executor.
+     */
+    public static EventExecutorGroup signallingExecutors(int threads) {
+        return new NonStickyEventExecutorGroup(new UnorderedThreadPoolEventExecutor(threads,
+                new DefaultThreadFactory("vardmote-signalling", true)));
     }
 
     @Override
@@ -68,6 +96,6 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
                         .build())
                 .build()));
         p.addLast("websocket-aggregator", new WebSocketFrameAggregator(MAX_CONTENT_BYTES));
-        p.addLast("signalling", new SignallingBridge(sessions));
+        p.addLast(signallingExecutors, "signalling", new SignallingBridge(sessions));
     }
 }

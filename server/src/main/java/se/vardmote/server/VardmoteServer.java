@@ -65,6 +65,8 @@ import se.vardmote.signalling.token.TokenService;
  */
 public final class VardmoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VardmoteServer.class.getName());
+    /** Threads for signalling work that may wait on the database (a join's look-ups, a lobby's audit rows). */
+    static final int SIGNALLING_THREADS = 16;
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private volatile boolean ready;
@@ -73,6 +75,7 @@ public final class VardmoteServer implements AutoCloseable {
     private ServerConfig config;
     private ApiKey apiKey;
     private EventLoopGroup httpGroup;
+    private io.netty.util.concurrent.EventExecutorGroup signallingExecutors;
     private Channel serverChannel;
     private int httpPort;
     private String baseUrl;
@@ -127,6 +130,10 @@ public final class VardmoteServer implements AutoCloseable {
         // HTTP and signalling are light; two loops keep one slow client from holding up the rest.
         httpGroup = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("vardmote-http"), io);
         toClose.push(() -> httpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+        // Signalling reads the database on join: off the HTTP event loops, one ordered queue per connection.
+        // Closed after the connections and signalling (the stack closes in reverse).
+        signallingExecutors = HttpPipeline.signallingExecutors(SIGNALLING_THREADS);
+        toClose.push(() -> signallingExecutors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
 
         RouterHolder routes = new RouterHolder();
         serverChannel = new ServerBootstrap()
@@ -190,7 +197,7 @@ public final class VardmoteServer implements AutoCloseable {
                 metrics::scrape,
                 () -> ready && !closed,
                 new Capabilities(sip != null, config.maxGroupParticipants(), BookingRequest.MAX_PARTICIPANTS));
-        routes.pipeline = new HttpPipeline(router, signalling::openSession);
+        routes.pipeline = new HttpPipeline(router, signalling::openSession, signallingExecutors);
         ready = true;
         serverChannel.config().setAutoRead(true);
         LOG.log(System.Logger.Level.INFO, "vardmote listening on {0} (HTTP on {1}:{2,number,#}, {3} transport); "

@@ -57,6 +57,7 @@ class VisitInBrowsersTest extends BrowserVisitFixture {
         } finally {
             visitors.forEach(Visitor::close);
         }
+        awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
     }
 
     /** A two-party visit seats two besides interpreters (docs/protocol.md); a third non-interpreter cannot be booked. */
@@ -77,6 +78,7 @@ class VisitInBrowsersTest extends BrowserVisitFixture {
             }
             clinician.awaitReceived("the visit to go on", MEDIA_TIMEOUT, s -> Visitor.tiles(s) == 1);
         }
+        awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
     }
 
     @Test
