@@ -51,6 +51,7 @@ import se.vardmote.signalling.store.Database;
  *                              secret ({@code VARDMOTE_TURN_URLS}, {@code VARDMOTE_TURN_SECRET}); none by default
  * @param mediaTcpPort          first ICE-TCP port; worker i listens on mediaTcpPort + i;
  *                              {@link MediaConfig#TCP_OFF} for none, 0 for ephemeral ports (tests)
+ * @param retentionDays         a meeting, its seats and its audit events are deleted this long after its end
  */
 public record ServerConfig(
         int httpPort,
@@ -71,7 +72,8 @@ public record ServerConfig(
         int conferenceIdRetentionDays,
         boolean mediaUdpGso,
         TurnServers turn,
-        int mediaTcpPort) {
+        int mediaTcpPort,
+        int retentionDays) {
 
     public static final String CONFIG = "VARDMOTE_CONFIG";
     public static final String HTTP_PORT = "VARDMOTE_HTTP_PORT";
@@ -94,12 +96,13 @@ public record ServerConfig(
     public static final String CONFERENCE_ID_RETENTION_DAYS = "VARDMOTE_CONFERENCE_ID_RETENTION_DAYS";
     public static final String TURN_URLS = "VARDMOTE_TURN_URLS";
     public static final String TURN_SECRET = "VARDMOTE_TURN_SECRET";
+    public static final String RETENTION_DAYS = "VARDMOTE_RETENTION_DAYS";
 
     /** The keys a properties file may set (everything but {@link #CONFIG} itself). */
     static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(HTTP_PORT, MEDIA_PORT, MEDIA_WORKERS,
             BIND_ADDRESS, ADVERTISED_ADDRESSES, MEDIA_ALLOWED_NETWORKS, PUBLIC_URL, DATA_DIR, API_KEY, DB_URL, DB_USER,
             DB_PASSWORD, MAX_GROUP_PARTICIPANTS, JOIN_EARLY_MINUTES, JOIN_GRACE_MINUTES, CONFERENCE_ID_RETENTION_DAYS,
-            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET, MEDIA_TCP_PORT);
+            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET, MEDIA_TCP_PORT, RETENTION_DAYS);
 
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
@@ -160,11 +163,20 @@ public record ServerConfig(
             throw new InvalidConfigException(CONFERENCE_ID_RETENTION_DAYS,
                     "must be between 1 and 3650, was " + conferenceIdRetentionDays);
         }
+        if (retentionDays < 1 || retentionDays > 3650) {
+            throw new InvalidConfigException(RETENTION_DAYS, "must be between 1 and 3650, was " + retentionDays);
+        }
+        if (retentionDays < conferenceIdRetentionDays) {
+            throw new InvalidConfigException(RETENTION_DAYS, "is " + retentionDays + " days, less than "
+                    + CONFERENCE_ID_RETENTION_DAYS + " (" + conferenceIdRetentionDays + "): a conference id must not be "
+                    + "handed out again while a meeting that used it may still be asked about; raise it or lower the other");
+        }
     }
 
     static final int DEFAULT_JOIN_EARLY_MINUTES = 15;
     static final int DEFAULT_JOIN_GRACE_MINUTES = 60;
     static final int DEFAULT_CONFERENCE_ID_RETENTION_DAYS = 90;
+    static final int DEFAULT_RETENTION_DAYS = 90;
 
     /** The meeting time rules: join window and conference-id retention. */
     public MeetingRules meetingRules() {
@@ -192,7 +204,7 @@ public record ServerConfig(
         return new ServerConfig(0, 0, 1, lo, List.of(lo),
                 List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")),
                 null, dataDir, null, null, null, null, 8, DEFAULT_JOIN_EARLY_MINUTES, DEFAULT_JOIN_GRACE_MINUTES,
-                DEFAULT_CONFERENCE_ID_RETENTION_DAYS, true, TurnServers.NONE, 0);
+                DEFAULT_CONFERENCE_ID_RETENTION_DAYS, true, TurnServers.NONE, 0, DEFAULT_RETENTION_DAYS);
     }
 
     /** The public URL, deriving the default from the port the HTTP server actually bound. */
@@ -223,7 +235,8 @@ public record ServerConfig(
     public ServerConfig withTurn(TurnServers servers) {
         return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
                 mediaAllowedNetworks, publicUrl, dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants,
-                joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, servers, mediaTcpPort);
+                joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, servers, mediaTcpPort,
+                retentionDays);
     }
 
     @Override
@@ -239,6 +252,7 @@ public record ServerConfig(
                 + ", dbPassword=" + (dbPassword == null ? "(none)" : "(set)")
                 + ", maxGroupParticipants=" + maxGroupParticipants + ", joinEarlyMinutes=" + joinEarlyMinutes
                 + ", joinGraceMinutes=" + joinGraceMinutes + ", conferenceIdRetentionDays=" + conferenceIdRetentionDays
+                + ", retentionDays=" + retentionDays
                 + ", turn=" + turn + "]";
     }
 
@@ -279,16 +293,17 @@ public record ServerConfig(
         int early = intValue(values, JOIN_EARLY_MINUTES, DEFAULT_JOIN_EARLY_MINUTES);
         int grace = intValue(values, JOIN_GRACE_MINUTES, DEFAULT_JOIN_GRACE_MINUTES);
         int retention = intValue(values, CONFERENCE_ID_RETENTION_DAYS, DEFAULT_CONFERENCE_ID_RETENTION_DAYS);
+        int keepDays = intValue(values, RETENTION_DAYS, Math.max(DEFAULT_RETENTION_DAYS, retention));
         boolean gso = booleanValue(values, MEDIA_UDP_GSO, true);
         TurnServers turn = turnServers(values);
         ServerConfig config = new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed, publicUrl,
                 dataDir, text(values, API_KEY, null), text(values, DB_URL, null), text(values, DB_USER, null),
-                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn, tcpPort);
+                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays);
         // With a fixed port the default URL is known now; with port 0 it is derived once bound.
         if (config.publicUrl() == null && httpPort != 0) {
             return new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed,
                     config.publicUrlFor(httpPort), dataDir, config.apiKey(), config.dbUrl(), config.dbUser(),
-                    config.dbPassword(), maxGroup, early, grace, retention, gso, turn, tcpPort);
+                    config.dbPassword(), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays);
         }
         return config;
     }

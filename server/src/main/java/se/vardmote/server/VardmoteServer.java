@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -53,6 +54,7 @@ import se.vardmote.signalling.meeting.AuditLog;
 import se.vardmote.signalling.meeting.BookingRequest;
 import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.store.Database;
+import se.vardmote.signalling.store.RetentionPurge;
 import se.vardmote.signalling.token.TokenService;
 
 /**
@@ -156,6 +158,21 @@ public final class VardmoteServer implements AutoCloseable {
         audit = new AuditLog(database, Clock.systemUTC());
         MeetingService meetings = new MeetingService(database, tokens, baseUrl, Clock.systemUTC(), audit,
                 config.meetingRules());
+        // Retention: a minute after start, then hourly, on a thread of its own (JDBC blocks).
+        RetentionPurge purge = new RetentionPurge(database, Duration.ofDays(config.retentionDays()), Clock.systemUTC());
+        java.util.concurrent.ScheduledExecutorService retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                new NamedThreads("vardmote-retention"));
+        retention.scheduleWithFixedDelay(() -> {
+            try {
+                purge.purge();
+            } catch (java.sql.SQLException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "retention purge failed (tried again in an hour): " + e.getClass().getName());
+            }
+        }, 1, 60, TimeUnit.MINUTES);
+        toClose.push(() -> {
+            retention.shutdownNow();
+            retention.awaitTermination(5, TimeUnit.SECONDS);
+        });
         media = MediaEngine.start(config.mediaConfig());
         toClose.push(media);
         signalling = new Signalling(media, meetings, tokens, audit, config.signallingConfig());

@@ -137,6 +137,17 @@ class ServerConfigTest {
     }
 
     @Test
+    void retentionDefaultsToNinetyDaysAndNeverUndercutsTheConferenceIdRetention() {
+        assertEquals(90, ServerConfig.fromEnvironment(Map.of()).retentionDays());
+        assertEquals(365, ServerConfig.fromEnvironment(Map.of("VARDMOTE_RETENTION_DAYS", "365")).retentionDays());
+        assertEquals(180, ServerConfig.fromEnvironment(Map.of("VARDMOTE_CONFERENCE_ID_RETENTION_DAYS", "180")).retentionDays(),
+                "follows a longer conference-id retention when not set");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ServerConfig.fromEnvironment(
+                Map.of("VARDMOTE_RETENTION_DAYS", "30", "VARDMOTE_CONFERENCE_ID_RETENTION_DAYS", "90")));
+        assertEquals("VARDMOTE_RETENTION_DAYS", e.variable());
+    }
+
+    @Test
     void iceTcpHasItsOwnPortAndZeroTurnsItOff() {
         assertEquals(443, ServerConfig.fromEnvironment(Map.of("VARDMOTE_MEDIA_TCP_PORT", "443")).mediaTcpPort());
         ServerConfig off = ServerConfig.fromEnvironment(Map.of("VARDMOTE_MEDIA_TCP_PORT", "0"));

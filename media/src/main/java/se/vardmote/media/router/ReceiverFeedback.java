@@ -29,8 +29,13 @@ final class ReceiverFeedback {
     static final long ESTIMATE_FRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** What one audio stream to a subscriber is reckoned to take of its downlink (Opus with FEC, headers). */
     static final long AUDIO_SHARE = 48_000;
-    /** The least a publisher is told it may send: below it video is worthless anyway, and audio must pass. */
-    static final long MIN_CAP = 100_000;
+    /**
+     * The least a publisher is told it may send (a 320×240 picture at full frame rate). A receive-side
+     * estimate also falls when the receiver itself stalls (a busy phone): a floor keeps one slow device from
+     * holding everyone's video at a thumbnail, and lets the estimate climb back, since a receiver's estimate
+     * cannot rise far above what it receives.
+     */
+    static final long MIN_CAP = 300_000;
     private final int[] rembSsrcs = new int[PayloadFeedback.MAX_REMB_SSRCS];
 
     private final Router router;

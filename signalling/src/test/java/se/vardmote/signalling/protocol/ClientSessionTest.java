@@ -202,7 +202,10 @@ class ClientSessionTest {
         clinician.send(publish);
         Client patient = joined(t.get(1));
         patient.send(publish);
+        Thread.sleep(100); // subscriptions are made on the rooms' loop
         long transports = live.openTransports();
+        int subscriptions = live.subscriptions();
+        assertEquals(4, subscriptions, "each of the two receives the other's audio and video");
         Client last = patient;
         for (int i = 0; i < 50; i++) {
             if (i % 2 == 0) last.session.onClose(); // half drop first, half are replaced while still connected
@@ -214,6 +217,7 @@ class ClientSessionTest {
         assertEquals(2, rooms.participantCount());
         assertEquals(1, rooms.roomCount());
         assertEquals(transports, live.openTransports(), "every replaced seat's transports are closed");
+        assertEquals(subscriptions, live.subscriptions(), "and its subscriptions are gone; none is doubled");
         assertFalse(last.closed);
         assertFalse(clinician.closed);
     }

@@ -42,8 +42,9 @@ public final class LiveRoomsFixture implements AutoCloseable {
     public final Rooms rooms;
     /** How long a dropped connection's seat is held here: short, so that tests see it end. */
     public static final Duration RECONNECT_GRACE = Duration.ofMillis(300);
-    /** Every transport the rooms' routers made. */
+    /** Every transport the rooms' routers made, and every router. */
     final List<FakeTransport> transports = new CopyOnWriteArrayList<>();
+    final List<Router> routers = new CopyOnWriteArrayList<>();
     /** The meeting {@link #book} booked last. */
     public Meeting lastBooked;
 
@@ -51,11 +52,20 @@ public final class LiveRoomsFixture implements AutoCloseable {
         database = Database.open(Database.defaultUrl(dir), "", "");
         tokens = TokenService.fromDataDirectory(dir, Clock.systemUTC());
         meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
-        rooms = new Rooms(() -> new Router(loop, receiver -> {
-            FakeTransport t = new FakeTransport(loop, receiver);
-            transports.add(t);
-            return t;
-        }), 8, joinWindow, meetings.rules().joinGrace(), audit, Clock.systemUTC(), RECONNECT_GRACE);
+        rooms = new Rooms(() -> {
+            Router router = new Router(loop, receiver -> {
+                FakeTransport t = new FakeTransport(loop, receiver);
+                transports.add(t);
+                return t;
+            });
+            routers.add(router);
+            return router;
+        }, 8, joinWindow, meetings.rules().joinGrace(), audit, Clock.systemUTC(), RECONNECT_GRACE);
+    }
+
+    /** Subscriptions over every router made, read on the routers' loop. */
+    int subscriptions() throws Exception {
+        return loop.submit(() -> routers.stream().mapToInt(Router::subscriptionCount).sum()).get();
     }
 
     /** Transports made and not yet closed. */
