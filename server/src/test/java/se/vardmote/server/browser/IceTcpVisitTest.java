@@ -32,10 +32,7 @@ class IceTcpVisitTest extends BrowserVisitFixture {
             long start = System.nanoTime();
             try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0), Visitor.SMALL_FRAMES);
                  Visitor patient = new Visitor(chromium.browser, "patient", links.get(1), Visitor.SMALL_FRAMES)) {
-                for (Visitor v : List.of(clinician, patient)) {
-                    v.awaitReceived("the other's video and audio over TCP", MEDIA_TIMEOUT,
-                            s -> Visitor.flowing(s, "videos", "frames", 30) == 1 && Visitor.flowing(s, "audios", "packets", 100) == 1);
-                }
+                Visitor.awaitEachOthersMedia(List.of(clinician, patient), "over TCP", MEDIA_TIMEOUT);
                 System.out.printf("[impaired] UDP blocked: both sides decoding over ICE-TCP %d ms after the pages opened%n",
                         (System.nanoTime() - start) / 1_000_000);
                 for (Visitor v : List.of(clinician, patient)) {

@@ -3,18 +3,13 @@ package se.vardmote.server.browser;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import se.vardmote.server.ServerConfig;
 import se.vardmote.server.TestBooking;
-import se.vardmote.server.VardmoteServer;
 
 /**
  * The strictest network: no UDP at all and no TCP to the media server, only TCP to a TURN server. With the
@@ -23,27 +18,12 @@ import se.vardmote.server.VardmoteServer;
  * (tag "impaired", see {@link Impairment}).
  */
 @Tag("impaired")
-class TurnOverTcpVisitTest {
+class TurnOverTcpVisitTest extends TurnVisitFixture {
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
 
-    @TempDir static Path dir;
-    static Coturn coturn;
-    static Chromium chromium;
-    static VardmoteServer server;
-
     @BeforeAll
-    static void start() throws Exception {
+    static void require() {
         Impairment.requirePrivateNamespace();
-        coturn = Coturn.start(dir);
-        chromium = Chromium.launch();
-        server = VardmoteServer.start(ServerConfig.forTests(dir.resolve("data")).withTurn(coturn.servers()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) chromium.close();
-        if (server != null) server.close();
-        if (coturn != null) coturn.close();
     }
 
     @Test
@@ -53,10 +33,7 @@ class TurnOverTcpVisitTest {
             long start = System.nanoTime();
             try (Visitor clinician = new Visitor(chromium.browser, "clinician", seats.get(0).get("joinUrl").asText(), Visitor.SMALL_FRAMES);
                  Visitor patient = new Visitor(chromium.browser, "patient", seats.get(1).get("joinUrl").asText(), Visitor.SMALL_FRAMES)) {
-                for (Visitor v : List.of(clinician, patient)) {
-                    v.awaitReceived("the other's video and audio through the relay", MEDIA_TIMEOUT,
-                            s -> Visitor.flowing(s, "videos", "frames", 30) == 1 && Visitor.flowing(s, "audios", "packets", 100) == 1);
-                }
+                Visitor.awaitEachOthersMedia(List.of(clinician, patient), "through the relay", MEDIA_TIMEOUT);
                 System.out.printf("[impaired] only TURN over TCP: both sides decoding %d ms after the pages opened%n",
                         (System.nanoTime() - start) / 1_000_000);
                 for (Visitor v : List.of(clinician, patient)) {

@@ -3,18 +3,12 @@ package se.vardmote.server.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import se.vardmote.server.ServerConfig;
 import se.vardmote.server.TestBooking;
-import se.vardmote.server.VardmoteServer;
 
 /**
  * A patient whose browser may use nothing but a TURN relay (iceTransportPolicy 'relay', as on a network
@@ -22,27 +16,8 @@ import se.vardmote.server.VardmoteServer;
  * with the credentials the server derived from the shared secret and handed over in {@code joined}.
  */
 @Tag("browser")
-class TurnRelayVisitTest {
+class TurnRelayVisitTest extends TurnVisitFixture {
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(45);
-    @TempDir static Path dir;
-    static Coturn coturn;
-    static Chromium chromium;
-    static VardmoteServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        coturn = Coturn.start(dir);
-        chromium = Chromium.launch();
-        server = VardmoteServer.start(ServerConfig.forTests(dir.resolve("data")).withTurn(coturn.servers()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) chromium.close();
-        if (server != null) server.close();
-        if (coturn != null) coturn.close();
-    }
-
     @Test
     void aPatientLimitedToTheRelayDecodesTheClinicianThroughCoturnAndIsDecoded() throws Exception {
         List<JsonNode> seats = TestBooking.seats(TestBooking.book(server, "two-party", false, "clinician", "patient"));

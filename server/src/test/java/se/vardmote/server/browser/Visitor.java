@@ -156,6 +156,14 @@ final class Visitor implements AutoCloseable {
         throw new AssertionError(name + ": " + what + " did not happen within " + timeout.toSeconds() + " s; last stats: " + last);
     }
 
+    /** Waits until each of {@code visitors} has decoded 30 frames of the other's video and 100 audio packets. */
+    static void awaitEachOthersMedia(List<Visitor> visitors, String how, Duration timeout) {
+        for (Visitor v : visitors) {
+            v.awaitReceived("the other's video and audio " + how, timeout,
+                    s -> flowing(s, "videos", "frames", 30) == 1 && flowing(s, "audios", "packets", 100) == 1);
+        }
+    }
+
     /** Streams of a kind whose count (frames or packets) has reached {@code atLeast}. */
     @SuppressWarnings("unchecked")
     static long flowing(Map<String, Object> stats, String list, String counter, double atLeast) {
