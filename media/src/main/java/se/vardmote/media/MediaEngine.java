@@ -127,6 +127,12 @@ public final class MediaEngine implements AutoCloseable {
         return List.copyOf(ports);
     }
 
+    /** Whether every worker's media sockets are open. Any thread. */
+    public boolean isServing() {
+        for (MediaWorker w : workers) if (!w.isServing()) return false;
+        return true;
+    }
+
     /** The ICE-TCP ports actually bound, one per worker; empty when ICE-TCP is off. */
     public List<Integer> tcpPorts() {
         List<Integer> ports = new ArrayList<>(workers.size());

@@ -67,11 +67,17 @@ import se.vardmote.signalling.token.TokenService;
  */
 public final class VardmoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VardmoteServer.class.getName());
+    static final int DATABASE_PROBE_PERIOD_SECONDS = 5;
+    static final int DATABASE_PROBE_TIMEOUT_SECONDS = 2;
+
     /** Threads for signalling work that may wait on the database (a join's look-ups, a lobby's audit rows). */
     static final int SIGNALLING_THREADS = 16;
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private volatile boolean ready;
+    /** The last health probe's answer: the database answered within 2 s (probed every 5 s). */
+    private volatile boolean databaseReachable = true;
+    private Database database;
     private volatile boolean closed;
 
     private ServerConfig config;
@@ -152,7 +158,7 @@ public final class VardmoteServer implements AutoCloseable {
         httpPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         baseUrl = config.publicUrlFor(httpPort);
 
-        Database database = Database.open(config.databaseUrl(), config.dbUser(), config.dbPassword());
+        database = Database.open(config.databaseUrl(), config.dbUser(), config.dbPassword());
         toClose.push(database);
         TokenService tokens = TokenService.fromDataDirectory(dataDir, Clock.systemUTC());
         audit = new AuditLog(database, Clock.systemUTC());
@@ -160,8 +166,11 @@ public final class VardmoteServer implements AutoCloseable {
                 config.meetingRules());
         // Retention: a minute after start, then hourly, on a thread of its own (JDBC blocks).
         RetentionPurge purge = new RetentionPurge(database, Duration.ofDays(config.retentionDays()), Clock.systemUTC());
-        java.util.concurrent.ScheduledExecutorService retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                new NamedThreads("vardmote-retention"));
+        java.util.concurrent.ScheduledExecutorService retention = java.util.concurrent.Executors.newScheduledThreadPool(2,
+                new NamedThreads("vardmote-upkeep"));
+        // /ready follows the database: probed here, never on the HTTP loop that answers /ready.
+        retention.scheduleWithFixedDelay(() -> databaseReachable = database.isReachable(DATABASE_PROBE_TIMEOUT_SECONDS),
+                DATABASE_PROBE_PERIOD_SECONDS, DATABASE_PROBE_PERIOD_SECONDS, TimeUnit.SECONDS);
         retention.scheduleWithFixedDelay(() -> {
             try {
                 purge.purge();
@@ -212,7 +221,7 @@ public final class VardmoteServer implements AutoCloseable {
                 new MeetingApi(apiKey, Bookings.of(meetings), blocking),
                 StaticFiles.fromClassPath(),
                 metrics::scrape,
-                () -> ready && !closed,
+                this::isReady,
                 new Capabilities(sip != null, config.maxGroupParticipants(), BookingRequest.MAX_PARTICIPANTS));
         routes.pipeline = new HttpPipeline(router, signalling::openSession, signallingExecutors);
         ready = true;
@@ -318,6 +327,19 @@ public final class VardmoteServer implements AutoCloseable {
     /** The settings the server started with. */
     public ServerConfig config() {
         return config;
+    }
+
+    /**
+     * What {@code /ready} answers: started, not closing, the database answering (as last probed) and every
+     * media socket open. A load balancer sends no new visits to a server that is not ready.
+     */
+    public boolean isReady() {
+        return ready && !closed && databaseReachable && media.isServing();
+    }
+
+    /** The meeting database (tests that fail it on purpose). */
+    Database database() {
+        return database;
     }
 
     /** The UDP media ports, one per media worker. */

@@ -167,6 +167,27 @@ class VardmoteServerTest {
     }
 
     @Test
+    void readyFollowsTheDatabase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path own) throws Exception {
+        try (VardmoteServer alone = VardmoteServer.start(ServerConfig.forTests(own))) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            java.util.function.IntSupplier status = () -> {
+                try {
+                    return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(alone.baseUrl() + "/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertEquals(200, status.getAsInt());
+            assertTrue(alone.isReady());
+            alone.database().close(); // as a database that stops answering
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3L * VardmoteServer.DATABASE_PROBE_PERIOD_SECONDS);
+            while (status.getAsInt() == 200 && System.nanoTime() < deadline) Thread.sleep(200);
+            assertEquals(503, status.getAsInt(), "not ready without its database");
+        }
+    }
+
+    @Test
     void joinsOverTheWebSocketWithTheTokenFromTheJoinLink() throws Exception {
         HttpResponse<String> created = post("/api/meetings", booking(), server.apiKey());
         assertEquals(201, created.statusCode(), created.body());

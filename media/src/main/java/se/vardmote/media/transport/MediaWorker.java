@@ -187,6 +187,13 @@ public final class MediaWorker implements TransportFactory {
         return tcpPort;
     }
 
+    /** Whether the worker's sockets are open (UDP, and the ICE-TCP listener when it has one). Any thread. */
+    public boolean isServing() {
+        Channel ch = channel;
+        Channel server = tcpServer;
+        return ch != null && ch.isActive() && (!config.tcpEnabled() || (server != null && server.isActive()));
+    }
+
     /** Open ICE-TCP connections. Any thread. */
     public int tcpLinkCount() {
         return tcpLinks.size();

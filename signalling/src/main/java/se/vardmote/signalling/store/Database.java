@@ -100,6 +100,19 @@ public final class Database implements AutoCloseable {
     }
 
     /** A connection in auto-commit mode; the caller closes it. */
+    /**
+     * Whether a connection can be had and answers within {@code timeoutSeconds} (JDBC {@code isValid}).
+     * Blocking: never on an event loop.
+     */
+    public boolean isReachable(int timeoutSeconds) {
+        if (closed) return false;
+        try (Connection c = connection()) {
+            return c.isValid(timeoutSeconds);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public Connection connection() throws SQLException {
         if (closed) throw new SQLException("the meeting database is closed");
         return dataSource.getConnection();
