@@ -308,6 +308,7 @@
       case 'participantJoined': return upsertParticipant(msg.participant);
       case 'participantUpdated': return upsertParticipant(msg.participant);
       case 'participantLeft': return removeParticipant(msg.participantId);
+      case 'serverDraining': return onServerDraining(msg);
       case 'error': return onError(msg);
       case 'pong': return;
       case 'left': return;
@@ -511,6 +512,13 @@
     const figure = ui.tiles.querySelector(`figure[data-tile-for="${CSS.escape(participantId)}"]`);
     if (figure) figure.remove();
     updatePresenceStatus();
+  }
+
+  /** The server restarts soon: this visit goes on until then; say so once, politely. */
+  function onServerDraining(msg) {
+    const at = new Date(msg.closesAt);
+    const time = Number.isNaN(at.getTime()) ? '' : at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    setStatus(`Servern startas snart om; besöket kan fortsätta till ${time} / The server restarts soon; this visit can go on until ${time}`);
   }
 
   function updatePresenceStatus() {

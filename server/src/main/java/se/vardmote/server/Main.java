@@ -1,5 +1,7 @@
 package se.vardmote.server;
 
+import java.time.Duration;
+
 import se.vardmote.media.net.LeakDetection;
 import se.vardmote.signalling.sip.SipConfig;
 
@@ -47,7 +49,16 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vardmote-shutdown"));
+        VardmoteServer running = server;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // SIGTERM: let live visits finish (up to VARDMOTE_DRAIN_SECONDS), then close cleanly.
+            try {
+                running.drain(Duration.ofSeconds(running.config().drainSeconds()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.close();
+        }, "vardmote-shutdown"));
         LOG.log(System.Logger.Level.INFO, "vardmote is up: open {0}/ ; booking API at {0}/api/meetings", server.baseUrl());
         LOG.log(System.Logger.Level.INFO, "media on UDP ports {0} and ICE-TCP ports {1}, advertised as {2}", server.mediaPorts(), server.mediaTcpPorts(),
                 server.config().advertisedAddresses().stream().map(java.net.InetAddress::getHostAddress).toList());

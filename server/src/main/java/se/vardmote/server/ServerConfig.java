@@ -52,6 +52,7 @@ import se.vardmote.signalling.store.Database;
  * @param mediaTcpPort          first ICE-TCP port; worker i listens on mediaTcpPort + i;
  *                              {@link MediaConfig#TCP_OFF} for none, 0 for ephemeral ports (tests)
  * @param retentionDays         a meeting, its seats and its audit events are deleted this long after its end
+ * @param drainSeconds          on SIGTERM, how long live visits may go on before the server closes
  */
 public record ServerConfig(
         int httpPort,
@@ -73,7 +74,8 @@ public record ServerConfig(
         boolean mediaUdpGso,
         TurnServers turn,
         int mediaTcpPort,
-        int retentionDays) {
+        int retentionDays,
+        int drainSeconds) {
 
     public static final String CONFIG = "VARDMOTE_CONFIG";
     public static final String HTTP_PORT = "VARDMOTE_HTTP_PORT";
@@ -97,12 +99,13 @@ public record ServerConfig(
     public static final String TURN_URLS = "VARDMOTE_TURN_URLS";
     public static final String TURN_SECRET = "VARDMOTE_TURN_SECRET";
     public static final String RETENTION_DAYS = "VARDMOTE_RETENTION_DAYS";
+    public static final String DRAIN_SECONDS = "VARDMOTE_DRAIN_SECONDS";
 
     /** The keys a properties file may set (everything but {@link #CONFIG} itself). */
     static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(HTTP_PORT, MEDIA_PORT, MEDIA_WORKERS,
             BIND_ADDRESS, ADVERTISED_ADDRESSES, MEDIA_ALLOWED_NETWORKS, PUBLIC_URL, DATA_DIR, API_KEY, DB_URL, DB_USER,
             DB_PASSWORD, MAX_GROUP_PARTICIPANTS, JOIN_EARLY_MINUTES, JOIN_GRACE_MINUTES, CONFERENCE_ID_RETENTION_DAYS,
-            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET, MEDIA_TCP_PORT, RETENTION_DAYS);
+            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET, MEDIA_TCP_PORT, RETENTION_DAYS, DRAIN_SECONDS);
 
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
@@ -166,6 +169,9 @@ public record ServerConfig(
         if (retentionDays < 1 || retentionDays > 3650) {
             throw new InvalidConfigException(RETENTION_DAYS, "must be between 1 and 3650, was " + retentionDays);
         }
+        if (drainSeconds < 0 || drainSeconds > 24 * 3600) {
+            throw new InvalidConfigException(DRAIN_SECONDS, "must be between 0 and 86400, was " + drainSeconds);
+        }
         if (retentionDays < conferenceIdRetentionDays) {
             throw new InvalidConfigException(RETENTION_DAYS, "is " + retentionDays + " days, less than "
                     + CONFERENCE_ID_RETENTION_DAYS + " (" + conferenceIdRetentionDays + "): a conference id must not be "
@@ -177,6 +183,7 @@ public record ServerConfig(
     static final int DEFAULT_JOIN_GRACE_MINUTES = 60;
     static final int DEFAULT_CONFERENCE_ID_RETENTION_DAYS = 90;
     static final int DEFAULT_RETENTION_DAYS = 90;
+    static final int DEFAULT_DRAIN_SECONDS = 30;
 
     /** The meeting time rules: join window and conference-id retention. */
     public MeetingRules meetingRules() {
@@ -204,7 +211,7 @@ public record ServerConfig(
         return new ServerConfig(0, 0, 1, lo, List.of(lo),
                 List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")),
                 null, dataDir, null, null, null, null, 8, DEFAULT_JOIN_EARLY_MINUTES, DEFAULT_JOIN_GRACE_MINUTES,
-                DEFAULT_CONFERENCE_ID_RETENTION_DAYS, true, TurnServers.NONE, 0, DEFAULT_RETENTION_DAYS);
+                DEFAULT_CONFERENCE_ID_RETENTION_DAYS, true, TurnServers.NONE, 0, DEFAULT_RETENTION_DAYS, 0);
     }
 
     /** The public URL, deriving the default from the port the HTTP server actually bound. */
@@ -236,7 +243,7 @@ public record ServerConfig(
         return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
                 mediaAllowedNetworks, publicUrl, dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants,
                 joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, servers, mediaTcpPort,
-                retentionDays);
+                retentionDays, drainSeconds);
     }
 
     @Override
@@ -252,7 +259,7 @@ public record ServerConfig(
                 + ", dbPassword=" + (dbPassword == null ? "(none)" : "(set)")
                 + ", maxGroupParticipants=" + maxGroupParticipants + ", joinEarlyMinutes=" + joinEarlyMinutes
                 + ", joinGraceMinutes=" + joinGraceMinutes + ", conferenceIdRetentionDays=" + conferenceIdRetentionDays
-                + ", retentionDays=" + retentionDays
+                + ", retentionDays=" + retentionDays + ", drainSeconds=" + drainSeconds
                 + ", turn=" + turn + "]";
     }
 
@@ -294,16 +301,17 @@ public record ServerConfig(
         int grace = intValue(values, JOIN_GRACE_MINUTES, DEFAULT_JOIN_GRACE_MINUTES);
         int retention = intValue(values, CONFERENCE_ID_RETENTION_DAYS, DEFAULT_CONFERENCE_ID_RETENTION_DAYS);
         int keepDays = intValue(values, RETENTION_DAYS, Math.max(DEFAULT_RETENTION_DAYS, retention));
+        int drain = intValue(values, DRAIN_SECONDS, DEFAULT_DRAIN_SECONDS);
         boolean gso = booleanValue(values, MEDIA_UDP_GSO, true);
         TurnServers turn = turnServers(values);
         ServerConfig config = new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed, publicUrl,
                 dataDir, text(values, API_KEY, null), text(values, DB_URL, null), text(values, DB_USER, null),
-                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays);
+                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays, drain);
         // With a fixed port the default URL is known now; with port 0 it is derived once bound.
         if (config.publicUrl() == null && httpPort != 0) {
             return new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed,
                     config.publicUrlFor(httpPort), dataDir, config.apiKey(), config.dbUrl(), config.dbUser(),
-                    config.dbPassword(), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays);
+                    config.dbPassword(), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays, drain);
         }
         return config;
     }

@@ -77,6 +77,7 @@ public final class VardmoteServer implements AutoCloseable {
     private volatile boolean ready;
     /** The last health probe's answer: the database answered within 2 s (probed every 5 s). */
     private volatile boolean databaseReachable = true;
+    private volatile boolean draining;
     private Database database;
     private volatile boolean closed;
 
@@ -334,7 +335,22 @@ public final class VardmoteServer implements AutoCloseable {
      * media socket open. A load balancer sends no new visits to a server that is not ready.
      */
     public boolean isReady() {
-        return ready && !closed && databaseReachable && media.isServing();
+        return ready && !closed && !draining && databaseReachable && media.isServing();
+    }
+
+    /**
+     * Drains before a shutdown: not ready any more (a load balancer sends new visits elsewhere), no new
+     * visit starts here ({@code server_draining}), everyone in a live visit is told when the server closes,
+     * and this returns when the last live visit has ended or {@code atMost} has passed. Then {@link #close}.
+     */
+    public void drain(Duration atMost) throws InterruptedException {
+        draining = true;
+        java.time.Instant closesAt = java.time.Instant.now().plus(atMost);
+        signalling.rooms().drain(closesAt);
+        LOG.log(System.Logger.Level.INFO, "draining: {0} live visits, waiting for them until {1}", signalling.roomCount(), closesAt);
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (signalling.roomCount() > 0 && System.nanoTime() < deadline) Thread.sleep(250);
+        LOG.log(System.Logger.Level.INFO, "drained: {0} live visits left", signalling.roomCount());
     }
 
     /** The meeting database (tests that fail it on purpose). */

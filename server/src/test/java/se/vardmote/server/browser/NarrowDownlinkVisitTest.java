@@ -47,7 +47,7 @@ class NarrowDownlinkVisitTest {
         InetAddress address = InetAddress.getByName(NarrowDownlink.SERVER_ADDRESS);
         server = VardmoteServer.start(new ServerConfig(0, 0, 1, address, List.of(address),
                 List.of(Cidr.parse("10.99.0.0/24")), null, dir.resolve("data"), null, null, null, null, 8,
-                15, 60, 90, true, TurnServers.NONE, 0, 90));
+                15, 60, 90, true, TurnServers.NONE, 0, 90, 0));
         // An http:// page on a non-loopback address is no secure context: tell Chromium to treat it as one.
         List<String> insecureOk = List.of("--unsafely-treat-insecure-origin-as-secure=" + server.baseUrl());
         clinicianBrowser = Chromium.launch(concat(insecureOk, FakeCamera.switchesFor(FakeCamera.texturedPicture(dir, 1))));

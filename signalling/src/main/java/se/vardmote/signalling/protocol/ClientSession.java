@@ -306,6 +306,13 @@ public final class ClientSession implements SignallingSession, MemberListener {
     }
 
     @Override
+    public void serverDraining(java.time.Instant closesAt) {
+        ObjectNode msg = object("serverDraining");
+        msg.put("closesAt", closesAt.toString());
+        send(msg);
+    }
+
+    @Override
     public void meetingEnded(String reason) {
         ObjectNode msg = object("meetingEnded");
         msg.put("reason", reason);

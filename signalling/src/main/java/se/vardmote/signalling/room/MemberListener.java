@@ -58,6 +58,13 @@ public interface MemberListener {
      * The member's microphone state as the room holds it changed (by the member or a clinician). For
      * members whose microphone the server itself carries (a phone caller), which must follow it.
      */
+    /**
+     * The server is shutting down: this visit goes on until {@code closesAt} at the latest; no new visit
+     * starts here meanwhile.
+     */
+    default void serverDraining(java.time.Instant closesAt) {
+    }
+
     default void audioMuteChanged(boolean muted) {
     }
 

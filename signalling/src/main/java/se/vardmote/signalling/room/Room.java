@@ -211,6 +211,12 @@ public final class Room {
         return member.reconnecting && members.get(member.participantId()) == member;
     }
 
+    /** Tells everyone present, seated or waiting, that the server shuts down by {@code closesAt}. */
+    synchronized void serverDraining(java.time.Instant closesAt) {
+        for (RoomMember m : members.values()) m.listener.serverDraining(closesAt);
+        for (RoomMember m : waiting.values()) m.listener.serverDraining(closesAt);
+    }
+
     /** Leaves the room (or its lobby) and frees the member's transports, streams and subscriptions at once. */
     synchronized void leave(RoomMember member) {
         String id = member.participantId();

@@ -46,6 +46,8 @@ public final class Rooms implements MeetingListener {
     /** Ends reconnect graces; one daemon thread, started with the first drop. */
     private ScheduledExecutorService graceTimer;
     private final Map<String, Room> rooms = new HashMap<>();
+    /** Set by {@link #drain}: no new room opens; live rooms go on. */
+    private java.time.Instant drainingUntil;
     private final Map<String, MeetingMemory> memories = new HashMap<>();
 
     /** @param routers makes a router for a new room ({@code MediaEngine::createRouter}) */
@@ -110,12 +112,17 @@ public final class Rooms implements MeetingListener {
         }
         Room room = rooms.get(meeting.meetingId());
         boolean created = room == null;
+        if (created && drainingUntil != null) {
+            throw new JoinRefused("server_draining", "this server is restarting; open the link again in a minute");
+        }
         if (created) {
             room = new Room(meeting, routers.get(), maxGroupParticipants, memory, audit);
             rooms.put(meeting.meetingId(), room);
         }
         try {
-            return room.join(meeting, participant, via, listener);
+            RoomMember member = room.join(meeting, participant, via, listener);
+            if (drainingUntil != null) listener.serverDraining(drainingUntil);
+            return member;
         } catch (JoinRefused e) {
             if (created) closeRoom(room);
             throw e;
@@ -235,6 +242,16 @@ public final class Rooms implements MeetingListener {
         int n = 0;
         for (Room r : rooms.values()) n += r.waitingCount();
         return n;
+    }
+
+    /**
+     * The server is shutting down by {@code closesAt}: no new room opens (a visit not yet started is refused
+     * with {@code server_draining}); the live ones go on, rejoins and late arrivals included, and everyone in
+     * them is told when the server closes.
+     */
+    public synchronized void drain(java.time.Instant closesAt) {
+        drainingUntil = closesAt;
+        for (Room r : rooms.values()) r.serverDraining(closesAt);
     }
 
     public synchronized void closeAll() {
