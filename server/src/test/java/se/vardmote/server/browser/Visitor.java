@@ -55,8 +55,18 @@ final class Visitor implements AutoCloseable {
 
     /** A visitor whose page is first handed to {@code beforeJoin} (to watch or route its WebSocket, say). */
     Visitor(Browser browser, String name, String joinUrl, String constraints, java.util.function.Consumer<Page> beforeJoin) {
+        this(browser, name, joinUrl, constraints, beforeJoin, new Browser.NewContextOptions());
+    }
+
+    /** A phone in portrait (390×844 CSS pixels, touch), as a patient's usually is. */
+    static Browser.NewContextOptions phone() {
+        return new Browser.NewContextOptions().setViewportSize(390, 844).setDeviceScaleFactor(3).setIsMobile(true).setHasTouch(true);
+    }
+
+    Visitor(Browser browser, String name, String joinUrl, String constraints, java.util.function.Consumer<Page> beforeJoin,
+            Browser.NewContextOptions device) {
         this.name = name;
-        this.context = browser.newContext(new Browser.NewContextOptions().setPermissions(List.of("camera", "microphone")));
+        this.context = browser.newContext(device.setPermissions(List.of("camera", "microphone")));
         this.page = context.newPage();
         page.addInitScript("window.vardmoteMediaConstraints = " + constraints + ";");
         page.onConsoleMessage(m -> {
