@@ -618,10 +618,49 @@
   }
 
   function toggleCamera() {
+    if (!vm.localStream || vm.localStream.getVideoTracks().length === 0) {
+      startCamera();
+      return;
+    }
     vm.videoMuted = !vm.videoMuted;
     (vm.localStream ? vm.localStream.getVideoTracks() : []).forEach((t) => { t.enabled = !vm.videoMuted; });
     ui.camera.setAttribute('aria-pressed', String(vm.videoMuted));
     ui.camera.textContent = vm.videoMuted ? 'Slå på kamera / Camera on' : 'Stäng av kamera / Camera off';
+    sendMute();
+  }
+
+  /**
+   * Turns a camera on that was never started (an interpreter starts with the microphone only; a sign-language
+   * interpreter needs the camera): the track is added to the publish connection and offered again on it, so
+   * ICE and DTLS stay as they are.
+   */
+  async function startCamera() {
+    let track;
+    try {
+      const constraints = window.vardmoteMediaConstraints || {};
+      const video = await navigator.mediaDevices.getUserMedia({ video: constraints.video || true });
+      track = video.getVideoTracks()[0];
+    } catch (e) {
+      setStatus('Kameran kunde inte startas. / The camera could not be started.', true);
+      return;
+    }
+    if (!vm.localStream) vm.localStream = new MediaStream();
+    vm.localStream.addTrack(track);
+    ui.ownVideo.srcObject = vm.localStream;
+    ui.ownVideo.play().catch(() => {});
+    vm.audioOnly = false;
+    vm.videoMuted = false;
+    ui.camera.setAttribute('aria-pressed', 'false');
+    ui.camera.textContent = 'Stäng av kamera / Camera off';
+    if (vm.publishPc) {
+      vm.publishPc.addTransceiver(track, { direction: 'sendonly', streams: [vm.localStream] });
+      const offer = await vm.publishPc.createOffer();
+      await vm.publishPc.setLocalDescription(offer);
+      send({ type: 'publish', sdp: vm.publishPc.localDescription.sdp });
+    } else if (vm.state === 'joined') {
+      await publish();
+    }
+    enableControls();
     sendMute();
   }
 
@@ -652,7 +691,12 @@
 
   function enableControls() {
     ui.mute.disabled = !vm.localStream || vm.localStream.getAudioTracks().length === 0;
-    ui.camera.disabled = !vm.localStream || vm.localStream.getVideoTracks().length === 0;
+    // Without a camera track the button starts one (an interpreter who started with the microphone only).
+    ui.camera.disabled = false;
+    if (!vm.localStream || vm.localStream.getVideoTracks().length === 0) {
+      ui.camera.setAttribute('aria-pressed', 'true');
+      ui.camera.textContent = 'Slå på kamera / Camera on';
+    }
     ui.leave.disabled = false;
   }
 

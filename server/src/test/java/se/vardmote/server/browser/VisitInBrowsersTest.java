@@ -81,6 +81,23 @@ class VisitInBrowsersTest extends BrowserVisitFixture {
         awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
     }
 
+    /** An interpreter starts with the microphone only and may turn the camera on: a sign-language interpreter must be seen. */
+    @Test
+    void anInterpreterWhoTurnsTheCameraOnIsSeenByTheOthers() throws Exception {
+        List<String> links = book("two-party", "clinician", "patient", "interpreter");
+        try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0), Visitor.SMALL_FRAMES);
+             Visitor interpreter = new Visitor(chromium.browser, "interpreter", links.get(2), Visitor.SMALL_FRAMES)) {
+            clinician.awaitReceived("the interpreter's voice, no video yet", MEDIA_TIMEOUT,
+                    s -> Visitor.flowing(s, "audios", "packets", 25) == 1 && Visitor.flowing(s, "videos", "frames", 1) == 0);
+            interpreter.page.waitForSelector("[data-testid=camera]:not([disabled])");
+            interpreter.page.click("[data-testid=camera]");
+            clinician.awaitReceived("the interpreter's video", MEDIA_TIMEOUT,
+                    s -> Visitor.flowing(s, "videos", "frames", 20) == 1 && Visitor.flowing(s, "audios", "packets", 25) >= 1);
+            assertEquals("Stäng av kamera / Camera off", interpreter.page.textContent("[data-testid=camera]"));
+        }
+        awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
+    }
+
     @Test
     void whenOneLeavesTheOthersDropTheTileAndTheServerFreesTheSeat() throws Exception {
         List<String> links = book("group", "clinician", "patient", "interpreter");
