@@ -39,21 +39,6 @@
   const MEDIA_DISCONNECTED_MS = 4000;
   const TOKEN_KEY = 'vardmote.joinToken';
 
-  // Plain words for the error codes a participant can meet; Swedish first, English after.
-  const ERROR_TEXT = {
-    room_full: 'Besöket har redan sina deltagare. / This visit already has its participants.',
-    invalid_token: 'Länken är ogiltig eller har gått ut. / This link is not valid or has expired.',
-    sdp_rejected: 'Din webbläsare kunde inte koppla upp ljud och bild. / Your browser could not connect sound and video.',
-    not_started: 'Besöket har inte börjat än. / The visit has not started yet.',
-    meeting_ended: 'Besöket har avslutats. / The visit has ended.',
-    meeting_not_found: 'Besöket finns inte längre. / This visit no longer exists.',
-    replaced: 'Du anslöt till besöket i ett annat fönster. / You joined this visit in another window.',
-    meeting_not_open: 'Besöket är inte öppet nu. / The visit is not open now.',
-    lobby_full: 'Väntrummet är fullt just nu; försök igen om en stund. / The waiting room is full; try again in a while.',
-    denied: 'Du blev inte insläppt i besöket. / You were not let into the visit.',
-    removed: 'Du har tagits bort från besöket. / You have been removed from the visit.',
-    forbidden: 'Det får bara vårdpersonalen göra. / Only the clinician may do that.',
-  };
   // After these the server closes the connection (docs/protocol.md, "Error codes").
   const FATAL = new Set(['invalid_token', 'meeting_not_found', 'room_full', 'replaced', 'meeting_not_open',
     'meeting_ended', 'lobby_full', 'denied', 'removed']);
@@ -63,12 +48,61 @@
   const FORGET_TOKEN = new Set(['invalid_token', 'meeting_not_found', 'meeting_ended', 'denied', 'removed']);
   // States in which a lost connection is won back by reconnecting.
   const RECOVERABLE = new Set(['connecting', 'waiting', 'joined', 'reconnecting']);
-  const ROLE_NAMES = {
-    clinician: 'vårdpersonal / clinician', patient: 'patient', guardian: 'vårdnadshavare / guardian',
-    interpreter: 'tolk / interpreter',
-  };
-  const VIA_NAMES = { video: 'video', phone: 'telefon / phone' };
-  const METHOD_NAMES = { 'id-document': 'legitimation / ID document', bankid: 'BankID' };
+  // Words come from one catalogue per language (messages-sv.js, messages-en.js); none are written here.
+  const MESSAGES = window.vardmoteMessages || {};
+  const LANG_KEY = 'vardmote.lang';
+  let lang = chooseLanguage();
+  /** The last status line, kept by key so that a language switch can say it again. */
+  let lastStatus = null;
+
+  /** Swedish unless the browser prefers English (or the person chose a language on this device before). */
+  function chooseLanguage() {
+    try {
+      const kept = localStorage.getItem(LANG_KEY);
+      if (kept && MESSAGES[kept]) return kept;
+    } catch (e) {
+      // storage refused: choose from the browser
+    }
+    for (const l of navigator.languages || [navigator.language || '']) {
+      const base = String(l).toLowerCase().split('-')[0];
+      if (MESSAGES[base]) return base;
+    }
+    return 'sv';
+  }
+
+  /** The text for {@code key} in the page's language, with {name} placeholders filled in. */
+  function t(key, params) {
+    const text = (MESSAGES[lang] && MESSAGES[lang][key]) || (MESSAGES.sv && MESSAGES.sv[key]) || key;
+    return text.replace(/\{(\w+)\}/g, (_, name) => (params && params[name] !== undefined ? String(params[name]) : ''));
+  }
+
+  /** Fills every [data-i18n] (text) and [data-i18n-label] (aria-label) in the page, and the page's lang and dir. */
+  function applyLanguage() {
+    document.documentElement.lang = lang;
+    document.documentElement.dir = t('dir');
+    document.title = t('title') + ' – vardmote';
+    document.querySelectorAll('[data-i18n]').forEach((e) => { e.textContent = t(e.dataset.i18n); });
+    document.querySelectorAll('[data-i18n-label]').forEach((e) => { e.setAttribute('aria-label', t(e.dataset.i18nLabel)); });
+    if (!ui) return;
+    const other = lang === 'sv' ? 'en' : 'sv';
+    ui.language.textContent = (MESSAGES[other] || {}).languageName || other;
+    ui.language.lang = other;
+    renderMute();
+    renderCamera();
+    Object.keys(vm.participants).forEach(updateLabel);
+    if (vm.self && vm.self.role === 'clinician') renderLobby(vm.lobby);
+    if (lastStatus) say(lastStatus.key, lastStatus.params, lastStatus.isError);
+  }
+
+  function switchLanguage() {
+    lang = lang === 'sv' ? 'en' : 'sv';
+    try {
+      localStorage.setItem(LANG_KEY, lang);
+    } catch (e) {
+      // not kept: this page still switches
+    }
+    applyLanguage();
+  }
 
   let ws = null;
   let pingTimer = null;
@@ -101,20 +135,23 @@
       lobby: document.getElementById('lobby'),
       lobbyList: document.getElementById('lobby-list'),
       lobbyEmpty: document.getElementById('lobby-empty'),
+      language: document.querySelector('[data-testid="language"]'),
     };
+    ui.language.addEventListener('click', switchLanguage);
+    applyLanguage();
     ui.mute.addEventListener('click', toggleMicrophone);
     ui.camera.addEventListener('click', toggleCamera);
     ui.leave.addEventListener('click', leave);
     ui.endMeeting.addEventListener('click', () => {
-      if (window.confirm('Avsluta besöket för alla? / End the visit for everyone?')) send({ type: 'endMeeting' });
+      if (window.confirm(t('confirmEnd'))) send({ type: 'endMeeting' });
     });
 
     const token = readToken();
     if (!token) {
-      fail('invalid_token', 'Länken saknar sin nyckel. Öppna länken du fick igen. / The link is missing its key. Open the link you were sent again.');
+      fail('invalid_token', t('missingKey'));
       return;
     }
-    setStatus('Ansluter… / Connecting…');
+    say('connecting');
     // Interpreters start audio-only. The role is read from our own token only to choose the devices;
     // the server decides what the role may do.
     vm.audioOnly = roleInToken(token) === 'interpreter';
@@ -188,8 +225,7 @@
         vm.videoMuted = true;
         return audioOnly;
       } catch (e2) {
-        setStatus('Kamera och mikrofon kunde inte startas; du kan se och höra de andra. / '
-          + 'Camera and microphone could not be started; you can still see and hear the others.');
+        say('devicesFailed');
         vm.audioMuted = true;
         vm.videoMuted = true;
         return null;
@@ -249,13 +285,13 @@
     if (Date.now() - reconnectingSince > RECONNECT_GIVE_UP_MS) {
       vm.state = 'closed';
       resetVisit();
-      setStatus('Anslutningen bröts. Ladda om sidan för att försöka igen. / The connection was lost. Reload the page to try again.', true);
+      say('connectionLost', null, true);
       disableControls();
       return;
     }
     vm.state = 'reconnecting';
     resetVisit();
-    setStatus('Återansluter… / Reconnecting…');
+    say('reconnecting');
     const delay = RECONNECT_DELAYS_MS[Math.min(reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)];
     reconnectAttempt++;
     clearTimeout(reconnectTimer);
@@ -322,7 +358,7 @@
     vm.state = 'waiting';
     ui.waitingNotice.hidden = false;
     ui.leave.disabled = false;
-    setStatus('Väntar på att bli insläppt… / Waiting to be let in…');
+    say('waitingToBeLetIn');
   }
 
   async function onJoined(msg) {
@@ -448,20 +484,21 @@
       b.type = 'button';
       b.dataset.testid = testId;
       b.dataset.participantId = participantId;
-      b.textContent = label;
+      b.dataset.i18n = label;
+      b.textContent = t(label);
       Object.entries(extra || {}).forEach(([k, v]) => { b.dataset[k] = v; });
       b.addEventListener('click', onClick);
       actions.append(b);
       return b;
     };
-    button('verify', 'ID ✓ legitimation', () => send({ type: 'verifyIdentity', participantId, method: 'id-document' }),
+    button('verify', 'verifyIdDocument', () => send({ type: 'verifyIdentity', participantId, method: 'id-document' }),
       { method: 'id-document' });
-    button('verify', 'ID ✓ BankID', () => send({ type: 'verifyIdentity', participantId, method: 'bankid' }),
+    button('verify', 'verifyBankId', () => send({ type: 'verifyIdentity', participantId, method: 'bankid' }),
       { method: 'bankid' });
-    button('mute-participant', 'Stäng av mikrofon / Mute', () => send({ type: 'muteParticipant', participantId }));
-    button('remove', 'Ta bort / Remove', () => {
+    button('mute-participant', 'muteParticipant', () => send({ type: 'muteParticipant', participantId }));
+    button('remove', 'remove', () => {
       const who = (vm.participants[participantId] || {}).displayName || '';
-      if (window.confirm(`Ta bort ${who} från besöket? / Remove ${who} from the visit?`)) {
+      if (window.confirm(t('confirmRemove', { name: who }))) {
         send({ type: 'removeParticipant', participantId });
       }
     }).classList.add('remove');
@@ -479,14 +516,14 @@
       const mark = document.createElement('span');
       mark.className = 'reconnecting-mark';
       mark.dataset.testid = 'reconnecting';
-      mark.textContent = 'Återansluter… / Reconnecting…';
+      mark.textContent = t('reconnecting');
       caption.append(mark);
     }
     if (info && info.identityVerified) {
       const mark = document.createElement('span');
       mark.className = 'verified-mark';
       mark.dataset.testid = 'identity-verified';
-      mark.textContent = `✓ ${METHOD_NAMES[info.identityVerified] || info.identityVerified}`;
+      mark.textContent = `✓ ${t('method_' + info.identityVerified)}`;
       caption.append(mark);
     }
   }
@@ -518,16 +555,16 @@
   function onServerDraining(msg) {
     const at = new Date(msg.closesAt);
     const time = Number.isNaN(at.getTime()) ? '' : at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    setStatus(`Servern startas snart om; besöket kan fortsätta till ${time} / The server restarts soon; this visit can go on until ${time}`);
+    say('serverDraining', { time });
   }
 
   function updatePresenceStatus() {
     if (vm.state !== 'joined') return;
     const others = Object.values(vm.participants);
     const away = others.filter((p) => p.reconnecting).map((p) => p.displayName);
-    if (others.length === 0) setStatus('Väntar på de andra… / Waiting for others…');
-    else if (away.length > 0) setStatus(`${away.join(', ')} återansluter… / reconnecting…`);
-    else setStatus(`I besöket med ${others.map((p) => p.displayName).join(', ')} / In the visit`);
+    if (others.length === 0) say('waitingForOthers');
+    else if (away.length > 0) say('othersReconnecting', { names: away.join(', ') });
+    else say('inVisitWith', { names: others.map((p) => p.displayName).join(', ') });
   }
 
   /** Clinicians: the waiting list with Admit and Deny per person. */
@@ -541,19 +578,21 @@
       li.dataset.participantId = entry.participantId;
       const who = document.createElement('span');
       who.className = 'who';
-      who.textContent = `${entry.displayName} (${ROLE_NAMES[entry.role] || entry.role}, ${VIA_NAMES[entry.joinedVia] || entry.joinedVia})`;
+      who.textContent = `${entry.displayName} (${t('role_' + entry.role)}, ${t('via_' + entry.joinedVia)})`;
       const admit = document.createElement('button');
       admit.type = 'button';
       admit.dataset.testid = 'admit';
       admit.dataset.participantId = entry.participantId;
-      admit.textContent = 'Släpp in / Admit';
+      admit.dataset.i18n = 'admit';
+      admit.textContent = t('admit');
       admit.addEventListener('click', () => send({ type: 'admit', participantId: entry.participantId }));
       const deny = document.createElement('button');
       deny.type = 'button';
       deny.className = 'deny';
       deny.dataset.testid = 'deny';
       deny.dataset.participantId = entry.participantId;
-      deny.textContent = 'Neka / Deny';
+      deny.dataset.i18n = 'deny';
+      deny.textContent = t('deny');
       deny.addEventListener('click', () => send({ type: 'deny', participantId: entry.participantId }));
       li.append(who, admit, deny);
       return li;
@@ -566,7 +605,8 @@
     vm.mutedBy = msg.participantId;
     if (!vm.audioMuted) toggleMicrophone();
     const by = (vm.participants[msg.participantId] || {}).displayName;
-    setStatus(`${by ? by + ' stängde av' : 'Vårdpersonalen stängde av'} din mikrofon. / Your microphone was muted.`);
+    if (by) say('mutedBy', { name: by });
+    else say('mutedByClinician');
   }
 
   function onMeetingEnded() {
@@ -575,7 +615,7 @@
     finish();
     ui.endedNotice.hidden = false;
     document.body.classList.add('ended');
-    setStatus('Besöket har avslutats. / The visit has ended.');
+    say('visitEnded');
   }
 
   /** The visit is over for us: no more media, no controls. */
@@ -605,16 +645,29 @@
   function fail(code, message) {
     vm.lastError = { code, message };
     vm.state = 'error';
-    setStatus(ERROR_TEXT[code] || message, true);
+    if (MESSAGES.sv && MESSAGES.sv['error_' + code]) say('error_' + code, null, true);
+    else setStatus(message, true); // the server's own words: a code this page does not know
     disableControls();
   }
 
   function toggleMicrophone() {
     vm.audioMuted = !vm.audioMuted;
     (vm.localStream ? vm.localStream.getAudioTracks() : []).forEach((t) => { t.enabled = !vm.audioMuted; });
-    ui.mute.setAttribute('aria-pressed', String(vm.audioMuted));
-    ui.mute.textContent = vm.audioMuted ? 'Slå på mikrofon / Unmute' : 'Stäng av mikrofon / Mute';
+    renderMute();
     sendMute();
+  }
+
+  /** The microphone button as the state is: pressed when muted. */
+  function renderMute() {
+    ui.mute.setAttribute('aria-pressed', String(vm.audioMuted));
+    ui.mute.textContent = t(vm.audioMuted ? 'unmute' : 'mute');
+  }
+
+  /** The camera button as the state is: pressed when the camera is off or was never started. */
+  function renderCamera() {
+    const off = vm.videoMuted || !vm.localStream || vm.localStream.getVideoTracks().length === 0;
+    ui.camera.setAttribute('aria-pressed', String(off));
+    ui.camera.textContent = t(off ? 'cameraOn' : 'cameraOff');
   }
 
   function toggleCamera() {
@@ -624,8 +677,7 @@
     }
     vm.videoMuted = !vm.videoMuted;
     (vm.localStream ? vm.localStream.getVideoTracks() : []).forEach((t) => { t.enabled = !vm.videoMuted; });
-    ui.camera.setAttribute('aria-pressed', String(vm.videoMuted));
-    ui.camera.textContent = vm.videoMuted ? 'Slå på kamera / Camera on' : 'Stäng av kamera / Camera off';
+    renderCamera();
     sendMute();
   }
 
@@ -641,7 +693,7 @@
       const video = await navigator.mediaDevices.getUserMedia({ video: constraints.video || true });
       track = video.getVideoTracks()[0];
     } catch (e) {
-      setStatus('Kameran kunde inte startas. / The camera could not be started.', true);
+      say('cameraFailed', null, true);
       return;
     }
     if (!vm.localStream) vm.localStream = new MediaStream();
@@ -650,8 +702,7 @@
     ui.ownVideo.play().catch(() => {});
     vm.audioOnly = false;
     vm.videoMuted = false;
-    ui.camera.setAttribute('aria-pressed', 'false');
-    ui.camera.textContent = 'Stäng av kamera / Camera off';
+    renderCamera();
     if (vm.publishPc) {
       vm.publishPc.addTransceiver(track, { direction: 'sendonly', streams: [vm.localStream] });
       const offer = await vm.publishPc.createOffer();
@@ -681,7 +732,7 @@
     ui.waitingNotice.hidden = true;
     ui.lobby.hidden = true;
     disableControls();
-    setStatus('Du har lämnat besöket. / You have left the visit.');
+    say('youLeft');
   }
 
   function closePeerConnections() {
@@ -693,10 +744,8 @@
     ui.mute.disabled = !vm.localStream || vm.localStream.getAudioTracks().length === 0;
     // Without a camera track the button starts one (an interpreter who started with the microphone only).
     ui.camera.disabled = false;
-    if (!vm.localStream || vm.localStream.getVideoTracks().length === 0) {
-      ui.camera.setAttribute('aria-pressed', 'true');
-      ui.camera.textContent = 'Slå på kamera / Camera on';
-    }
+    renderMute();
+    renderCamera();
     ui.leave.disabled = false;
   }
 
@@ -706,6 +755,12 @@
     ui.camera.disabled = true;
     ui.leave.disabled = true;
     ui.endMeeting.hidden = true;
+  }
+
+  /** Shows the catalogue's text for {@code key} as the status line (read out by screen readers). */
+  function say(key, params, isError) {
+    lastStatus = { key, params, isError };
+    setStatus(t(key, params), isError);
   }
 
   function setStatus(text, isError) {

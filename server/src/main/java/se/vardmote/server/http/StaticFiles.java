@@ -21,6 +21,8 @@ public final class StaticFiles {
             "join.html", ResponseWriter.HTML,
             "index.html", ResponseWriter.HTML,
             "client.js", "text/javascript; charset=utf-8",
+            "messages-sv.js", "text/javascript; charset=utf-8",
+            "messages-en.js", "text/javascript; charset=utf-8",
             "style.css", "text/css; charset=utf-8");
 
     private final Map<String, byte[]> contents;

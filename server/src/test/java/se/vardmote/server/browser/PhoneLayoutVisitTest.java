@@ -36,9 +36,9 @@ class PhoneLayoutVisitTest extends BrowserVisitFixture {
     void onAPhoneTheClinicianIsLargeAndTheSelfViewSmallAndNoControlLiesOverAFace() throws Exception {
         List<String> links = book("two-party", "clinician", "patient");
         try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0), Visitor.SMALL_FRAMES, p -> { },
-                     new Browser.NewContextOptions().setViewportSize(1280, 800));
+                     new Browser.NewContextOptions().setViewportSize(1280, 800).setLocale("sv-SE"));
              Visitor patient = new Visitor(chromium.browser, "patient", links.get(1), Visitor.SMALL_FRAMES, p -> { },
-                     Visitor.phone())) {
+                     Visitor.phone().setLocale("sv-SE"))) {
             for (Visitor v : List.of(clinician, patient)) {
                 v.awaitReceived("the other's video", MEDIA_TIMEOUT, s -> Visitor.flowing(s, "videos", "frames", 10) == 1);
             }
