@@ -24,4 +24,7 @@ ENV VARDMOTE_BIND_ADDRESS=0.0.0.0 \
     VARDMOTE_DATA_DIR=/var/lib/vardmote/data
 EXPOSE 8080/tcp 10000/udp 10000/tcp 5060/udp 5060/tcp
 VOLUME /var/lib/vardmote/data
+# Liveness from inside the container, with the jar itself (the JRE image has no curl): GET /health.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-jar", "/opt/vardmote/vardmote-server.jar", "health"]
 ENTRYPOINT ["java", "-jar", "/opt/vardmote/vardmote-server.jar"]

@@ -16,6 +16,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("health")) {
+            System.exit(HealthProbe.check(HealthProbe.localUrl(System.getenv())));
+            return;
+        }
         LeakDetection.offUnlessRequested();
         VardmoteServer server;
         try {

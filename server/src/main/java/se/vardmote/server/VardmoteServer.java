@@ -78,6 +78,8 @@ public final class VardmoteServer implements AutoCloseable {
     /** The last health probe's answer: the database answered within 2 s (probed every 5 s). */
     private volatile boolean databaseReachable = true;
     private volatile boolean draining;
+    /** Wrong API keys per source: ten a minute, then 429. */
+    private final se.vardmote.server.http.FailedLogins failedLogins = se.vardmote.server.http.FailedLogins.systemClock();
     private Database database;
     private volatile boolean closed;
 
@@ -199,6 +201,8 @@ public final class VardmoteServer implements AutoCloseable {
         metrics = new ServerMetrics(signalling::roomCount, this::participantGroups, media::transportCount,
                 () -> {
                     Map<String, Long> all = new LinkedHashMap<>(media.counters());
+                    all.put("api.auth.failed", failedLogins.failedCount());
+                    all.put("api.auth.rate_limited", failedLogins.limitedCount());
                     media.routerCounters().forEach((k, v) -> all.merge(k, v, Long::sum));
                     if (sipCounters != null) {
                         sipCounters.counters().forEach((k, v) -> all.put(ServerMetrics.SIP_PREFIX + k, v));
@@ -219,7 +223,7 @@ public final class VardmoteServer implements AutoCloseable {
             blocking.awaitTermination(5, TimeUnit.SECONDS);
         });
         RequestRouter router = new RequestRouter(
-                new MeetingApi(apiKey, Bookings.of(meetings), blocking),
+                new MeetingApi(apiKey, Bookings.of(meetings), blocking, failedLogins),
                 StaticFiles.fromClassPath(),
                 metrics::scrape,
                 this::isReady,

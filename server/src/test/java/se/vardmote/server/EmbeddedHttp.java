@@ -36,6 +36,8 @@ public final class EmbeddedHttp implements AutoCloseable {
     public final ApiKey apiKey;
     public final List<BookingRequest> booked = new ArrayList<>();
     public boolean ready = true;
+    /** The clock of the API's limit on wrong keys; tests move it. */
+    public final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
 
     public EmbeddedHttp(Function<SessionOutput, SignallingSession> sessions) {
         try {
@@ -58,7 +60,8 @@ public final class EmbeddedHttp implements AutoCloseable {
                         : Optional.empty();
             }
         };
-        RequestRouter router = new RequestRouter(new MeetingApi(apiKey, bookings, Runnable::run),
+        RequestRouter router = new RequestRouter(new MeetingApi(apiKey, bookings, Runnable::run,
+                new se.vardmote.server.http.FailedLogins(nanos::get)),
                 StaticFiles.fromClassPath(), () -> "# metrics\n", () -> ready);
         channel = new EmbeddedChannel();
         new HttpPipeline(router, sessions).configure(channel.pipeline());

@@ -167,6 +167,14 @@ class VardmoteServerTest {
     }
 
     @Test
+    void theContainersHealthCheckAsksTheRunningServer() {
+        assertEquals(0, HealthProbe.check(server.baseUrl()));
+        assertEquals(1, HealthProbe.check("http://127.0.0.1:1"), "nothing listens there");
+        assertEquals("http://127.0.0.1:8080", HealthProbe.localUrl(java.util.Map.of()));
+        assertEquals("http://127.0.0.1:9090", HealthProbe.localUrl(java.util.Map.of("VARDMOTE_HTTP_PORT", "9090")));
+    }
+
+    @Test
     void readyFollowsTheDatabase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path own) throws Exception {
         try (VardmoteServer alone = VardmoteServer.start(ServerConfig.forTests(own))) {
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();

@@ -60,10 +60,17 @@ public final class MeetingApi {
     private static final Set<String> LIST_PARAMETERS = Set.of("from", "to", "limit", "cursor");
 
     private final ApiKey apiKey;
+    private final FailedLogins failedLogins;
     private final Bookings bookings;
     private final Executor blockingExecutor;
 
     public MeetingApi(ApiKey apiKey, Bookings bookings, Executor blockingExecutor) {
+        this(apiKey, bookings, blockingExecutor, FailedLogins.systemClock());
+    }
+
+    /** @param failedLogins the per-source limit on wrong keys */
+    public MeetingApi(ApiKey apiKey, Bookings bookings, Executor blockingExecutor, FailedLogins failedLogins) {
+        this.failedLogins = failedLogins;
         this.apiKey = apiKey;
         this.bookings = bookings;
         this.blockingExecutor = blockingExecutor;
@@ -145,9 +152,19 @@ public final class MeetingApi {
     }
 
     private boolean authorised(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+        Object source = FailedLogins.sourceOf(ctx.channel().remoteAddress());
+        long wait = failedLogins.retryAfterSeconds(source);
+        if (wait > 0) {
+            FullHttpResponse limited = ResponseWriter.error(HttpResponseStatus.TOO_MANY_REQUESTS, ApiError.of("too_many_attempts",
+                    "too many requests without a valid API key from this address; try again in " + wait + " s"));
+            limited.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(wait));
+            send(ctx, limited, keepAlive);
+            return false;
+        }
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         String presented = bearerToken(header);
         if (presented != null && apiKey.matches(presented)) return true;
+        failedLogins.failed(source);
         FullHttpResponse response = ResponseWriter.error(HttpResponseStatus.UNAUTHORIZED, ApiError.of("unauthorized",
                 presented == null
                         ? "send the API key as 'Authorization: Bearer <key>'"

@@ -55,6 +55,33 @@ class MeetingApiTest {
     }
 
     @Test
+    void tenWrongKeysFromOneAddressBlockItForAMinuteRightKeyOrNot() {
+        String wrong = "Authorization: Bearer " + http.apiKey.value() + "x";
+        String right = "Authorization: Bearer " + http.apiKey.value();
+        for (int i = 0; i < FailedLogins.MAX_FAILURES; i++) {
+            FullHttpResponse r = http.one(post("/api/meetings", "application/json", BOOKING, wrong));
+            assertEquals(401, r.status().code());
+            r.release();
+        }
+        FullHttpResponse blocked = http.one(post("/api/meetings", "application/json", BOOKING, right));
+        try {
+            assertEquals(429, blocked.status().code());
+            assertEquals("too_many_attempts", EmbeddedHttp.json(blocked).get("error").asText());
+            assertEquals("60", blocked.headers().get("Retry-After"));
+        } finally {
+            blocked.release();
+        }
+        assertTrue(http.booked.isEmpty());
+        http.nanos.addAndGet(FailedLogins.WINDOW_NANOS);
+        FullHttpResponse again = http.one(post("/api/meetings", "application/json", BOOKING, right));
+        try {
+            assertEquals(201, again.status().code(), "a minute later the right key works");
+        } finally {
+            again.release();
+        }
+    }
+
+    @Test
     void refusesOtherAuthorizationSchemes() {
         FullHttpResponse r = http.one(post("/api/meetings", "application/json", BOOKING,
                 "Authorization: Basic " + http.apiKey.value()));
