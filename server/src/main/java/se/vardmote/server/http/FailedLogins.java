@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Per-source limit on failed API-key attempts: after {@link #MAX_FAILURES} wrong or missing keys from one
- * address within {@link #WINDOW_NANOS}, that address is answered 429 until the window has passed, right key
- * or not — guessing the key costs a minute per ten tries. Addresses only, never keys, are kept, for at most
+ * Per-source limit on failed API-key attempts: after {@link #MAX_FAILURES} wrong keys from one address within
+ * {@link #WINDOW_NANOS}, that address is answered 429 until the window has passed, right key or not —
+ * guessing the key costs a minute per ten tries. A request without a key is no guess and is not counted. Addresses only, never keys, are kept, for at most
  * {@link #MAX_SOURCES} sources (expired windows are dropped first; past that, new sources go unlimited
  * rather than memory growing). Thread-safe; allocation only per failing source.
  */
@@ -64,7 +64,7 @@ public final class FailedLogins {
         return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left + 999_999_999L));
     }
 
-    /** A wrong or missing key from {@code source}. */
+    /** A wrong key from {@code source}. */
     public void failed(Object source) {
         failed.incrementAndGet();
         long now = nanoClock.getAsLong();
@@ -78,7 +78,7 @@ public final class FailedLogins {
         }
     }
 
-    /** Failed attempts so far (wrong or missing key). */
+    /** Failed attempts so far (a wrong key). */
     public long failedCount() {
         return failed.get();
     }

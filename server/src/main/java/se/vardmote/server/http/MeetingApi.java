@@ -164,7 +164,8 @@ public final class MeetingApi {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         String presented = bearerToken(header);
         if (presented != null && apiKey.matches(presented)) return true;
-        failedLogins.failed(source);
+        // A guess is a key that is wrong; a request without one is a client not set up yet, and costs nothing.
+        if (presented != null) failedLogins.failed(source);
         FullHttpResponse response = ResponseWriter.error(HttpResponseStatus.UNAUTHORIZED, ApiError.of("unauthorized",
                 presented == null
                         ? "send the API key as 'Authorization: Bearer <key>'"
