@@ -167,14 +167,14 @@ public final class VardmoteServer implements AutoCloseable {
         audit = new AuditLog(database, Clock.systemUTC());
         MeetingService meetings = new MeetingService(database, tokens, baseUrl, Clock.systemUTC(), audit,
                 config.meetingRules());
-        // Retention: a minute after start, then hourly, on a thread of its own (JDBC blocks).
+        // Upkeep off the loops (JDBC blocks): retention a minute after start, then hourly; the database probe.
         RetentionPurge purge = new RetentionPurge(database, Duration.ofDays(config.retentionDays()), Clock.systemUTC());
-        java.util.concurrent.ScheduledExecutorService retention = java.util.concurrent.Executors.newScheduledThreadPool(2,
+        java.util.concurrent.ScheduledExecutorService upkeep = java.util.concurrent.Executors.newScheduledThreadPool(2,
                 new NamedThreads("vardmote-upkeep"));
         // /ready follows the database: probed here, never on the HTTP loop that answers /ready.
-        retention.scheduleWithFixedDelay(() -> databaseReachable = database.isReachable(DATABASE_PROBE_TIMEOUT_SECONDS),
+        upkeep.scheduleWithFixedDelay(() -> databaseReachable = database.isReachable(DATABASE_PROBE_TIMEOUT_SECONDS),
                 DATABASE_PROBE_PERIOD_SECONDS, DATABASE_PROBE_PERIOD_SECONDS, TimeUnit.SECONDS);
-        retention.scheduleWithFixedDelay(() -> {
+        upkeep.scheduleWithFixedDelay(() -> {
             try {
                 purge.purge();
             } catch (java.sql.SQLException | RuntimeException e) {
@@ -182,8 +182,8 @@ public final class VardmoteServer implements AutoCloseable {
             }
         }, 1, 60, TimeUnit.MINUTES);
         toClose.push(() -> {
-            retention.shutdownNow();
-            retention.awaitTermination(5, TimeUnit.SECONDS);
+            upkeep.shutdownNow();
+            upkeep.awaitTermination(5, TimeUnit.SECONDS);
         });
         media = MediaEngine.start(config.mediaConfig());
         toClose.push(media);

@@ -39,6 +39,8 @@ public final class Router {
     /** SSRC this router uses as the sender of the RTCP it originates (RFC 4585 §6.1 "SSRC of packet sender"). */
     static final int ROUTER_SSRC = 1;
     /** The transport-wide sequence number header extension that transport-cc feedback reports on. */
+    /** abs-send-time (webrtc.org): the server writes its own send time into what it forwards (see Subscription). */
+    public static final String ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
     public static final String TRANSPORT_CC_URI =
             "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 

@@ -21,8 +21,6 @@ import se.vardmote.media.transport.WebRtcTransport;
  */
 public final class Subscription {
 
-    static final String ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
-
     final Router router;
     final WebRtcTransport transport;
     final SubscriberParameters parameters;
@@ -66,7 +64,7 @@ public final class Subscription {
         this.payloadType = parameters.payloadType();
         this.rtxPayloadType = parameters.rtxPayloadType();
         this.rtxSsrc = (int) parameters.rtxSsrc();
-        Integer ast = parameters.extensionIds().get(ABS_SEND_TIME_URI);
+        Integer ast = parameters.extensionIds().get(Router.ABS_SEND_TIME_URI);
         this.absSendTimeId = ast != null && ast >= 1 && ast <= 14 ? ast : 0;
         if (payloadType < 0 || payloadType > 127) {
             throw new IllegalArgumentException("payload type " + payloadType + " is not 0..127");
@@ -78,7 +76,7 @@ public final class Subscription {
     void mapExtensions(PublishedStream from) {
         java.util.Arrays.fill(extensionIdMap, (byte) 0);
         for (Map.Entry<String, Integer> e : from.description.extensionIds().entrySet()) {
-            if (ABS_SEND_TIME_URI.equals(e.getKey())) continue; // written fresh at send time
+            if (Router.ABS_SEND_TIME_URI.equals(e.getKey())) continue; // written fresh at send time
             Integer to = parameters.extensionIds().get(e.getKey());
             int fromId = e.getValue();
             if (to != null && fromId >= 1 && fromId <= 255 && to >= 1 && to <= 255) {

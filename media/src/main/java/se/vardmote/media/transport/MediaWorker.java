@@ -315,7 +315,7 @@ public final class MediaWorker implements TransportFactory {
      * a congested TCP connection drops first. Loop.
      */
     void sendTo(ByteBuf buf, InetSocketAddress to, boolean droppable) {
-        TcpMediaLink link = tcpLinks.isEmpty() ? null : tcpLinks.get(to);
+        TcpMediaLink link = tcpLink(to);
         countOut(buf.readableBytes());
         if (link != null) link.write(buf, droppable);
         else writer.write(buf, to);

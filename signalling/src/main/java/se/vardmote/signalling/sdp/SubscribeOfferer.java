@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import se.vardmote.media.MediaKind;
+import se.vardmote.media.router.Router;
 import se.vardmote.signalling.sdp.MediaDescription.Fingerprint;
 
 /**
@@ -24,7 +25,7 @@ public final class SubscribeOfferer {
     private static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     private static final String VIDEO_ORIENTATION = "urn:3gpp:video-orientation";
     /** The server's send time on every packet: the subscriber's receive-side estimator needs it for REMB. */
-    private static final String ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+    private static final String ABS_SEND_TIME = Router.ABS_SEND_TIME_URI;
     private static final int OPUS_PT = 111;
     private static final int VP8_PT = 96;
     private static final int H264_PT = 102;
