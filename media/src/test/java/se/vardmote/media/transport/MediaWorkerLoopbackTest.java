@@ -287,7 +287,7 @@ class MediaWorkerLoopbackTest {
         AllowedNetworks loopback = new AllowedNetworks(List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")));
         assertTrue(loopback.allows(InetAddress.getByName("127.1.2.3")));
         assertTrue(loopback.allows(InetAddress.getByName("::1")));
-        assertFalse(loopback.allows(InetAddress.getByName("fd00::2")));
+        assertFalse(loopback.allows(InetAddress.getByName("2001:db8::2"))); // a documentation address (RFC 3849)
         assertFalse(loopback.allows(InetAddress.getByName("203.0.113.77")));
     }
 
