@@ -21,8 +21,11 @@ final class Coturn implements AutoCloseable {
     static final String BINARY = "/usr/bin/turnserver";
     private static final String SECRET = "vardmote-test-turn-secret-" + Long.toHexString(System.nanoTime());
 
-    /** The ports coturn relays from (its relay ports, as nft writes a range). */
-    static final String RELAY_PORTS = "40000-40999";
+    /**
+     * The address coturn relays from: a loopback address of its own, so that a network rule can tell the
+     * relay's datagrams from a browser's (whose ephemeral ports may fall anywhere).
+     */
+    static final String RELAY_ADDRESS = "127.0.0.2";
 
     private final Process process;
     final int port;
@@ -44,7 +47,7 @@ final class Coturn implements AutoCloseable {
         }
         Path log = dir.resolve("coturn.log");
         Process p = new ProcessBuilder(BINARY, "-n", "--no-cli", "--no-tls", "--no-dtls",
-                "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--listening-port=" + port,
+                "--listening-ip=127.0.0.1", "--relay-ip=" + RELAY_ADDRESS, "--listening-port=" + port,
                 "--min-port=40000", "--max-port=40999",
                 "--use-auth-secret", "--static-auth-secret=" + SECRET, "--realm=vardmote.test",
                 "--allow-loopback-peers", "--no-multicast-peers", "--simple-log", "--log-file=" + log,

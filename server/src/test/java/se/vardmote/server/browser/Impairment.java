@@ -66,17 +66,18 @@ final class Impairment implements AutoCloseable {
 
     /**
      * A network that lets out nothing but TCP to a TURN server: every UDP datagram is dropped except those
-     * to and from the TURN server's relay ports ({@code relayPorts}, e.g. {@code 40000-40999}: the relay's
-     * own path to the media server), and TCP to the media server's ICE-TCP ports too.
+     * to and from the TURN server's relay address ({@code relayAddress}, the relay's own path to the media
+     * server), and TCP to the media server's ICE-TCP ports too.
      */
-    static Impairment onlyTurnOverTcp(String relayPorts, List<Integer> mediaTcpPorts) throws IOException, InterruptedException {
+    static Impairment onlyTurnOverTcp(String relayAddress, List<Integer> mediaTcpPorts) throws IOException, InterruptedException {
         requirePrivateNamespace();
         Impairment impairment = new Impairment();
         impairment.clear();
         nft("add", "table", "inet", TABLE);
         nft("add", "chain", "inet", TABLE, "out", "{ type filter hook output priority 0; }");
-        nft("add", "rule", "inet", TABLE, "out", "meta", "l4proto", "udp", "udp", "sport", "!=", relayPorts,
-                "udp", "dport", "!=", relayPorts, "counter", "drop");
+        nft("add", "rule", "inet", TABLE, "out", "meta", "nfproto", "ipv4", "meta", "l4proto", "udp",
+                "ip", "saddr", "!=", relayAddress, "ip", "daddr", "!=", relayAddress, "counter", "drop");
+        nft("add", "rule", "inet", TABLE, "out", "meta", "nfproto", "ipv6", "meta", "l4proto", "udp", "counter", "drop");
         for (int port : mediaTcpPorts) {
             nft("add", "rule", "inet", TABLE, "out", "tcp", "dport", Integer.toString(port), "counter", "drop");
         }

@@ -28,7 +28,7 @@ class TurnOverTcpVisitTest extends TurnVisitFixture {
 
     @Test
     void withUdpAndTheMediaTcpPortBlockedTheVisitGoesThroughTurnOverTcp() throws Exception {
-        try (Impairment strict = Impairment.onlyTurnOverTcp(Coturn.RELAY_PORTS, server.mediaTcpPorts())) {
+        try (Impairment strict = Impairment.onlyTurnOverTcp(Coturn.RELAY_ADDRESS, server.mediaTcpPorts())) {
             List<JsonNode> seats = TestBooking.seats(TestBooking.book(server, "two-party", false, "clinician", "patient"));
             long start = System.nanoTime();
             try (Visitor clinician = new Visitor(chromium.browser, "clinician", seats.get(0).get("joinUrl").asText(), Visitor.SMALL_FRAMES);
