@@ -1,5 +1,6 @@
 package se.vardmote.signalling.sdp;
 
+import java.util.List;
 import java.util.Map;
 import se.vardmote.media.MediaKind;
 import se.vardmote.media.router.RtpCodec;
@@ -13,11 +14,20 @@ import se.vardmote.media.router.StreamDescription;
  * @param extensionIds   URI to id, only for extensions the answer kept
  * @param rtxPayloadType the codec's RTX payload type the answer kept (RFC 4588 apt); -1 for none
  * @param rtxSsrc        the RTX SSRC (second of the a=ssrc-group:FID); 0 when not signalled
+ * @param rids           the simulcast layers the answer accepted (RFC 8853), empty for one layer
  */
 public record AcceptedStream(String mid, MediaKind kind, long ssrc, String msidStream, String msidTrack,
-                             RtpCodec codec, Map<String, Integer> extensionIds, int rtxPayloadType, long rtxSsrc) {
+                             RtpCodec codec, Map<String, Integer> extensionIds, int rtxPayloadType, long rtxSsrc,
+                             List<String> rids) {
     public AcceptedStream {
         extensionIds = Map.copyOf(extensionIds);
+        rids = List.copyOf(rids);
+    }
+
+    /** A single-layer stream. */
+    public AcceptedStream(String mid, MediaKind kind, long ssrc, String msidStream, String msidTrack,
+                          RtpCodec codec, Map<String, Integer> extensionIds, int rtxPayloadType, long rtxSsrc) {
+        this(mid, kind, ssrc, msidStream, msidTrack, codec, extensionIds, rtxPayloadType, rtxSsrc, List.of());
     }
 
     /** A stream without RTX (audio, a phone caller's voice). */
@@ -27,6 +37,6 @@ public record AcceptedStream(String mid, MediaKind kind, long ssrc, String msidS
     }
 
     public StreamDescription toStreamDescription() {
-        return new StreamDescription(kind, ssrc, mid, codec, extensionIds, rtxPayloadType, rtxSsrc);
+        return new StreamDescription(kind, ssrc, mid, codec, extensionIds, rtxPayloadType, rtxSsrc, rids);
     }
 }

@@ -27,6 +27,9 @@ import java.util.Map;
  * @param ssrcGroups       a=ssrc-group lines (RFC 5576 §4.2)
  * @param msid             the first a=msid (RFC 8830 §2), or null
  * @param bundleOnly       a=bundle-only (RFC 8843 §6): port 0 here means "use the BUNDLE transport", not rejected
+ * @param sendRids         the simulcast layers the offerer sends (RFC 8853 a=simulcast:send, each declared by an
+ *                         a=rid:&lt;id&gt; send, RFC 8851), the first alternative of each, paused ones left out; empty
+ *                         without simulcast
  */
 record MediaDescription(String kind, int port, String proto, List<String> formats, String mid, String direction,
                         String iceUfrag, String icePwd, List<Fingerprint> fingerprints, String setup,
@@ -34,7 +37,7 @@ record MediaDescription(String kind, int port, String proto, List<String> format
                         Map<Integer, RtpMap> rtpMaps, Map<Integer, String> fmtps,
                         Map<Integer, List<String>> rtcpFeedback, List<Extmap> extmaps,
                         List<SsrcAttribute> ssrcs, List<SsrcGroup> ssrcGroups, Msid msid,
-                        boolean bundleOnly) {
+                        boolean bundleOnly, List<String> sendRids) {
 
     /** Key in {@link #rtcpFeedback} for {@code a=rtcp-fb:*}, which applies to every payload type. */
     static final int ANY_PAYLOAD_TYPE = -1;
@@ -75,6 +78,7 @@ record MediaDescription(String kind, int port, String proto, List<String> format
         extmaps = List.copyOf(extmaps);
         ssrcs = List.copyOf(ssrcs);
         ssrcGroups = List.copyOf(ssrcGroups);
+        sendRids = List.copyOf(sendRids);
     }
 
     /** True for RTP profiles (RTP/AVP, UDP/TLS/RTP/SAVPF, ...), whose formats are payload types. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import se.vardmote.media.MediaKind;
+import se.vardmote.media.router.PublishedStream;
 import se.vardmote.media.router.Router;
 import se.vardmote.media.router.RtpCodec;
 import se.vardmote.signalling.sdp.MediaDescription.Extmap;
@@ -21,7 +22,9 @@ import se.vardmote.signalling.sdp.MediaDescription.SsrcGroup;
  * a=ice-lite, the server's candidates; sections the server cannot take (m=application, unknown media, no
  * usable codec) are rejected with port 0. Transport-wide congestion control (the transport-wide sequence
  * number extension and {@code transport-cc} feedback) is accepted wherever offered: the router answers it,
- * and without it a browser never raises its bitrate.
+ * and without it a browser never raises its bitrate. VP8 simulcast (RFC 8853, layers named by rid, RFC 8851)
+ * is accepted for up to {@link #MAX_LAYERS} layers when the offer also offers the rid extension: the router
+ * picks a layer per subscriber.
  *
  * <p>Stateless; any thread. The answer follows JSEP (RFC 8829 §5.3) for an ICE-lite, DTLS-server peer:
  * every accepted section keeps the offer's mid, order, payload type and extension ids, so the router can
@@ -42,6 +45,10 @@ public final class PublishAnswerer {
      */
     private static final List<String> VIDEO_FEEDBACK = List.of("nack", "nack pli", "ccm fir", "transport-cc");
     private static final List<String> AUDIO_FEEDBACK = List.of("transport-cc");
+    /** Simulcast layers accepted (browsers send three); the rest of an offer's list is declined. */
+    static final int MAX_LAYERS = 3;
+    private static final List<String> SIMULCAST_EXTENSIONS = List.of(PublishedStream.RID_URI,
+            PublishedStream.REPAIRED_RID_URI);
 
     private PublishAnswerer() {
     }
@@ -223,7 +230,11 @@ public final class PublishAnswerer {
         sdp.transport(local, "passive");
         sdp.line("a=mid:" + m.mid());
         Map<String, Integer> extensionIds = new LinkedHashMap<>();
-        List<String> wanted = d.kind() == MediaKind.AUDIO ? AUDIO_EXTENSIONS : VIDEO_EXTENSIONS;
+        List<String> layers = simulcastLayers(d);
+        List<String> wanted = new ArrayList<>(d.kind() == MediaKind.AUDIO ? AUDIO_EXTENSIONS : VIDEO_EXTENSIONS);
+        if (!layers.isEmpty()) {
+            wanted.addAll(SIMULCAST_EXTENSIONS);
+        }
         for (Extmap e : m.extmaps()) {
             if (!wanted.contains(e.uri()) || extensionIds.containsKey(e.uri())) {
                 continue;
@@ -266,11 +277,18 @@ public final class PublishAnswerer {
             }
             rtpCodec = new RtpCodec(name, 90000, 1, pt);
         }
+        if (!layers.isEmpty()) {
+            // RFC 8853 §5.3: the answer receives the layers it names, each declared with a=rid:<id> recv.
+            for (String rid : layers) {
+                sdp.line("a=rid:" + rid + " recv");
+            }
+            sdp.line("a=simulcast:recv " + String.join(";", layers));
+        }
         sdp.candidates(local);
         if (!d.receives()) {
             return null;
         }
-        long ssrc = primarySsrc(m);
+        long ssrc = layers.isEmpty() ? primarySsrc(m) : 0;
         String msidStream = "-";
         String msidTrack = m.mid();
         if (m.msid() != null) {
@@ -289,7 +307,20 @@ public final class PublishAnswerer {
             }
         }
         return new AcceptedStream(m.mid(), d.kind(), ssrc, msidStream, msidTrack, rtpCodec, extensionIds, rtxPt,
-                rtxPt >= 0 ? rtxSsrc(m, ssrc) : 0);
+                rtxPt >= 0 && layers.isEmpty() ? rtxSsrc(m, ssrc) : 0, layers);
+    }
+
+    /**
+     * The simulcast layers to accept: VP8 video that sends at least two, when the rid extension is offered
+     * (without it no packet says which layer it belongs to); the first {@link #MAX_LAYERS}. Else none.
+     */
+    private static List<String> simulcastLayers(Decision d) {
+        MediaDescription m = d.offered();
+        if (d.kind() != MediaKind.VIDEO || !d.codec().encodingName().equalsIgnoreCase("VP8") || m.sendRids().size() < 2
+                || m.extmaps().stream().noneMatch(e -> e.uri().equals(PublishedStream.RID_URI))) {
+            return List.of();
+        }
+        return List.copyOf(m.sendRids().subList(0, Math.min(MAX_LAYERS, m.sendRids().size())));
     }
 
     /** Echoes the offered feedback of {@code pt} that the server answers, in {@code answered}'s order. */

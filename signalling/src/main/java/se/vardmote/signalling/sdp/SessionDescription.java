@@ -39,6 +39,10 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
     private static final int MAX_ICE_CHARS = 256;
     /** Our bound on ids we echo (mid, msid): RFC 8830 allows 64 token-chars for an msid-id. */
     private static final int MAX_ID_CHARS = 64;
+    /** RFC 8852 §3.1: a rid travels in a one-byte header extension element, 16 octets at most. */
+    private static final int MAX_RID_CHARS = 16;
+    /** rids declared in one section; browsers use three. */
+    private static final int MAX_RIDS = 8;
     /** A fingerprint of SHA-512 is 64 bytes; nothing longer exists. */
     private static final int MAX_FINGERPRINT_BYTES = 64;
 
@@ -338,6 +342,27 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
                     }
                     s.ssrcs.add(new SsrcAttribute(ssrc, attr, colon < 0 ? "" : rest.substring(colon + 1)));
                 }
+                case "rid" -> {
+                    // RFC 8851 §10: rid-id SP rid-dir [SP rid-pt-param-list / rid-param-list]
+                    String[] f = require(value, name).split(" ", -1);
+                    if (f.length < 2 || !(f[1].equals("send") || f[1].equals("recv"))) {
+                        throw error("is not a valid a=rid: <id> send|recv [params] (RFC 8851)");
+                    }
+                    String rid = rid(f[0]);
+                    if (s.rids.containsKey(rid)) {
+                        throw error("repeats rid " + rid + " (RFC 8851 §4)");
+                    }
+                    if (s.rids.size() == MAX_RIDS) {
+                        throw error("declares more than " + MAX_RIDS + " rids");
+                    }
+                    s.rids.put(rid, f[1]);
+                }
+                case "simulcast" -> {
+                    if (s.simulcastSend != null) {
+                        throw error("repeats a=simulcast in one m= section (RFC 8853 §5.1)");
+                    }
+                    s.simulcastSend = simulcastSend(require(value, name));
+                }
                 case "ssrc-group" -> {
                     String[] f = require(value, name).split(" ", -1);
                     if (f.length < 2 || !isToken(f[0])) {
@@ -350,9 +375,60 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
                     s.ssrcGroups.add(new SsrcGroup(f[0], ssrcs));
                 }
                 default -> {
-                    // candidate, end-of-candidates, rtcp, ice-options, rtcp-xr, simulcast, ...: not negotiated here.
+                    // candidate, end-of-candidates, rtcp, ice-options, rtcp-xr, ...: not negotiated here.
                 }
             }
+        }
+
+        private String rid(String text) throws SdpException {
+            // RFC 8851 §10: rid-id = 1*(alpha-numeric / "-" / "_")
+            if (text.isEmpty() || text.length() > MAX_RID_CHARS) {
+                throw error("has a rid that is not 1-" + MAX_RID_CHARS + " characters");
+            }
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                    throw error("has a rid with characters other than letters, digits, '-' and '_' (RFC 8851 §10)");
+                }
+            }
+            return text;
+        }
+
+        /**
+         * RFC 8853 §5.1: {@code send <list> [recv <list>]} or the other way round; a list is ';'-separated
+         * streams, each ','-separated alternatives, a paused one prefixed by '~'. Returns the first alternative
+         * of each stream sent, paused ones left out.
+         */
+        private List<String> simulcastSend(String value) throws SdpException {
+            String[] f = value.split(" ", -1);
+            if (f.length != 2 && f.length != 4) {
+                throw error("is not a valid a=simulcast (RFC 8853 §5.1)");
+            }
+            List<String> send = new ArrayList<>();
+            boolean sawSend = false;
+            for (int i = 0; i < f.length; i += 2) {
+                boolean isSend = f[i].equals("send");
+                if (!isSend && !f[i].equals("recv")) {
+                    throw error("has an a=simulcast direction other than send or recv");
+                }
+                if (isSend && sawSend) {
+                    throw error("repeats the send direction in a=simulcast");
+                }
+                String[] streams = f[i + 1].split(";", -1);
+                if (streams.length > MAX_RIDS) {
+                    throw error("lists more than " + MAX_RIDS + " simulcast streams");
+                }
+                for (String stream : streams) {
+                    String first = stream.split(",", -1)[0];
+                    boolean paused = first.startsWith("~");
+                    String rid = rid(paused ? first.substring(1) : first);
+                    if (isSend && !paused && !send.contains(rid)) {
+                        send.add(rid);
+                    }
+                }
+                sawSend |= isSend;
+            }
+            return send;
         }
 
         /** Adds an extmap, refusing a repeated id; this also bounds the list to 255 entries. */
@@ -500,6 +576,8 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
         final List<Extmap> extmaps = new ArrayList<>();
         final List<SsrcAttribute> ssrcs = new ArrayList<>();
         final List<SsrcGroup> ssrcGroups = new ArrayList<>();
+        final Map<String, String> rids = new LinkedHashMap<>();
+        List<String> simulcastSend;
 
         Section(String kind, int port, String proto, List<String> formats) {
             this.kind = kind;
@@ -529,7 +607,20 @@ record SessionDescription(String originSessionId, List<String> bundleMids, boole
                     fingerprints.isEmpty() ? session.fingerprints : fingerprints,
                     setup != null ? setup : session.setup,
                     rtcpMux || session.rtcpMux, rtcpRsize, extmapAllowMixed,
-                    rtpMaps, fmtps, fb, allExtmaps, ssrcs, ssrcGroups, msid, bundleOnly);
+                    rtpMaps, fmtps, fb, allExtmaps, ssrcs, ssrcGroups, msid, bundleOnly, sendRids());
+        }
+
+        /** The layers named in a=simulcast:send that an a=rid declares for sending (RFC 8853 §5.2). */
+        private List<String> sendRids() {
+            List<String> out = new ArrayList<>();
+            if (simulcastSend != null) {
+                for (String rid : simulcastSend) {
+                    if ("send".equals(rids.get(rid))) {
+                        out.add(rid);
+                    }
+                }
+            }
+            return out;
         }
     }
 
