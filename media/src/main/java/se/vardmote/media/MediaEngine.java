@@ -174,6 +174,15 @@ public final class MediaEngine implements AutoCloseable {
         }
     }
 
+    /** Every subscriber's current downlink estimate over all live rooms, bits per second, sorted. Any thread. */
+    public long[] subscriberEstimates() {
+        java.util.stream.LongStream.Builder all = java.util.stream.LongStream.builder();
+        for (Router r : liveRouters) {
+            if (!r.isClosed()) r.subscriberEstimates(all::add);
+        }
+        return all.build().sorted().toArray();
+    }
+
     /** The media event loops, one per worker (for the metrics' event-loop lag probe). */
     public List<EventLoop> eventLoops() {
         List<EventLoop> loops = new ArrayList<>(workers.size());

@@ -22,6 +22,9 @@ public final class PublishedStream {
 
     /** RFC 8843 §15.2: the BUNDLE MID header extension. */
     static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    /** RFC 8852 §3.1, §3.2: the RTP stream id of a simulcast layer, and the one an RTX packet repairs. */
+    public static final String RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    public static final String REPAIRED_RID_URI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
 
     final Router router;
     final WebRtcTransport transport;
@@ -31,6 +34,8 @@ public final class PublishedStream {
     final boolean local;
     final int payloadType;
     final int clockRate;
+    /** VP8: the router reads its payload descriptor (keyframes, picture ids). */
+    final boolean vp8;
     /** The publisher's RTX payload type for the codec, -1 without RTX. */
     final int rtxPayloadType;
     final ReceiveStatistics statistics = new ReceiveStatistics();
@@ -42,6 +47,21 @@ public final class PublishedStream {
     final int midExtensionId;
     final byte[] mid;
     final ArrayList<Subscription> subscriptions = new ArrayList<>();
+    /** This layer's RTP stream id (ASCII), null for a single-layer stream. */
+    final byte[] rid;
+    /** The publisher's ids for the rid and repaired-rid extensions; 0 when not negotiated. */
+    final int ridExtensionId;
+    final int repairedRidExtensionId;
+    /**
+     * Every layer of this simulcast track, this one at {@link #layerIndex}, in the offer's order; null for a
+     * single-layer stream. The first layer is the handle {@link Router#publish} returns.
+     */
+    final PublishedStream[] layers;
+    final int layerIndex;
+    /** What this layer brings in; rolled by the router's timer. */
+    final BitrateMeter bitrate = new BitrateMeter();
+    /** Subscriptions waiting for a keyframe of this layer to switch to it (see {@link Subscription#target}). */
+    final ArrayList<Subscription> switchers = new ArrayList<>(0);
     /** Pre-built so that a deferred keyframe request allocates nothing when it fires. */
     final Runnable deferredKeyframeTask;
 
@@ -58,23 +78,37 @@ public final class PublishedStream {
     int firSequenceNumber;
 
     PublishedStream(Router router, WebRtcTransport transport, StreamDescription description) {
+        this(router, transport, description, null, 0);
+    }
+
+    /** Layer {@code index} of {@code layers} (a simulcast track), or a single-layer stream when {@code layers} is null. */
+    PublishedStream(Router router, WebRtcTransport transport, StreamDescription description, PublishedStream[] layers,
+                    int index) {
         this.router = router;
+        this.layers = layers;
+        this.layerIndex = index;
+        this.rid = layers == null ? null : description.rids().get(index).getBytes(StandardCharsets.US_ASCII);
+        Integer ridId = description.extensionIds().get(RID_URI);
+        Integer repairedId = description.extensionIds().get(REPAIRED_RID_URI);
+        this.ridExtensionId = ridId == null ? 0 : ridId;
+        this.repairedRidExtensionId = repairedId == null ? 0 : repairedId;
         this.transport = transport;
         this.description = description;
         this.video = description.kind() == MediaKind.VIDEO;
         this.local = transport instanceof LocalTransport;
         this.payloadType = description.codec().payloadType();
         this.clockRate = description.codec().clockRate();
+        this.vp8 = video && "VP8".equalsIgnoreCase(description.codec().name());
         this.rtxPayloadType = description.rtxPayloadType();
         this.nacks = video && !local ? new NackGenerator() : null;
         this.cache = video ? new RetransmissionBuffer() : null;
         Integer midId = description.extensionIds().get(MID_URI);
         this.midExtensionId = midId == null ? 0 : midId;
         this.mid = description.mid() == null ? new byte[0] : description.mid().getBytes(StandardCharsets.US_ASCII);
-        this.ssrc = (int) description.ssrc();
-        this.bound = description.ssrc() != 0;
-        this.rtxSsrc = (int) description.rtxSsrc();
-        this.rtxBound = description.hasRtx() && description.rtxSsrc() != 0;
+        this.ssrc = layers == null ? (int) description.ssrc() : 0;
+        this.bound = layers == null && description.ssrc() != 0;
+        this.rtxSsrc = layers == null ? (int) description.rtxSsrc() : 0;
+        this.rtxBound = layers == null && description.hasRtx() && description.rtxSsrc() != 0;
         this.deferredKeyframeTask = () -> router.onDeferredKeyframe(this);
     }
 
@@ -125,10 +159,16 @@ public final class PublishedStream {
             }
         }
         statistics.onPacket(sequence, rtp.timestamp(), nowNanos, clockRate, repaired);
+        bitrate.add(rtp.length());
         if (cache != null) {
             cache.store(rtp, nowNanos);
         }
         return true;
+    }
+
+    /** True for a layer of a simulcast track. */
+    boolean isLayer() {
+        return layers != null;
     }
 
     /** How the publisher negotiated the stream. Any thread. */

@@ -20,6 +20,8 @@ import se.vardmote.media.transport.WebRtcTransport;
 final class ReceiverFeedback {
 
     static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Ticks between rate windows and simulcast layer choices ({@link BitrateMeter#WINDOW_NANOS}). */
+    static final int LAYER_EVERY_TICKS = (int) (BitrateMeter.WINDOW_NANOS / INTERVAL_NANOS);
     /** Ticks between receiver reports: one a second. */
     static final int REPORT_EVERY_TICKS = 20;
     /** RFC 3550 §6.4.2: the RC field has 5 bits. */
@@ -48,6 +50,9 @@ final class ReceiverFeedback {
 
     void tick(ArrayList<RouterTransport> transports, long nowNanos) {
         boolean report = ++ticks % REPORT_EVERY_TICKS == 0;
+        if (ticks % LAYER_EVERY_TICKS == 0) {
+            router.allocateLayers(transports, nowNanos);
+        }
         for (int i = 0; i < transports.size(); i++) {
             RouterTransport state = transports.get(i);
             if (state.published.isEmpty() || !state.transport.isConnected()) {
@@ -139,7 +144,9 @@ final class ReceiverFeedback {
         ArrayList<PublishedStream> published = state.published;
         for (int i = 0; i < published.size(); i++) {
             PublishedStream stream = published.get(i);
-            if (!stream.video || !stream.bound || stream.closed || stream.local) {
+            // Simulcast layers are chosen per subscriber instead; a cap would starve the subscribers that can
+            // take the top layer.
+            if (!stream.video || !stream.bound || stream.closed || stream.local || stream.isLayer()) {
                 continue;
             }
             if (ssrcs < rembSsrcs.length) {

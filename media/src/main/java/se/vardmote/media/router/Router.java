@@ -15,6 +15,7 @@ import se.vardmote.media.rtcp.SenderReport;
 import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
+import se.vardmote.media.rtp.Vp8Descriptor;
 import se.vardmote.media.transport.RtpReceiver;
 import se.vardmote.media.transport.TransportFactory;
 import se.vardmote.media.transport.WebRtcTransport;
@@ -60,6 +61,8 @@ public final class Router {
     private final RtpPacket rtp = new RtpPacket();
     private final RtpPacket cached = new RtpPacket();
     private final RtpHeaderExtension extension = new RtpHeaderExtension();
+    private final Vp8Descriptor vp8 = new Vp8Descriptor();
+    private final Vp8Descriptor cachedVp8 = new Vp8Descriptor();
     private final RtcpCompound compound = new RtcpCompound();
     private final SenderReport senderReport = new SenderReport();
     private final TransportFeedback transportFeedback = new TransportFeedback();
@@ -69,6 +72,13 @@ public final class Router {
     private final java.util.concurrent.atomic.AtomicReference<AudioTap> audioTap =
             new java.util.concurrent.atomic.AtomicReference<>();
     private AudioTap tapOnLoop;
+
+    /**
+     * The fresh downlink estimates of this router's subscribers (bits per second, no identity), refreshed every
+     * rate window; {@link #estimateCount} of them are valid. Written on the loop, read anywhere (may lag).
+     */
+    private volatile long[] estimates = new long[0];
+    private volatile int estimateCount;
 
     private volatile int streamCount;
     private volatile int subscriptionCount;
@@ -113,11 +123,27 @@ public final class Router {
         return transport;
     }
 
-    /** Starts accepting a stream the publisher sends on {@code transport}. */
+    /**
+     * Starts accepting a stream the publisher sends on {@code transport}. For a simulcast description each
+     * layer is a stream of its own (its SSRC, RTX, receiver statistics, NACKs and retransmission buffer);
+     * the handle returned is the first layer, and subscribing to it or unpublishing it means the whole track.
+     */
     public PublishedStream publish(WebRtcTransport transport, StreamDescription description) {
-        PublishedStream stream = new PublishedStream(this, transport, description);
-        onLoop(() -> register(stream));
-        return stream;
+        if (!description.isSimulcast()) {
+            PublishedStream stream = new PublishedStream(this, transport, description);
+            onLoop(() -> register(stream));
+            return stream;
+        }
+        PublishedStream[] layers = new PublishedStream[description.rids().size()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new PublishedStream(this, transport, description, layers, i);
+        }
+        onLoop(() -> {
+            for (PublishedStream layer : layers) {
+                register(layer);
+            }
+        });
+        return layers[0];
     }
 
     /** Forwards {@code stream} to {@code transport}; asks the publisher for a keyframe. */
@@ -330,6 +356,9 @@ public final class Router {
         state.subscriptions.add(subscription);
         state.subscriptionsBySsrc.put(subscription.ssrc, subscription);
         stream.subscriptions.add(subscription);
+        if (stream.isLayer() && state.layers == null) {
+            state.layers = new LayerAllocation(this, nanoClock.getAsLong());
+        }
         subscriptionCount++;
         // A new subscriber needs a keyframe to start decoding. If its transport is not connected yet, the
         // request waits for onConnected: a keyframe now would arrive before it can be received and would use
@@ -352,6 +381,8 @@ public final class Router {
             return;
         }
         previous.subscriptions.remove(subscription);
+        clearTarget(subscription);
+        subscription.paused = false;
         subscription.switchTo(next);
         next.subscriptions.add(subscription);
         if (subscription.transport.isConnected()) {
@@ -360,10 +391,24 @@ public final class Router {
     }
 
     private void removeStream(PublishedStream stream) {
+        if (stream.layers == null) {
+            removeLayer(stream);
+        } else {
+            for (PublishedStream layer : stream.layers) {
+                removeLayer(layer);
+            }
+        }
+    }
+
+    private void removeLayer(PublishedStream stream) {
         if (stream.closed) {
             return;
         }
         stream.closed = true;
+        for (int i = stream.switchers.size() - 1; i >= 0; i--) {
+            stream.switchers.get(i).target = null;
+        }
+        stream.switchers.clear();
         RouterTransport state = stream.publisher;
         if (state == null) {
             return; // never registered
@@ -403,6 +448,7 @@ public final class Router {
             return; // never registered
         }
         subscription.stream.subscriptions.remove(subscription);
+        clearTarget(subscription);
         state.subscriptions.remove(subscription);
         if (state.subscriptionsBySsrc.get(subscription.ssrc) == subscription) {
             state.subscriptionsBySsrc.remove(subscription.ssrc);
@@ -411,7 +457,8 @@ public final class Router {
     }
 
     private void dropAll(RouterTransport state) {
-        for (int i = state.published.size() - 1; i >= 0; i--) {
+        // Removing one layer of a simulcast track removes them all: the index is kept within the list.
+        for (int i = state.published.size() - 1; i >= 0; i = Math.min(i - 1, state.published.size() - 1)) {
             removeStream(state.published.get(i));
         }
         for (int i = state.subscriptions.size() - 1; i >= 0; i--) {
@@ -475,6 +522,100 @@ public final class Router {
         }
     }
 
+    // ---------------------------------------------------------------- simulcast layers (event loop)
+
+    /**
+     * Makes {@code layer} (of the track {@code subscription} receives) the one it switches to at that layer's
+     * next keyframe, which is asked for; the layer it has flows until then. Choosing the current layer
+     * cancels a pending switch (and resumes a paused subscription at the next keyframe).
+     */
+    void chooseLayer(Subscription subscription, PublishedStream layer) {
+        if (layer == subscription.stream && !subscription.paused) {
+            clearTarget(subscription);
+            return;
+        }
+        if (subscription.target == layer) {
+            return;
+        }
+        clearTarget(subscription);
+        subscription.target = layer;
+        layer.switchers.add(subscription);
+        requestKeyframe(layer, false, RouterCounter.RTCP_PLI_SENT);
+    }
+
+    /** Holds back {@code subscription}'s video until a layer is chosen for it again. */
+    void pauseVideo(Subscription subscription) {
+        clearTarget(subscription);
+        subscription.paused = true;
+    }
+
+    private static void clearTarget(Subscription subscription) {
+        if (subscription.target != null) {
+            subscription.target.switchers.remove(subscription);
+            subscription.target = null;
+        }
+    }
+
+    /** A keyframe of {@code layer} begins: the subscriptions waiting for it switch now, before it is forwarded. */
+    private void completeSwitches(PublishedStream layer) {
+        ArrayList<Subscription> waiting = layer.switchers;
+        for (int i = waiting.size() - 1; i >= 0; i--) {
+            Subscription subscription = waiting.remove(i);
+            if (subscription.closed || subscription.target != layer) {
+                continue;
+            }
+            subscription.target = null;
+            PublishedStream from = subscription.stream;
+            if (from != layer) {
+                from.subscriptions.remove(subscription);
+                layer.subscriptions.add(subscription);
+            }
+            subscription.paused = false;
+            subscription.switchTo(layer);
+            counts[RouterCounter.SIMULCAST_SWITCHED.ordinal()]++;
+        }
+    }
+
+    /** Every window: the layers' and subscribers' rates roll over, then each subscriber's layers are chosen. */
+    void allocateLayers(ArrayList<RouterTransport> transports, long nowNanos) {
+        for (int i = 0; i < transports.size(); i++) {
+            RouterTransport state = transports.get(i);
+            state.sent.roll();
+            for (int j = 0; j < state.published.size(); j++) {
+                state.published.get(j).bitrate.roll();
+            }
+        }
+        int count = 0;
+        long[] out = estimates;
+        for (int i = 0; i < transports.size(); i++) {
+            RouterTransport state = transports.get(i);
+            if (state.layers != null) {
+                state.layers.allocate(state, nowNanos);
+            }
+            if (!state.subscriptions.isEmpty() && state.hasDownlinkEstimate
+                    && nowNanos - state.downlinkEstimateNanos <= ReceiverFeedback.ESTIMATE_FRESH_NANOS) {
+                if (count == out.length) {
+                    out = java.util.Arrays.copyOf(out, Math.max(4, count * 2));
+                    estimates = out;
+                }
+                out[count++] = state.downlinkEstimate;
+            }
+        }
+        estimateCount = count;
+    }
+
+    /**
+     * Adds each subscriber's current downlink estimate (bits per second, from its browser's REMB) to
+     * {@code sink}. Any thread; may lag by a rate window.
+     */
+    public void subscriberEstimates(java.util.function.LongConsumer sink) {
+        long[] values = estimates;
+        int n = Math.min(estimateCount, values.length);
+        for (int i = 0; i < n; i++) {
+            sink.accept(values[i]);
+        }
+    }
+
     // ---------------------------------------------------------------- RTP (event loop, hot path)
 
     private void onRtp(WebRtcTransport from, ByteBuf packet) {
@@ -535,17 +676,26 @@ public final class Router {
         if (tap != null && !stream.video && !stream.local) {
             tap.onAudio(stream, rtp);
         }
+        Vp8Descriptor descriptor = null;
+        if (stream.vp8 && vp8.wrap(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength())) {
+            descriptor = vp8;
+            if (!stream.switchers.isEmpty() && vp8.keyframeStart()) {
+                completeSwitches(stream);
+            }
+        }
         ArrayList<Subscription> subscriptions = stream.subscriptions;
         int n = subscriptions.size();
         RtpHeaderExtension ext = extension;
         for (int i = 0; i < n; i++) {
-            subscriptions.get(i).forward(rtp, ext, now);
+            subscriptions.get(i).forward(rtp, ext, descriptor, now);
         }
     }
 
     /**
      * RFC 8843 §15: an SSRC not signalled in SDP is associated with its m-section by the MID extension, and
-     * by the payload type with the stream itself or with its RTX stream.
+     * by the payload type with the stream itself or with its RTX stream. A simulcast layer is found by its
+     * RTP stream id (RFC 8852 §3.1; an RTX packet by its repaired-rid, §3.2), with the MID, when the packet
+     * carries one, naming the layer's section.
      */
     private PublishedStream bindByMid(RouterTransport state, RtpPacket rtp) {
         ArrayList<PublishedStream> unbound = state.unbound;
@@ -554,10 +704,23 @@ public final class Router {
             PublishedStream candidate = unbound.get(i);
             boolean media = !candidate.bound && pt == candidate.payloadType;
             boolean rtx = !candidate.rtxBound && candidate.rtxPayloadType >= 0 && pt == candidate.rtxPayloadType;
-            if (candidate.midExtensionId == 0 || !(media || rtx)
-                    || !rtp.findExtension(candidate.midExtensionId, extension)
-                    || !midEquals(rtp.buffer(), extension.dataOffset(), extension.dataLength(), candidate.mid)) {
+            if (candidate.midExtensionId == 0 || !(media || rtx)) {
                 continue;
+            }
+            boolean hasMid = rtp.findExtension(candidate.midExtensionId, extension);
+            if (hasMid && !bytesEqual(rtp.buffer(), extension.dataOffset(), extension.dataLength(), candidate.mid)) {
+                continue;
+            }
+            if (candidate.rid == null) {
+                if (!hasMid) {
+                    continue;
+                }
+            } else {
+                int ridId = media ? candidate.ridExtensionId : candidate.repairedRidExtensionId;
+                if (ridId == 0 || !rtp.findExtension(ridId, extension)
+                        || !bytesEqual(rtp.buffer(), extension.dataOffset(), extension.dataLength(), candidate.rid)) {
+                    continue;
+                }
             }
             int ssrc = rtp.ssrcInt();
             if (state.publishedBySsrc.get(ssrc) != null || state.publishedByRtxSsrc.get(ssrc) != null) {
@@ -575,13 +738,14 @@ public final class Router {
             if (candidate.bound && (candidate.rtxPayloadType < 0 || candidate.rtxBound)) {
                 unbound.remove(i);
             }
-            counts[RouterCounter.RTP_SSRC_BOUND_BY_MID.ordinal()]++;
+            counts[(candidate.rid == null ? RouterCounter.RTP_SSRC_BOUND_BY_MID : RouterCounter.RTP_SSRC_BOUND_BY_RID)
+                    .ordinal()]++;
             return candidate;
         }
         return null;
     }
 
-    private static boolean midEquals(ByteBuf buf, int offset, int length, byte[] mid) {
+    private static boolean bytesEqual(ByteBuf buf, int offset, int length, byte[] mid) {
         if (length != mid.length) {
             return false;
         }
@@ -706,7 +870,9 @@ public final class Router {
             return;
         }
         if (stream.cache.find(subscription.inSequence(outSequence), now, cached)) {
-            subscription.retransmit(cached, extension, outSequence, now);
+            Vp8Descriptor descriptor = stream.vp8
+                    && cachedVp8.wrap(cached.buffer(), cached.payloadOffset(), cached.payloadLength()) ? cachedVp8 : null;
+            subscription.retransmit(cached, extension, descriptor, outSequence, now);
             counts[RouterCounter.RTCP_NACK_ANSWERED_FROM_CACHE.ordinal()]++;
         } else {
             counts[RouterCounter.RTCP_NACK_NOT_IN_CACHE.ordinal()]++;
@@ -744,6 +910,9 @@ public final class Router {
                 return;
             }
             requestKeyframe(subscription.stream, false, RouterCounter.RTCP_PLI_FORWARDED);
+            if (subscription.target != null) {
+                requestKeyframe(subscription.target, false, RouterCounter.RTCP_PLI_FORWARDED);
+            }
         } else if (feedback.isFir()) {
             // RFC 5104 §4.3.1.2: the FCI entries name the media senders; the header's media SSRC is 0.
             int entries = feedback.firCount();
@@ -758,9 +927,14 @@ public final class Router {
         } else if (feedback.isRemb()) {
             // A subscriber's browser estimating its own downlink (receive-side, abs-send-time): kept for the
             // REMB that caps what its publishers send.
+            long estimate = feedback.rembBitrate();
+            long now = nanoClock.getAsLong();
+            if (state.hasDownlinkEstimate && estimate < state.downlinkEstimate * 0.95) {
+                state.estimateFellNanos = now;
+            }
             state.hasDownlinkEstimate = true;
-            state.downlinkEstimate = feedback.rembBitrate();
-            state.downlinkEstimateNanos = nanoClock.getAsLong();
+            state.downlinkEstimate = estimate;
+            state.downlinkEstimateNanos = now;
             counts[RouterCounter.RTCP_CONSUMED_REMB.ordinal()]++;
         } else {
             counts[RouterCounter.RTCP_CONSUMED_OTHER.ordinal()]++;

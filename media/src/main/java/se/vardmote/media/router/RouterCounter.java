@@ -11,7 +11,20 @@ enum RouterCounter {
     RTP_DROPPED_PAYLOAD_TYPE("rtp.dropped.payload_type"),
     RTP_DROPPED_NOT_CONNECTED("rtp.dropped.not_connected"),
     RTP_EXTENSIONS_DROPPED("rtp.extensions.dropped"),
+    /** A subscriber's video held back: its downlink cannot take the lowest simulcast layer. */
+    RTP_DROPPED_PAUSED("rtp.dropped.paused"),
+    /** Older than the first packet after a layer switch or re-publish. */
+    RTP_DROPPED_BEFORE_SWITCH("rtp.dropped.before_switch"),
     RTP_SSRC_BOUND_BY_MID("rtp.ssrc.bound_by_mid"),
+    RTP_SSRC_BOUND_BY_RID("rtp.ssrc.bound_by_rid"),
+    /** A subscriber's simulcast layer chosen higher or lower (the switch follows at a keyframe). */
+    SIMULCAST_LAYER_UP("simulcast.layer.up"),
+    SIMULCAST_LAYER_DOWN("simulcast.layer.down"),
+    /** Of {@link #SIMULCAST_LAYER_UP}, those beyond the estimate (it had headroom), to find out whether the downlink grew. */
+    SIMULCAST_LAYER_TRIAL("simulcast.layer.trial"),
+    SIMULCAST_VIDEO_PAUSED("simulcast.video.paused"),
+    /** A switch made, at a keyframe of the layer chosen. */
+    SIMULCAST_SWITCHED("simulcast.switched"),
     RTP_RESENT("rtp.resent"),
     RTP_GAP_TOO_LARGE("rtp.gap.too_large"),
     RTX_SENT("rtx.sent"),

@@ -36,6 +36,12 @@ final class RouterTransport {
     boolean hasDownlinkEstimate;
     long downlinkEstimate;
     long downlinkEstimateNanos;
+    /** When the estimate last fell (by more than 5 %): the subscriber's browser saw its downlink overused. */
+    long estimateFellNanos;
+    /** What the router sent this subscriber (media and repairs). */
+    final BitrateMeter sent = new BitrateMeter();
+    /** Which simulcast layer of each track this subscriber gets; created with its first simulcast subscription. */
+    LayerAllocation layers;
 
     RouterTransport(WebRtcTransport transport) {
         this.transport = transport;

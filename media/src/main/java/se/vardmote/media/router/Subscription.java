@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
+import se.vardmote.media.rtp.Vp8Descriptor;
 import se.vardmote.media.transport.WebRtcTransport;
 
 /**
@@ -16,7 +17,9 @@ import se.vardmote.media.transport.WebRtcTransport;
  * stream across a re-publish (its decoder is not reset, RFC 3550 §8.2 SSRC change avoided).
  * It also answers this subscriber's NACKs from the stream's {@link RetransmissionBuffer}: over RTX
  * (RFC 4588, its own SSRC and sequence numbers, the subscriber's sequence number as OSN) when the
- * subscriber accepted RTX, else as a repeat of the packet as first sent.
+ * subscriber accepted RTX, else as a repeat of the packet as first sent. For VP8 the picture id and
+ * TL0PICIDX are re-based with the sequence numbers, so that a switch between simulcast layers (made only at a
+ * keyframe of the new layer, see {@link #target}) looks to the decoder like the next picture of one stream.
  * Forwarding state is touched only on the router's event loop; the accessors are safe from any thread.
  */
 public final class Subscription {
@@ -37,8 +40,27 @@ public final class Subscription {
      */
     final int absSendTimeId;
 
+    /** Packets after a re-base during which an older packet (of the stream before the switch) is dropped. */
+    static final int REBASE_GUARD_PACKETS = 1024;
+
     RouterTransport subscriber;
     volatile PublishedStream stream;
+    /**
+     * The simulcast layer this subscription switches to at that layer's next keyframe (it is then in the
+     * layer's {@link PublishedStream#switchers}); null when none is wanted. Until then the current layer flows.
+     */
+    PublishedStream target;
+    /** Whether {@link LayerAllocation} has given this subscription a layer yet (the first is the highest sent). */
+    boolean allocated;
+    /** Video held back for this subscriber (its downlink cannot take even the lowest layer); audio still flows. */
+    boolean paused;
+    /** Packets forwarded since the last re-base, saturating at {@link #REBASE_GUARD_PACKETS}. */
+    int sinceRebase;
+    /** VP8 picture id and TL0PICIDX: added to the publisher's, mod the field's size; the last ones sent, or -1. */
+    int pictureIdOffset;
+    int tl0Offset;
+    int lastPictureId = -1;
+    int lastTl0 = -1;
     volatile boolean closed;
     /** False until the first packet is forwarded, and again after a switch: offsets then get (re)computed. */
     boolean offsetsValid;
@@ -95,8 +117,11 @@ public final class Subscription {
         offsetsValid = false;
     }
 
-    /** Sets the offsets so that {@code sequenceNumber}/{@code timestamp} follow what was sent last. Event loop. */
-    void rebase(int sequenceNumber, int timestamp, long nowNanos, int clockRate) {
+    /**
+     * Sets the offsets so that {@code sequenceNumber}/{@code timestamp} (and the VP8 picture id in {@code vp8},
+     * null for another codec) follow what was sent last. Event loop.
+     */
+    void rebase(int sequenceNumber, int timestamp, long nowNanos, int clockRate, Vp8Descriptor vp8) {
         if (!anySent) {
             sequenceOffset = 0;
             timestampOffset = 0;
@@ -108,25 +133,43 @@ public final class Subscription {
             long ticks = Math.max(1, elapsedMicros * clockRate / 1_000_000L);
             timestampOffset = (int) (highestTimestamp + ticks - timestamp);
         }
+        if (vp8 != null && vp8.pictureId() != Vp8Descriptor.NO_PICTURE_ID) {
+            pictureIdOffset = lastPictureId < 0 ? 0 : lastPictureId + 1 - vp8.pictureId();
+        }
+        if (vp8 != null && vp8.tl0PicIdx() >= 0) {
+            tl0Offset = lastTl0 < 0 ? 0 : lastTl0 + 1 - vp8.tl0PicIdx();
+        }
         firstSequence = (sequenceNumber + sequenceOffset) & 0xFFFF;
+        sinceRebase = 0;
         offsetsValid = true;
     }
 
-    /** Records a forwarded packet's outgoing sequence number and timestamp. Event loop. */
-    void sent(int outSequence, int outTimestamp, long nowNanos) {
+    /** Records a forwarded packet's outgoing sequence number, timestamp and VP8 ids (-1: none). Event loop. */
+    void sent(int outSequence, int outTimestamp, int pictureId, int tl0, long nowNanos) {
         if (!anySent || isNewer(outSequence, highestSequence)) {
             highestSequence = outSequence;
             highestTimestamp = outTimestamp;
             highestNanos = nowNanos;
+            if (pictureId >= 0) {
+                lastPictureId = pictureId;
+            }
+            if (tl0 >= 0) {
+                lastTl0 = tl0;
+            }
         }
         anySent = true;
     }
 
     /**
      * Writes {@code rtp} (a packet of the current stream) as this subscriber receives it into a buffer of its
-     * transport and sends it. Borrows {@code rtp}'s buffer; {@code ext} is the router's scratch cursor.
+     * transport and sends it. Borrows {@code rtp}'s buffer; {@code ext} is the router's scratch cursor;
+     * {@code vp8} its descriptor when the stream is VP8, else null.
      */
-    void forward(RtpPacket rtp, RtpHeaderExtension ext, long now) {
+    void forward(RtpPacket rtp, RtpHeaderExtension ext, Vp8Descriptor vp8, long now) {
+        if (paused) {
+            router.count(RouterCounter.RTP_DROPPED_PAUSED);
+            return;
+        }
         if (!transport.isConnected()) {
             router.count(RouterCounter.RTP_DROPPED_NOT_CONNECTED);
             return;
@@ -134,12 +177,31 @@ public final class Subscription {
         int inSequence = rtp.sequenceNumber();
         int inTimestamp = (int) rtp.timestamp();
         if (!offsetsValid) {
-            rebase(inSequence, inTimestamp, now, stream.clockRate);
+            rebase(inSequence, inTimestamp, now, stream.clockRate, vp8);
         }
         int outSequence = (inSequence + sequenceOffset) & 0xFFFF;
+        if (sinceRebase < REBASE_GUARD_PACKETS) {
+            if (isNewer(firstSequence, outSequence)) {
+                // Older than the switch point: under these offsets it would take a number already sent.
+                router.count(RouterCounter.RTP_DROPPED_BEFORE_SWITCH);
+                return;
+            }
+            sinceRebase++;
+        }
         int outTimestamp = inTimestamp + timestampOffset;
-        ByteBuf packet = rewrite(rtp, ext, payloadType, outSequence, outTimestamp, ssrc, -1, now);
-        sent(outSequence, outTimestamp, now);
+        int pictureId = -1;
+        int tl0 = -1;
+        if (vp8 != null) {
+            if (vp8.pictureId() != Vp8Descriptor.NO_PICTURE_ID) {
+                pictureId = (vp8.pictureId() + pictureIdOffset) & vp8.pictureIdMask();
+            }
+            if (vp8.tl0PicIdx() >= 0) {
+                tl0 = (vp8.tl0PicIdx() + tl0Offset) & 0xFF;
+            }
+        }
+        ByteBuf packet = rewrite(rtp, ext, payloadType, outSequence, outTimestamp, ssrc, -1, vp8, pictureId, tl0, now);
+        sent(outSequence, outTimestamp, pictureId, tl0, now);
+        subscriber.sent.add(packet.readableBytes());
         if (stream.video) transport.sendDroppableRtp(packet);
         else transport.sendRtp(packet);
         router.count(RouterCounter.RTP_FORWARDED);
@@ -167,20 +229,24 @@ public final class Subscription {
      * Sends {@code cached} again, the packet this subscriber lost as {@code outSequence}: over RTX when it
      * accepted RTX, else unchanged from the first time. Borrows {@code cached}.
      */
-    void retransmit(RtpPacket cached, RtpHeaderExtension ext, int outSequence, long now) {
+    void retransmit(RtpPacket cached, RtpHeaderExtension ext, Vp8Descriptor vp8, int outSequence, long now) {
         if (!transport.isConnected()) {
             router.count(RouterCounter.RTP_DROPPED_NOT_CONNECTED);
             return;
         }
         int outTimestamp = (int) cached.timestamp() + timestampOffset;
+        int pictureId = vp8 == null || vp8.pictureId() == Vp8Descriptor.NO_PICTURE_ID ? -1
+                : (vp8.pictureId() + pictureIdOffset) & vp8.pictureIdMask();
+        int tl0 = vp8 == null || vp8.tl0PicIdx() < 0 ? -1 : (vp8.tl0PicIdx() + tl0Offset) & 0xFF;
         ByteBuf packet;
         if (rtxPayloadType >= 0) {
             int sequence = rtxSequence;
             rtxSequence = (sequence + 1) & 0xFFFF;
-            packet = rewrite(cached, ext, rtxPayloadType, sequence, outTimestamp, rtxSsrc, outSequence, now);
+            packet = rewrite(cached, ext, rtxPayloadType, sequence, outTimestamp, rtxSsrc, outSequence, vp8, pictureId,
+                    tl0, now);
             router.count(RouterCounter.RTX_SENT);
         } else {
-            packet = rewrite(cached, ext, payloadType, outSequence, outTimestamp, ssrc, -1, now);
+            packet = rewrite(cached, ext, payloadType, outSequence, outTimestamp, ssrc, -1, vp8, pictureId, tl0, now);
             router.count(RouterCounter.RTP_RESENT);
         }
         transport.sendDroppableRtp(packet);
@@ -191,11 +257,11 @@ public final class Subscription {
      * header extensions the subscriber negotiated under its ids, in the one-byte form (RFC 8285 §4.2); an
      * element that does not fit that form drops the whole block (one-byte is what every browser parses, and
      * no extension we forward needs more). With {@code osn >= 0} the payload is prefixed by it (RFC 4588
-     * §4 RTX payload). Payload and padding are copied unchanged (RFC 3550 §5.1: the last padding octet
-     * still counts the padding).
+     * §4 RTX payload). Payload and padding are copied (RFC 3550 §5.1: the last padding octet still counts
+     * the padding), with the VP8 picture id and TL0PICIDX set to the given values when they are not -1.
      */
     private ByteBuf rewrite(RtpPacket rtp, RtpHeaderExtension ext, int pt, int sequence, int timestamp, int ssrcOut,
-                            int osn, long nowNanos) {
+                            int osn, Vp8Descriptor vp8, int pictureId, int tl0, long nowNanos) {
         ByteBuf src = rtp.buffer();
         byte[] idMap = extensionIdMap;
         int extensionBytes = 0;
@@ -254,7 +320,14 @@ public final class Subscription {
         if (osnBytes > 0) {
             packet.writeShort(osn);
         }
+        int payloadStart = packet.writerIndex();
         packet.writeBytes(src, rtp.payloadOffset(), payloadAndPadding);
+        if (pictureId >= 0) {
+            vp8.writePictureId(packet, payloadStart, pictureId);
+        }
+        if (tl0 >= 0) {
+            vp8.writeTl0PicIdx(packet, payloadStart, tl0);
+        }
         return packet;
     }
 
