@@ -402,6 +402,39 @@
     if (vm.state === 'joined') connectionLost();
   }
 
+  /**
+   * Simulcast layers for a group visit, lowest first (the server picks one per viewer from its downlink and
+   * switches at keyframes). Browsers send as many layers as the picture is large enough for (libwebrtc: three
+   * from 960×540, two from 640×360), and drop the last ones asked for beyond that, so the list is cut to fit:
+   * the full picture is always one of them. A two-party visit sends one layer: its only viewer gets the best
+   * the path allows through the server's bandwidth feedback, and the encoder's work is not doubled.
+   */
+  function simulcastLayers(track) {
+    const s = track.getSettings ? track.getSettings() : {};
+    const pixels = (s.width || 640) * (s.height || 480);
+    if (pixels >= 960 * 540) {
+      return [
+        { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150000 },
+        { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500000 },
+        { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1700000 },
+      ];
+    }
+    if (pixels >= 640 * 360) {
+      return [
+        { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 300000 },
+        { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1200000 },
+      ];
+    }
+    return null;
+  }
+
+  function addSendTrack(pc, track, stream) {
+    const init = { direction: 'sendonly', streams: [stream] };
+    const layers = track.kind === 'video' && vm.self && vm.self.roomKind === 'group' ? simulcastLayers(track) : null;
+    if (layers) init.sendEncodings = layers;
+    pc.addTransceiver(track, init);
+  }
+
   /** Publish: we offer our tracks send-only; the server answers. No need to wait for ICE gathering (ICE-lite server). */
   async function publish() {
     const pc = peerConnection();
@@ -409,7 +442,7 @@
     const stream = vm.localStream;
     for (const kind of ['audio', 'video']) {
       for (const track of stream.getTracks().filter((t) => t.kind === kind)) {
-        pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+        addSendTrack(pc, track, stream);
       }
     }
     const offer = await pc.createOffer();
@@ -704,7 +737,7 @@
     vm.videoMuted = false;
     renderCamera();
     if (vm.publishPc) {
-      vm.publishPc.addTransceiver(track, { direction: 'sendonly', streams: [vm.localStream] });
+      addSendTrack(vm.publishPc, track, vm.localStream);
       const offer = await vm.publishPc.createOffer();
       await vm.publishPc.setLocalDescription(offer);
       send({ type: 'publish', sdp: vm.publishPc.localDescription.sdp });

@@ -43,6 +43,8 @@ final class Visitor implements AutoCloseable {
     static final String SMALL_FRAMES = "{ audio: true, video: { width: 320, height: 240, frameRate: 15 } }";
     /** What people get: the browser's default camera size (640×480 from Chromium's fake camera). */
     static final String DEFAULT_FRAMES = "{ audio: true, video: true }";
+    /** 640×360 at 15 frames/s: two simulcast layers in a group visit, at a cost four browsers on two cores can bear. */
+    static final String GROUP_FRAMES = "{ audio: true, video: { width: 640, height: 360, frameRate: 15 } }";
 
     Visitor(Browser browser, String name, String joinUrl) {
         this(browser, name, joinUrl, SMALL_FRAMES);
@@ -99,7 +101,8 @@ final class Visitor implements AutoCloseable {
             async () => {
               const v = window.vardmote || {};
               const out = { availableOutgoingBitrate: 0, videoBytesSent: 0, retransmittedBytesSent: 0,
-                            targetBitrate: 0, frameWidth: 0, framesPerSecond: 0, qualityLimitationReason: null };
+                            targetBitrate: 0, frameWidth: 0, framesPerSecond: 0, qualityLimitationReason: null,
+                            layers: [] };
               if (!v.publishPc) return out;
               const stats = await v.publishPc.getStats();
               stats.forEach(s => {
@@ -112,6 +115,7 @@ final class Visitor implements AutoCloseable {
                   out.frameWidth = s.frameWidth || 0;
                   out.framesPerSecond = s.framesPerSecond || 0;
                   out.qualityLimitationReason = s.qualityLimitationReason || null;
+                  out.layers.push({ rid: s.rid || null, width: s.frameWidth || 0, bytes: s.bytesSent || 0 });
                 }
               });
               return out;
