@@ -211,6 +211,7 @@ public final class VardmoteServer implements AutoCloseable {
                     return all;
                 },
                 media.eventLoops());
+        metrics.registerSubscriberEstimates(media::subscriberEstimates);
         toClose.push(metrics);
 
         // Booking calls block on the database; they run here, never on an event loop. Closed before the

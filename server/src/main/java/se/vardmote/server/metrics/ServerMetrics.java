@@ -128,6 +128,20 @@ public final class ServerMetrics implements AutoCloseable {
                     "Booking API requests refused: a wrong key, or too many of those from one address", null),
             new Named("rtcp.remb.sent", "vardmote.rtcp.feedback.sent", Tags.of("type", "remb"),
                     "RTCP feedback the server sends publishers as their receiver", null),
+            new Named("simulcast.layer.up", "vardmote.simulcast.layer.choices", Tags.of("choice", "up"),
+                    "Simulcast layers chosen for a subscriber: up, down, paused (audio only), and of the ups those "
+                            + "beyond its estimate (trial)", null),
+            new Named("simulcast.layer.down", "vardmote.simulcast.layer.choices", Tags.of("choice", "down"),
+                    "Simulcast layers chosen for a subscriber: up, down, paused (audio only), and of the ups those "
+                            + "beyond its estimate (trial)", null),
+            new Named("simulcast.video.paused", "vardmote.simulcast.layer.choices", Tags.of("choice", "paused"),
+                    "Simulcast layers chosen for a subscriber: up, down, paused (audio only), and of the ups those "
+                            + "beyond its estimate (trial)", null),
+            new Named("simulcast.layer.trial", "vardmote.simulcast.layer.choices", Tags.of("choice", "trial"),
+                    "Simulcast layers chosen for a subscriber: up, down, paused (audio only), and of the ups those "
+                            + "beyond its estimate (trial)", null),
+            new Named("simulcast.switched", "vardmote.simulcast.switches", Tags.empty(),
+                    "Simulcast layer switches made, each at a keyframe of the new layer", null),
             new Named("rtcp.consumed.remb", "vardmote.rtcp.downlink.estimates", Tags.empty(),
                     "Downlink estimates (REMB) received from subscribers' browsers", null),
             new Named("tcp.connections.accepted", "vardmote.media.tcp.connections", Tags.of("outcome", "accepted"),
@@ -259,6 +273,31 @@ public final class ServerMetrics implements AutoCloseable {
             for (Runnable p : probes) p.run();
             sampleForwardingRate();
         }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Gauges of the subscribers' downlink estimates (what their browsers report, bits per second): how many
+     * report one, and the least, median and most of them. No identity is attached.
+     */
+    public void registerSubscriberEstimates(Supplier<long[]> estimates) {
+        Gauge.builder("vardmote.media.subscribers.estimating", estimates, e -> e.get().length)
+                .description("Subscribers whose browsers report a downlink estimate (REMB)")
+                .strongReference(true).register(registry);
+        for (String stat : List.of("min", "median", "max")) {
+            Gauge.builder("vardmote.media.subscriber.downlink.estimate", estimates, e -> statistic(e.get(), stat))
+                    .tag("stat", stat).baseUnit("bits.per.second")
+                    .description("Subscribers' downlink estimates (REMB): least, median and most")
+                    .strongReference(true).register(registry);
+        }
+    }
+
+    private static double statistic(long[] sorted, String stat) {
+        if (sorted.length == 0) return Double.NaN;
+        return switch (stat) {
+            case "min" -> sorted[0];
+            case "max" -> sorted[sorted.length - 1];
+            default -> sorted[sorted.length / 2];
+        };
     }
 
     /** The registry, for tests and for anything else the server wants to count. */

@@ -89,6 +89,20 @@ class ServerMetricsTest {
     }
 
     @Test
+    void exportsSubscriberEstimatesAndSimulcastChoicesWithoutIdentity() {
+        Map<String, Long> counters = Map.of("simulcast.layer.down", 3L, "simulcast.switched", 5L);
+        try (ServerMetrics metrics = new ServerMetrics(() -> 0, () -> 0, () -> 0, () -> counters)) {
+            metrics.registerSubscriberEstimates(() -> new long[] {400_000, 900_000, 2_500_000});
+            String text = metrics.scrape();
+            assertTrue(text.contains("vardmote_media_subscribers_estimating 3.0"), text);
+            assertTrue(text.contains("vardmote_media_subscriber_downlink_estimate_bits_per_second{stat=\"min\"} 400000.0"), text);
+            assertTrue(text.contains("vardmote_media_subscriber_downlink_estimate_bits_per_second{stat=\"median\"} 900000.0"), text);
+            assertTrue(text.contains("vardmote_simulcast_layer_choices_total{choice=\"down\"} 3.0"), text);
+            assertTrue(text.contains("vardmote_simulcast_switches_total 5.0"), text);
+        }
+    }
+
+    @Test
     void namesPacketsBytesFailuresNacksAndPlisAfterMicrometerConventions() {
         Map<String, Long> counters = Map.of("media.in.datagrams", 100L, "media.out.bytes", 120_000L,
                 "srtp.unprotect.failed", 3L, "dtls.handshakes.failed", 1L, "stun.dropped.bad_integrity", 4L,
