@@ -1,9 +1,12 @@
 package se.vardmote.signalling;
 
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import se.vardmote.media.MediaEngine;
+import se.vardmote.signalling.limit.SourceRateLimit;
 import se.vardmote.signalling.meeting.AuditLog;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingService;
@@ -25,6 +28,8 @@ public final class Signalling implements AutoCloseable {
     private final TokenService tokens;
     private final SignallingConfig config;
     private final Rooms rooms;
+    /** Joins with invalid tokens per source address, over all connections. */
+    private final SourceRateLimit invalidJoins;
 
     /** Without an audit log: room events are audited nowhere. Kept for callers from before issue 3. */
     public Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, SignallingConfig config) {
@@ -33,10 +38,16 @@ public final class Signalling implements AutoCloseable {
 
     /** Room events (joined, left, waiting, admitted, denied, identity_verified, muted, removed, ended) go to {@code audit}. */
     public Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, AuditLog audit, SignallingConfig config) {
-        this(media, meetings, tokens, audit::record, config);
+        this(media, meetings, tokens, audit::record, config, ClientSession.invalidJoinLimit(System::nanoTime));
     }
 
     private Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, AuditSink audit, SignallingConfig config) {
+        this(media, meetings, tokens, audit, config, ClientSession.invalidJoinLimit(System::nanoTime));
+    }
+
+    private Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, AuditSink audit, SignallingConfig config,
+                       SourceRateLimit invalidJoins) {
+        this.invalidJoins = invalidJoins;
         this.meetings = meetings;
         this.tokens = tokens;
         this.config = config;
@@ -68,9 +79,29 @@ public final class Signalling implements AutoCloseable {
         };
     }
 
-    /** A session for a new WebSocket connection; nothing happens until its first message (join). */
+    /**
+     * A session for a new WebSocket connection from an unknown address; nothing happens until its first
+     * message (join). Its invalid joins are limited on the connection only: prefer {@link #openSession(SessionOutput, SocketAddress)}.
+     */
     public SignallingSession openSession(SessionOutput output) {
         return new ClientSession(output, rooms, meetings, tokens, config);
+    }
+
+    /**
+     * A session for a new WebSocket connection from {@code remote} (the client's address); nothing happens
+     * until its first message (join). Joins with invalid tokens are limited per address, over all connections
+     * ({@link ClientSession#MAX_INVALID_JOINS} a minute).
+     */
+    public SignallingSession openSession(SessionOutput output, SocketAddress remote) {
+        return new ClientSession(output, rooms, meetings, tokens, config, invalidJoins, SourceRateLimit.sourceOf(remote));
+    }
+
+    /**
+     * Joins refused by reason, for the metrics: {@code invalid_token} (a bad, expired or foreign token) and
+     * {@code too_many_attempts} (its address had too many of those). Counts only, no addresses.
+     */
+    public Map<String, Long> joinRefusals() {
+        return Map.of("invalid_token", invalidJoins.recordedCount(), "too_many_attempts", invalidJoins.refusedCount());
     }
 
     /** The live rooms, for other ways in (the telephone side seats callers through them). */

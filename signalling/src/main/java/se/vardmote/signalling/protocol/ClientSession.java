@@ -4,11 +4,14 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingConfig;
 import se.vardmote.signalling.SignallingSession;
+import se.vardmote.signalling.limit.SourceRateLimit;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingService;
 import se.vardmote.signalling.meeting.Participant;
@@ -35,30 +38,61 @@ import se.vardmote.signalling.token.TokenService;
  * <p>While its member waits in the lobby the connection may only {@code ping} and {@code leave}; media
  * messages get {@code waiting}. What a role may do is decided by the {@link se.vardmote.signalling.room.Room},
  * not here: this class only parses and forwards.
+ *
+ * <p>Guessing join links is limited per source address: after {@value #MAX_INVALID_JOINS} joins refused
+ * {@code invalid_token} within {@link #INVALID_JOIN_WINDOW}, joins from that address are refused
+ * {@code too_many_attempts} for the rest of the window, before their token is even read.
  */
 public final class ClientSession implements SignallingSession, MemberListener {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
     private static final int MAX_TOKEN_CHARS = 4096;
     /** Participant ids are 22 characters (128 random bits, base64url); anything much longer is not one. */
     private static final int MAX_PARTICIPANT_ID_CHARS = 64;
+    /** Joins refused {@code invalid_token} that one address may make within {@link #INVALID_JOIN_WINDOW}. */
+    public static final int MAX_INVALID_JOINS = 20;
+    public static final Duration INVALID_JOIN_WINDOW = Duration.ofMinutes(1);
 
     private final SessionOutput output;
     private final Rooms rooms;
     private final MeetingService meetings;
     private final TokenService tokens;
     private final SignallingConfig config;
+    private final SourceRateLimit invalidJoins;
+    /** The connection's address as {@link SourceRateLimit#sourceOf} keys it; kept in memory only. */
+    private final Object source;
 
     private volatile RoomMember member;
     private volatile boolean closed;
     /** When this participant's join link expires: its TURN credentials last as long. */
     private volatile java.time.Instant linkExpiresAt;
 
+    /** A connection of unknown origin: its invalid joins are limited on this connection only. */
     public ClientSession(SessionOutput output, Rooms rooms, MeetingService meetings, TokenService tokens, SignallingConfig config) {
+        this(output, rooms, meetings, tokens, config, invalidJoinLimit(System::nanoTime), "this connection");
+    }
+
+    /**
+     * @param invalidJoins the server's limit on invalid joins ({@link #invalidJoinLimit}), shared by all connections
+     * @param source       where this connection comes from ({@link SourceRateLimit#sourceOf})
+     */
+    public ClientSession(SessionOutput output, Rooms rooms, MeetingService meetings, TokenService tokens, SignallingConfig config,
+                         SourceRateLimit invalidJoins, Object source) {
         this.output = output;
         this.rooms = rooms;
         this.meetings = meetings;
         this.tokens = tokens;
         this.config = config;
+        this.invalidJoins = invalidJoins;
+        this.source = source;
+    }
+
+    /**
+     * The limit on guessing join links: {@value #MAX_INVALID_JOINS} invalid joins a minute per address. An
+     * HS256 signature is not guessed this way anyway; the limit keeps a stranger's attempts from costing the
+     * server a signature check (and, for a stolen but revoked link, a database look-up) per message.
+     */
+    public static SourceRateLimit invalidJoinLimit(LongSupplier nanoClock) {
+        return new SourceRateLimit(MAX_INVALID_JOINS, INVALID_JOIN_WINDOW, nanoClock);
     }
 
     @Override
@@ -110,23 +144,34 @@ public final class ClientSession implements SignallingSession, MemberListener {
 
     private void join(JsonNode message) throws ProtocolError {
         if (member != null) throw ProtocolError.recoverable("already_joined", "this connection has already joined");
+        long wait = invalidJoins.retryAfterSeconds(source);
+        if (wait > 0) {
+            throw ProtocolError.fatal("too_many_attempts", "too many joins with an invalid link from this network; wait "
+                    + wait + " s, then open the link again");
+        }
         String token = text(message, "token", MAX_TOKEN_CHARS);
         TokenClaims claims;
         try {
             claims = tokens.verify(token);
         } catch (InvalidTokenException e) {
-            throw ProtocolError.fatal("invalid_token", "the join link is not valid or has expired: " + e.getMessage());
+            throw invalidToken("the join link is not valid or has expired: " + e.getMessage());
         }
         linkExpiresAt = claims.expiresAt();
         Optional<Meeting> meeting = meetings.find(claims.meetingId());
         if (meeting.isEmpty()) throw ProtocolError.fatal("meeting_not_found", "this visit no longer exists");
         Optional<Participant> participant = meeting.get().participant(claims.participantId());
-        if (participant.isEmpty()) throw ProtocolError.fatal("invalid_token", "the join link does not belong to this visit");
+        if (participant.isEmpty()) throw invalidToken("the join link does not belong to this visit");
         try {
             rooms.join(meeting.get(), participant.get(), this); // sets member through joined()
         } catch (JoinRefused e) {
             throw ProtocolError.fatal(e.code(), e.getMessage());
         }
+    }
+
+    /** An {@code invalid_token} refusal, counted against this connection's address. */
+    private ProtocolError invalidToken(String message) {
+        invalidJoins.record(source);
+        return ProtocolError.fatal("invalid_token", message);
     }
 
     private void publish(JsonNode message) throws ProtocolError {

@@ -84,6 +84,43 @@ class ClientSessionTest {
     }
 
     @Test
+    void refusesJoinsFromAnAddressAfterTwentyBadTokensInAMinute() throws Exception {
+        List<String> t = book("two-party", "clinician", "patient");
+        Object guesser = "192.0.2.66";
+        for (int i = 0; i < ClientSession.MAX_INVALID_JOINS; i++) {
+            Client c = live.client(guesser);
+            ObjectNode join = LiveRoomsFixture.msg("join");
+            join.put("token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.AAA" + i);
+            c.send(join);
+            assertEquals("invalid_token", c.lastError(), "guess " + i);
+        }
+        live.nanos.addAndGet(java.time.Duration.ofSeconds(45).toNanos());
+
+        // Even a valid link is refused from that address now: the token is not looked at.
+        Client refused = live.client(guesser);
+        ObjectNode join = LiveRoomsFixture.msg("join");
+        join.put("token", t.get(0));
+        refused.send(join);
+        assertEquals("too_many_attempts", refused.lastError());
+        assertTrue(refused.last("error").get("message").asText().contains("wait 15 s"), refused.received.toString());
+        assertTrue(refused.closed);
+        assertEquals(0, rooms.participantCount());
+
+        Client elsewhere = live.client("192.0.2.67");
+        elsewhere.send(join);
+        assertEquals("joined", elsewhere.lastMessage().get("type").asText(), "another address is not affected");
+
+        live.nanos.addAndGet(java.time.Duration.ofSeconds(15).toNanos());
+        Client later = live.client(guesser);
+        ObjectNode patient = LiveRoomsFixture.msg("join");
+        patient.put("token", t.get(1));
+        later.send(patient);
+        assertEquals("joined", later.lastMessage().get("type").asText(), "a minute after the first guess the address may join");
+        assertEquals(ClientSession.MAX_INVALID_JOINS, live.invalidJoins.recordedCount());
+        assertEquals(1, live.invalidJoins.refusedCount());
+    }
+
+    @Test
     void malformedAndUnknownMessagesGetAnErrorAndTheConnectionSurvives() throws Exception {
         List<String> t = book("group", "clinician", "patient");
         Client c = joined(t.get(0));

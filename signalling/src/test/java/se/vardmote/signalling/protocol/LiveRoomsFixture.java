@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import se.vardmote.media.router.Router;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingConfig;
+import se.vardmote.signalling.limit.SourceRateLimit;
 import se.vardmote.signalling.meeting.BookingRequest;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingKind;
@@ -47,6 +48,12 @@ public final class LiveRoomsFixture implements AutoCloseable {
     final List<Router> routers = new CopyOnWriteArrayList<>();
     /** The meeting {@link #book} booked last. */
     public Meeting lastBooked;
+    /** The clock of the limit on invalid joins; tests move it. */
+    public final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+    /** The limit on invalid joins that every client of this fixture shares, as the server's connections do. */
+    public final SourceRateLimit invalidJoins = ClientSession.invalidJoinLimit(nanos::get);
+    /** The address clients come from unless a test says otherwise. */
+    static final Object DEFAULT_SOURCE = "192.0.2.10";
 
     public LiveRoomsFixture(Path dir, JoinWindow joinWindow, AuditSink audit) throws Exception {
         database = Database.open(Database.defaultUrl(dir), "", "");
@@ -87,12 +94,17 @@ public final class LiveRoomsFixture implements AutoCloseable {
 
     /** A new, not yet joined connection. */
     Client client() {
-        return new Client();
+        return new Client(DEFAULT_SOURCE);
+    }
+
+    /** A new, not yet joined connection from {@code source}. */
+    Client client(Object source) {
+        return new Client(source);
     }
 
     /** A connection that has sent {@code join} with {@code token}. */
     Client connect(String token) {
-        Client c = new Client();
+        Client c = new Client(DEFAULT_SOURCE);
         ObjectNode join = msg("join");
         join.put("token", token);
         c.send(join);
@@ -158,7 +170,11 @@ public final class LiveRoomsFixture implements AutoCloseable {
     final class Client implements SessionOutput {
         final List<JsonNode> received = new CopyOnWriteArrayList<>();
         volatile boolean closed;
-        final ClientSession session = new ClientSession(this, rooms, meetings, tokens, SignallingConfig.defaults());
+        final ClientSession session;
+
+        Client(Object source) {
+            session = new ClientSession(this, rooms, meetings, tokens, SignallingConfig.defaults(), invalidJoins, source);
+        }
 
         @Override public void send(String json) {
             try {
