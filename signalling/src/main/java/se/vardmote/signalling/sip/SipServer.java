@@ -49,6 +49,7 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import se.vardmote.signalling.limit.SourceRateLimit;
 import se.vardmote.signalling.meeting.Meeting;
 
 /**
@@ -58,7 +59,11 @@ import se.vardmote.signalling.meeting.Meeting;
  * INFO, and ends calls with BYE when the meeting is over. Requests from outside the configured gateway
  * networks get 403, unless digest credentials are configured: then they are challenged (401) and let in
  * with the right ones ({@link DigestAuthenticator}, RFC 3261 §22.4); requests within a call they set up
- * (CANCEL of its INVITE, BYE, INFO, re-INVITE in its dialog) follow it without a new challenge.
+ * (CANCEL of its INVITE, BYE, INFO, re-INVITE in its dialog) follow it without a new challenge. An
+ * outsider may start at most {@value #MAX_NEW_INVITES_PER_SOURCE} INVITEs per {@link #NEW_INVITE_WINDOW}
+ * from one address; past that it gets 503 with Retry-After (RFC 3261 §21.5.4) before any challenge is
+ * made. The gateway networks are not limited: one gateway carries every caller, and a flood through it
+ * would otherwise shut them all out.
  *
  * <p>Threads: the stack's threads deliver messages; each is re-posted to the one {@link CallThread}
  * ("vardmote-sip-calls") that owns the call table and every IVR, so call state takes no locks. Only the
@@ -78,6 +83,9 @@ public final class SipServer implements SipListener, AutoCloseable {
     static final int MAX_MESSAGE_BYTES = 16 * 1024;
     static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO";
     static final String ACCEPT = "application/sdp, application/dtmf-relay, application/dtmf";
+    /** New INVITEs (not within a call) one address outside the gateway networks may send per window. */
+    static final int MAX_NEW_INVITES_PER_SOURCE = 30;
+    static final java.time.Duration NEW_INVITE_WINDOW = java.time.Duration.ofSeconds(10);
 
     private enum CallState { RINGING, ANSWERED, CONFIRMED, ENDED }
 
@@ -117,6 +125,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final AuditSink audit;
     private final DialPlan dialPlan;
     private final DigestAuthenticator digest; // null: no digest configured
+    private final SourceRateLimit newInvites; // outsiders only
     private final ScheduledExecutorService executor;
     private final CallThread callThread;
     private final Map<String, Call> calls = new HashMap<>(); // call thread only
@@ -130,8 +139,9 @@ public final class SipServer implements SipListener, AutoCloseable {
     private int port;
 
     private SipServer(SipConfig config, CallMediaFactory mediaFactory, ConferenceDirectory directory,
-                      PhoneAdmission admission, AuditSink audit) {
+                      PhoneAdmission admission, AuditSink audit, SourceRateLimit newInvites) {
         this.config = config;
+        this.newInvites = newInvites;
         this.mediaFactory = mediaFactory;
         this.directory = directory;
         this.admission = admission;
@@ -167,7 +177,18 @@ public final class SipServer implements SipListener, AutoCloseable {
      */
     public static SipServer start(SipConfig config, CallMediaFactory media, ConferenceDirectory directory,
                                   PhoneAdmission admission, AuditSink audit) throws IOException {
-        SipServer server = new SipServer(config, media, directory, admission, audit);
+        return start(config, media, directory, admission, audit, newInviteLimit(System::nanoTime));
+    }
+
+    /** The limit on outsiders' new INVITEs: {@value #MAX_NEW_INVITES_PER_SOURCE} per 10 s per address. */
+    static SourceRateLimit newInviteLimit(java.util.function.LongSupplier nanoClock) {
+        return new SourceRateLimit(MAX_NEW_INVITES_PER_SOURCE, NEW_INVITE_WINDOW, nanoClock);
+    }
+
+    /** @param newInvites the limit on outsiders' new INVITEs (tests move its clock) */
+    static SipServer start(SipConfig config, CallMediaFactory media, ConferenceDirectory directory,
+                           PhoneAdmission admission, AuditSink audit, SourceRateLimit newInvites) throws IOException {
+        SipServer server = new SipServer(config, media, directory, admission, audit, newInvites);
         try {
             server.listen();
         } catch (IOException | RuntimeException e) {
@@ -254,7 +275,8 @@ public final class SipServer implements SipListener, AutoCloseable {
      * Counters by name for metrics: {@code invites}, {@code answered}, {@code refused.not_allowed},
      * {@code refused.not_found}, {@code refused.not_acceptable}, {@code cancelled}, {@code bye.caller},
      * {@code bye.server}, {@code info.dtmf}, {@code info.unreadable}, {@code options},
-     * {@code method_not_allowed}, {@code stack.errors} (malformed messages among them); with digest:
+     * {@code method_not_allowed}, {@code stack.errors} (malformed messages among them),
+     * {@code refused.rate_limited} (an outsider's INVITE flood); with digest:
      * {@code digest.challenged}, {@code digest.stale}, {@code digest.accepted}, {@code refused.bad_credentials}.
      */
     public Map<String, Long> counters() {
@@ -312,7 +334,8 @@ public final class SipServer implements SipListener, AutoCloseable {
     }
 
     private void dispatch(Request request, ServerTransaction tx, Dialog dialog) {
-        if (!config.isGateway(sourceOf(request)) && !admitOutsider(request, tx)) return;
+        InetAddress source = sourceOf(request);
+        if (!config.isGateway(source) && (floods(source, request, tx) || !admitOutsider(request, tx))) return;
         switch (request.getMethod()) {
             case Request.INVITE -> {
                 Call existing = calls.get(callIdOf(request));
@@ -340,6 +363,26 @@ public final class SipServer implements SipListener, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * An outsider's new INVITE (not of a call we have) over its address's limit: answered 503 with
+     * Retry-After (RFC 3261 §21.5.4, §20.33) and true. Checked before the challenge, which it spares.
+     */
+    private boolean floods(InetAddress source, Request request, ServerTransaction tx) {
+        if (!Request.INVITE.equals(request.getMethod()) || calls.containsKey(callIdOf(request))) return false;
+        long wait = newInvites.tryAcquire(SourceRateLimit.sourceOf(source));
+        if (wait == 0) return false;
+        count("refused.rate_limited");
+        Response r = response(Response.SERVICE_UNAVAILABLE, request);
+        if (r == null) return true;
+        try {
+            r.addHeader(headers.createRetryAfterHeader((int) Math.min(wait, Integer.MAX_VALUE)));
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        send(tx, r);
+        return true;
     }
 
     /**
