@@ -11,7 +11,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import se.vardmote.server.http.RequestRouter;
 import se.vardmote.server.http.SecurityHeaders;
@@ -36,7 +38,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
     static final int IDLE_SECONDS = 75;
 
     private final RequestRouter router;
-    private final Function<SessionOutput, SignallingSession> sessions;
+    private final BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions;
     private final EventExecutorGroup signallingExecutors;
 
     /** Signalling on the connection's own event loop (tests on an {@code EmbeddedChannel}). */
@@ -51,6 +53,16 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
      *                            on the loop
      */
     public HttpPipeline(RequestRouter router, Function<SessionOutput, SignallingSession> sessions,
+                        EventExecutorGroup signallingExecutors) {
+        this(router, (SessionOutput output, SocketAddress remote) -> sessions.apply(output), signallingExecutors);
+    }
+
+    /**
+     * @param sessions opens a signalling session for a new WebSocket connection from the remote address given
+     *                 ({@code Signalling::openSession}, which limits invalid joins per address)
+     * @see #HttpPipeline(RequestRouter, Function, EventExecutorGroup)
+     */
+    public HttpPipeline(RequestRouter router, BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions,
                         EventExecutorGroup signallingExecutors) {
         this.router = router;
         this.sessions = sessions;

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,7 +41,9 @@ import se.vardmote.server.http.RequestRouter;
 import se.vardmote.server.http.StaticFiles;
 import se.vardmote.server.metrics.ParticipantGroup;
 import se.vardmote.server.metrics.ServerMetrics;
+import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.Signalling;
+import se.vardmote.signalling.limit.SourceRateLimit;
 import se.vardmote.signalling.sip.AuditLogSink;
 import se.vardmote.signalling.sip.AuditSink;
 import se.vardmote.signalling.sip.DialRoute;
@@ -79,7 +82,7 @@ public final class VardmoteServer implements AutoCloseable {
     private volatile boolean databaseReachable = true;
     private volatile boolean draining;
     /** Wrong API keys per source: ten a minute, then 429. */
-    private final se.vardmote.server.http.FailedLogins failedLogins = se.vardmote.server.http.FailedLogins.systemClock();
+    private final SourceRateLimit wrongApiKeys = MeetingApi.wrongKeyLimit(System::nanoTime);
     private Database database;
     private volatile boolean closed;
 
@@ -201,8 +204,9 @@ public final class VardmoteServer implements AutoCloseable {
         metrics = new ServerMetrics(signalling::roomCount, this::participantGroups, media::transportCount,
                 () -> {
                     Map<String, Long> all = new LinkedHashMap<>(media.counters());
-                    all.put("api.auth.failed", failedLogins.failedCount());
-                    all.put("api.auth.rate_limited", failedLogins.limitedCount());
+                    all.put("api.auth.failed", wrongApiKeys.recordedCount());
+                    all.put("api.auth.rate_limited", wrongApiKeys.refusedCount());
+                    signalling.joinRefusals().forEach((reason, n) -> all.put("join.refused." + reason, n));
                     media.routerCounters().forEach((k, v) -> all.merge(k, v, Long::sum));
                     if (sipCounters != null) {
                         sipCounters.counters().forEach((k, v) -> all.put(ServerMetrics.SIP_PREFIX + k, v));
@@ -224,12 +228,15 @@ public final class VardmoteServer implements AutoCloseable {
             blocking.awaitTermination(5, TimeUnit.SECONDS);
         });
         RequestRouter router = new RequestRouter(
-                new MeetingApi(apiKey, Bookings.of(meetings), blocking, failedLogins),
+                new MeetingApi(apiKey, Bookings.of(meetings), blocking, wrongApiKeys),
                 StaticFiles.fromClassPath(),
                 metrics::scrape,
                 this::isReady,
                 new Capabilities(sip != null, config.maxGroupParticipants(), BookingRequest.MAX_PARTICIPANTS));
-        routes.pipeline = new HttpPipeline(router, signalling::openSession, signallingExecutors);
+        Signalling sessions = signalling;
+        routes.pipeline = new HttpPipeline(router,
+                (SessionOutput out, SocketAddress remote) -> sessions.openSession(out, remote),
+                signallingExecutors);
         ready = true;
         serverChannel.config().setAutoRead(true);
         LOG.log(System.Logger.Level.INFO, "vardmote listening on {0} (HTTP on {1}:{2,number,#}, {3} transport); "

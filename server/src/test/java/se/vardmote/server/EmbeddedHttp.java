@@ -61,7 +61,7 @@ public final class EmbeddedHttp implements AutoCloseable {
             }
         };
         RequestRouter router = new RequestRouter(new MeetingApi(apiKey, bookings, Runnable::run,
-                new se.vardmote.server.http.FailedLogins(nanos::get)),
+                MeetingApi.wrongKeyLimit(nanos::get)),
                 StaticFiles.fromClassPath(), () -> "# metrics\n", () -> ready);
         channel = new EmbeddedChannel();
         new HttpPipeline(router, sessions).configure(channel.pipeline());

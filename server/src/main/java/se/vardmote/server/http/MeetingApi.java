@@ -26,6 +26,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import se.vardmote.server.ApiKey;
+import se.vardmote.signalling.limit.SourceRateLimit;
 import se.vardmote.signalling.meeting.BookingRequest;
 import se.vardmote.signalling.meeting.ChangeRefusedException;
 import se.vardmote.signalling.meeting.InvalidBookingException;
@@ -59,21 +60,34 @@ public final class MeetingApi {
     private static final int MAX_QUERY_VALUE_CHARS = 100;
     private static final Set<String> LIST_PARAMETERS = Set.of("from", "to", "limit", "cursor");
 
+    /** Wrong API keys one address may present within {@link #WRONG_KEY_WINDOW}; then 429 until it has passed. */
+    public static final int MAX_WRONG_KEYS = 10;
+    public static final java.time.Duration WRONG_KEY_WINDOW = java.time.Duration.ofMinutes(1);
+
     private final ApiKey apiKey;
-    private final FailedLogins failedLogins;
+    private final SourceRateLimit wrongKeys;
     private final Bookings bookings;
     private final Executor blockingExecutor;
 
     public MeetingApi(ApiKey apiKey, Bookings bookings, Executor blockingExecutor) {
-        this(apiKey, bookings, blockingExecutor, FailedLogins.systemClock());
+        this(apiKey, bookings, blockingExecutor, wrongKeyLimit(System::nanoTime));
     }
 
-    /** @param failedLogins the per-source limit on wrong keys */
-    public MeetingApi(ApiKey apiKey, Bookings bookings, Executor blockingExecutor, FailedLogins failedLogins) {
-        this.failedLogins = failedLogins;
+    /** @param wrongKeys the per-source limit on wrong keys ({@link #wrongKeyLimit}) */
+    public MeetingApi(ApiKey apiKey, Bookings bookings, Executor blockingExecutor, SourceRateLimit wrongKeys) {
+        this.wrongKeys = wrongKeys;
         this.apiKey = apiKey;
         this.bookings = bookings;
         this.blockingExecutor = blockingExecutor;
+    }
+
+    /**
+     * The limit on guessing the key: {@value #MAX_WRONG_KEYS} wrong keys a minute from one address, then 429
+     * for the rest of the minute, right key or not — guessing costs a minute per ten tries. A request without
+     * a key is no guess and is not counted.
+     */
+    public static SourceRateLimit wrongKeyLimit(java.util.function.LongSupplier nanoClock) {
+        return new SourceRateLimit(MAX_WRONG_KEYS, WRONG_KEY_WINDOW, nanoClock);
     }
 
     /** Whether this API owns the path (then {@link #handle} answers it, possibly with 404 or 405). */
@@ -152,8 +166,8 @@ public final class MeetingApi {
     }
 
     private boolean authorised(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
-        Object source = FailedLogins.sourceOf(ctx.channel().remoteAddress());
-        long wait = failedLogins.retryAfterSeconds(source);
+        Object source = SourceRateLimit.sourceOf(ctx.channel().remoteAddress());
+        long wait = wrongKeys.retryAfterSeconds(source);
         if (wait > 0) {
             FullHttpResponse limited = ResponseWriter.error(HttpResponseStatus.TOO_MANY_REQUESTS, ApiError.of("too_many_attempts",
                     "too many requests without a valid API key from this address; try again in " + wait + " s"));
@@ -165,7 +179,7 @@ public final class MeetingApi {
         String presented = bearerToken(header);
         if (presented != null && apiKey.matches(presented)) return true;
         // A guess is a key that is wrong; a request without one is a client not set up yet, and costs nothing.
-        if (presented != null) failedLogins.failed(source);
+        if (presented != null) wrongKeys.record(source);
         FullHttpResponse response = ResponseWriter.error(HttpResponseStatus.UNAUTHORIZED, ApiError.of("unauthorized",
                 presented == null
                         ? "send the API key as 'Authorization: Bearer <key>'"

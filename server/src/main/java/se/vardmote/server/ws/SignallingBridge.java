@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingSession;
@@ -26,12 +28,20 @@ import se.vardmote.signalling.SignallingSession;
 public final class SignallingBridge extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(SignallingBridge.class.getName());
 
-    private final Function<SessionOutput, SignallingSession> sessions;
+    private final BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions;
     private SignallingSession session;
     private boolean closed;
 
-    /** @param sessions opens a session for a new connection ({@code Signalling::openSession}) */
+    /** @param sessions opens a session for a new connection, whatever its address */
     public SignallingBridge(Function<SessionOutput, SignallingSession> sessions) {
+        this((output, remote) -> sessions.apply(output));
+    }
+
+    /**
+     * @param sessions opens a session for a new connection from the remote address given
+     *                 ({@code Signalling::openSession}: it limits invalid joins per address)
+     */
+    public SignallingBridge(BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions) {
         this.sessions = sessions;
     }
 
@@ -39,7 +49,7 @@ public final class SignallingBridge extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             try {
-                session = sessions.apply(new ChannelSessionOutput(ctx.channel()));
+                session = sessions.apply(new ChannelSessionOutput(ctx.channel()), ctx.channel().remoteAddress());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "opening a signalling session failed: " + e.getClass().getName(), e);
                 closeWith(ctx, WebSocketCloseStatus.INTERNAL_SERVER_ERROR);

@@ -58,7 +58,7 @@ class MeetingApiTest {
     void tenWrongKeysFromOneAddressBlockItForAMinuteRightKeyOrNot() {
         String wrong = "Authorization: Bearer " + http.apiKey.value() + "x";
         String right = "Authorization: Bearer " + http.apiKey.value();
-        for (int i = 0; i < FailedLogins.MAX_FAILURES; i++) {
+        for (int i = 0; i < MeetingApi.MAX_WRONG_KEYS; i++) {
             FullHttpResponse r = http.one(post("/api/meetings", "application/json", BOOKING, wrong));
             assertEquals(401, r.status().code());
             r.release();
@@ -72,7 +72,7 @@ class MeetingApiTest {
             blocked.release();
         }
         assertTrue(http.booked.isEmpty());
-        http.nanos.addAndGet(FailedLogins.WINDOW_NANOS);
+        http.nanos.addAndGet(MeetingApi.WRONG_KEY_WINDOW.toNanos());
         FullHttpResponse again = http.one(post("/api/meetings", "application/json", BOOKING, right));
         try {
             assertEquals(201, again.status().code(), "a minute later the right key works");

@@ -64,6 +64,19 @@ class ServerMetricsTest {
     }
 
     @Test
+    void countsRefusalsOfStrangersByReasonOnly() {
+        Map<String, Long> counters = Map.of("join.refused.invalid_token", 20L, "join.refused.too_many_attempts", 3L,
+                "api.auth.failed", 10L, "api.auth.rate_limited", 1L, "sip.refused.rate_limited", 4L);
+        try (ServerMetrics metrics = new ServerMetrics(() -> 0, () -> 0, () -> 0, () -> counters)) {
+            String text = metrics.scrape();
+            assertTrue(text.contains("vardmote_join_refused_total{reason=\"invalid_token\"} 20.0"), text);
+            assertTrue(text.contains("vardmote_join_refused_total{reason=\"too_many_attempts\"} 3.0"), text);
+            assertTrue(text.contains("vardmote_api_auth_refused_total{reason=\"too_many_attempts\"} 1.0"), text);
+            assertTrue(text.contains("vardmote_sip_events_total{name=\"refused.rate_limited\"} 4.0"), text);
+        }
+    }
+
+    @Test
     void scrapesEvenWhenAPartIsNotReady() {
         try (ServerMetrics metrics = new ServerMetrics(() -> {
             throw new UnsupportedOperationException();
