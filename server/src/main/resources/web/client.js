@@ -41,7 +41,7 @@
 
   // After these the server closes the connection (docs/protocol.md, "Error codes").
   const FATAL = new Set(['invalid_token', 'meeting_not_found', 'room_full', 'replaced', 'meeting_not_open',
-    'meeting_ended', 'lobby_full', 'denied', 'removed']);
+    'meeting_ended', 'lobby_full', 'denied', 'removed', 'too_many_attempts']);
   // Fatal errors that are a decision, not a fault: the state says which.
   const FINAL_STATE = { denied: 'denied', removed: 'removed', meeting_ended: 'ended' };
   // After these the link is of no more use in this tab: forget the token (a reload shows why).
@@ -664,7 +664,9 @@
 
   function onError(msg) {
     vm.lastError = { code: msg.code, message: msg.message };
-    let words = ERROR_TEXT[msg.code] || msg.message || msg.code;
+    // The catalogue's words for a code it knows; otherwise the server's own (a code this page does not know).
+    const known = MESSAGES.sv && MESSAGES.sv['error_' + msg.code];
+    let words = known ? t('error_' + msg.code) : (msg.message || msg.code);
     if (msg.code === 'meeting_not_open' && msg.message) words = `${words} (${msg.message})`;
     if (FATAL.has(msg.code)) {
       vm.state = FINAL_STATE[msg.code] || 'error';

@@ -62,4 +62,5 @@
   error_removed: 'You have been removed from the visit.',
   error_forbidden: 'Only the clinician may do that.',
   error_server_draining: 'The server is restarting. Open the link again in a minute.',
+  error_too_many_attempts: 'Too many tries with invalid links from this network. Wait a minute and open the link again.',
 };

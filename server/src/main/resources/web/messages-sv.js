@@ -62,4 +62,5 @@
   error_removed: 'Du har tagits bort från besöket.',
   error_forbidden: 'Det får bara vårdpersonalen göra.',
   error_server_draining: 'Servern startas om. Öppna länken igen om en minut.',
+  error_too_many_attempts: 'För många försök med ogiltiga länkar från det här nätverket. Vänta en minut och öppna länken igen.',
 };
