@@ -3,6 +3,7 @@ package se.vardmote.media;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import se.vardmote.media.dtls.DtlsHandshakeLimits;
 
 /**
  * Settings of the media plane. Immutable.
@@ -13,12 +14,16 @@ import java.util.List;
  * @param advertisedAddresses the IPs put into ICE host candidates (never anything not routable for peers)
  * @param allowedNetworks     sources accepted for STUN and media; empty list means any
  * @param consentTimeout      RFC 7675: a transport that hears no valid STUN for this long is closed
- * @param dtlsHandshakeTimeout how long a DTLS handshake may take before the transport fails
+ * @param dtlsHandshakeTimeout the DTLS handshake's deadline, from its first record (waiting for a handshake
+ *                            thread included): past it the handshake is abandoned, its thread freed, and the
+ *                            transport fails {@code dtls_timeout}
  * @param udpGso              coalesce runs of datagrams to one peer into UDP GSO sends where the kernel
  *                            supports it (off: one datagram per send; for A/B measurements and odd devices)
  * @param tcpFirstPort        ICE-TCP (RFC 6544): worker i also listens on TCP port tcpFirstPort + i and
  *                            offers it as a passive candidate below its UDP ones; 0 picks ephemeral ports,
  *                            {@link #TCP_OFF} offers no TCP candidates
+ * @param dtlsHandshakes      threads for DTLS handshakes and how many may be in progress, in all and from
+ *                            one address
  */
 public record MediaConfig(
         InetAddress bindAddress,
@@ -29,7 +34,8 @@ public record MediaConfig(
         Duration consentTimeout,
         Duration dtlsHandshakeTimeout,
         boolean udpGso,
-        int tcpFirstPort) {
+        int tcpFirstPort,
+        DtlsHandshakeLimits dtlsHandshakes) {
 
     /** {@link #tcpFirstPort()} for no ICE-TCP. */
     public static final int TCP_OFF = -1;
@@ -37,6 +43,10 @@ public record MediaConfig(
     public MediaConfig {
         advertisedAddresses = List.copyOf(advertisedAddresses);
         allowedNetworks = List.copyOf(allowedNetworks);
+        if (dtlsHandshakes == null) throw new IllegalArgumentException("DTLS handshake limits missing");
+        if (dtlsHandshakeTimeout.isNegative() || dtlsHandshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("DTLS handshake timeout must be positive");
+        }
         if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
         if (firstPort < 0 || firstPort + workers - 1 > 65535) throw new IllegalArgumentException("bad media port range");
         if (tcpFirstPort < TCP_OFF || tcpFirstPort + workers - 1 > 65535) {
@@ -47,6 +57,20 @@ public record MediaConfig(
     /** Whether ICE-TCP candidates are offered. */
     public boolean tcpEnabled() {
         return tcpFirstPort != TCP_OFF;
+    }
+
+    /** The settings with the default DTLS handshake limits ({@link DtlsHandshakeLimits#defaults()}). */
+    public MediaConfig(InetAddress bindAddress, int firstPort, int workers, List<InetAddress> advertisedAddresses,
+                       List<Cidr> allowedNetworks, Duration consentTimeout, Duration dtlsHandshakeTimeout,
+                       boolean udpGso, int tcpFirstPort) {
+        this(bindAddress, firstPort, workers, advertisedAddresses, allowedNetworks, consentTimeout,
+                dtlsHandshakeTimeout, udpGso, tcpFirstPort, DtlsHandshakeLimits.defaults());
+    }
+
+    /** The same settings with other DTLS handshake limits. */
+    public MediaConfig withDtlsHandshakes(DtlsHandshakeLimits limits, Duration deadline) {
+        return new MediaConfig(bindAddress, firstPort, workers, advertisedAddresses, allowedNetworks, consentTimeout,
+                deadline, udpGso, tcpFirstPort, limits);
     }
 
     /** The settings with UDP GSO on (where the kernel supports it) and no ICE-TCP. */

@@ -9,12 +9,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import se.vardmote.media.dtls.DtlsCertificate;
+import se.vardmote.media.dtls.HandshakePool;
 import se.vardmote.media.net.UdpIo;
 import se.vardmote.media.router.Router;
 import se.vardmote.media.transport.MediaWorker;
@@ -25,18 +24,15 @@ import se.vardmote.media.transport.MediaWorker;
  * Thread-safe.
  *
  * <p>Threads it owns: {@code config.workers()} media event loops ("media-worker-N", epoll where available)
- * and a small pool of "dtls-handshake-N" daemon threads, because bctls handshakes block.
+ * and a fixed number of "dtls-handshake-N" daemon threads ({@link HandshakePool}), because bctls handshakes
+ * block: bounded in number, in handshakes in progress (in all and per source address) and in time.
  */
 public final class MediaEngine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MediaEngine.class.getName());
-    /** Idle handshake threads kept; more are made while many handshakes run at once, up to the maximum. */
-    private static final int DTLS_CORE_THREADS = 2;
-    private static final int DTLS_MAX_THREADS = 64;
-
     private final MediaConfig config;
     private final EventLoopGroup group;
-    private final ThreadPoolExecutor dtlsExecutor;
+    private final HandshakePool handshakes;
     private final DtlsCertificate certificate;
     private final List<MediaWorker> workers;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -50,14 +46,14 @@ public final class MediaEngine implements AutoCloseable {
     private final java.util.Set<se.vardmote.media.phone.PhoneLeg> openPhoneLegs =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private MediaEngine(MediaConfig config, EventLoopGroup group, ThreadPoolExecutor dtlsExecutor,
+    private MediaEngine(MediaConfig config, EventLoopGroup group, HandshakePool handshakes,
                         DtlsCertificate certificate, List<MediaWorker> workers, UdpIo io) {
         this.io = io;
         this.phoneLegs = new AtomicInteger[workers.size()];
         for (int i = 0; i < phoneLegs.length; i++) phoneLegs[i] = new AtomicInteger();
         this.config = config;
         this.group = group;
-        this.dtlsExecutor = dtlsExecutor;
+        this.handshakes = handshakes;
         this.certificate = certificate;
         this.workers = workers;
     }
@@ -66,37 +62,34 @@ public final class MediaEngine implements AutoCloseable {
     public static MediaEngine start(MediaConfig config) throws InterruptedException {
         UdpIo io = UdpIo.best();
         EventLoopGroup group = io.newGroup(config.workers(), new DefaultThreadFactory("media-worker"));
-        AtomicInteger dtlsThreads = new AtomicInteger();
-        ThreadPoolExecutor dtlsExecutor = new ThreadPoolExecutor(DTLS_CORE_THREADS, DTLS_MAX_THREADS,
-                30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "dtls-handshake-" + dtlsThreads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        HandshakePool handshakes = new HandshakePool(config.dtlsHandshakes(), config.dtlsHandshakeTimeout());
         DtlsCertificate certificate = DtlsCertificate.generate("vardmote");
         String aes = se.vardmote.media.srtp.SrtpSession.settleCiphers();
         List<MediaWorker> workers = new ArrayList<>();
         try {
             Iterator<?> loops = group.iterator();
             for (int i = 0; i < config.workers(); i++) {
-                MediaWorker worker = new MediaWorker(i, (EventLoop) loops.next(), config, certificate, dtlsExecutor);
+                MediaWorker worker = new MediaWorker(i, (EventLoop) loops.next(), config, certificate, handshakes);
                 worker.bind(io);
                 workers.add(worker);
             }
         } catch (RuntimeException | InterruptedException e) {
             for (MediaWorker w : workers) w.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            dtlsExecutor.shutdownNow();
+            handshakes.close();
             throw e;
         }
-        MediaEngine engine = new MediaEngine(config, group, dtlsExecutor, certificate, List.copyOf(workers), io);
+        MediaEngine engine = new MediaEngine(config, group, handshakes, certificate, List.copyOf(workers), io);
         Thread warmUp = new Thread(se.vardmote.media.mixer.AudioMixer::warmUp, "opus-warm-up");
         warmUp.setDaemon(true);
         warmUp.setPriority(Thread.MIN_PRIORITY);
         warmUp.start();
-        LOG.log(System.Logger.Level.INFO, "media plane on {0} UDP ports {1}, ICE-TCP ports {2} ({3}, SRTP AES by {4})",
+        LOG.log(System.Logger.Level.INFO, "media plane on {0} UDP ports {1}, ICE-TCP ports {2} ({3}, SRTP AES by {4}); "
+                        + "DTLS handshakes: {5} threads, {6} in progress, {7} per source, {8} ms deadline",
                 config.bindAddress().getHostAddress(), engine.ports(),
-                config.tcpEnabled() ? engine.tcpPorts() : "off", io.name(), aes);
+                config.tcpEnabled() ? engine.tcpPorts() : "off", io.name(), aes,
+                config.dtlsHandshakes().threads(), config.dtlsHandshakes().maxInProgress(),
+                config.dtlsHandshakes().maxPerSource(), config.dtlsHandshakeTimeout().toMillis());
         return engine;
     }
 
@@ -145,13 +138,22 @@ public final class MediaEngine implements AutoCloseable {
         return certificate.fingerprint();
     }
 
-    /** Counters by name ({@code stun.dropped.not_allowed}, {@code rtp.in.packets}, ...), summed over workers. */
+    /**
+     * Counters by name ({@code stun.dropped.not_allowed}, {@code rtp.in.packets}, ...), summed over workers,
+     * and the DTLS handshake pool's ({@code dtls.handshakes.refused.per_source}, ...).
+     */
     public Map<String, Long> counters() {
         Map<String, Long> sum = new LinkedHashMap<>();
         for (MediaWorker w : workers) {
             w.counters().forEach((name, value) -> sum.merge(name, value, Long::sum));
         }
+        handshakes.counters().forEach((name, value) -> sum.merge(name, value, Long::sum));
         return sum;
+    }
+
+    /** The DTLS handshake pool (its bounds and what is in progress), for tests and tools. */
+    public HandshakePool handshakes() {
+        return handshakes;
     }
 
     /**
@@ -208,13 +210,7 @@ public final class MediaEngine implements AutoCloseable {
         for (se.vardmote.media.phone.PhoneLeg leg : List.copyOf(openPhoneLegs)) leg.close();
         for (MediaWorker w : workers) w.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        dtlsExecutor.shutdown();
-        try {
-            if (!dtlsExecutor.awaitTermination(2, TimeUnit.SECONDS)) dtlsExecutor.shutdownNow();
-        } catch (InterruptedException e) {
-            dtlsExecutor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        handshakes.close();
     }
 
     /**

@@ -32,7 +32,7 @@ final class DtlsServer extends DefaultTlsServer {
     private static final System.Logger LOG = System.getLogger(DtlsServer.class.getName());
 
     private final DtlsCertificate certificate;
-    private final int handshakeTimeoutMillis;
+    private volatile int handshakeTimeoutMillis;
     private final Supplier<String> expectedFingerprint;
     private final SrtpProfile[] supportedProfiles;
     private SrtpProfile selectedProfile;
@@ -45,11 +45,9 @@ final class DtlsServer extends DefaultTlsServer {
      * @param expectedFingerprint the {@code a=fingerprint} of the remote SDP, or null while it is unknown
      *                            (then the caller checks {@link #peerFingerprint()} once it is)
      */
-    DtlsServer(DtlsCertificate certificate, int handshakeTimeoutMillis, Supplier<String> expectedFingerprint,
-               SrtpProfile[] supportedProfiles) {
+    DtlsServer(DtlsCertificate certificate, Supplier<String> expectedFingerprint, SrtpProfile[] supportedProfiles) {
         super(certificate.crypto());
         this.certificate = certificate;
-        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
         this.expectedFingerprint = expectedFingerprint;
         this.supportedProfiles = supportedProfiles.clone();
     }
@@ -63,6 +61,11 @@ final class DtlsServer extends DefaultTlsServer {
     @Override
     protected int[] getSupportedCipherSuites() {
         return SrtpProfileNegotiation.cipherSuites(getCrypto());
+    }
+
+    /** What is left of the handshake's deadline when a thread takes it; set before {@code accept}. */
+    void setHandshakeTimeoutMillis(int millis) {
+        this.handshakeTimeoutMillis = millis;
     }
 
     @Override

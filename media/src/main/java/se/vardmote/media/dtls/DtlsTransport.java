@@ -2,8 +2,7 @@ package se.vardmote.media.dtls;
 
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.Executor;
+import java.net.InetAddress;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -14,10 +13,12 @@ import se.vardmote.media.srtp.SrtpProfile;
 
 /**
  * The server side of one DTLS-SRTP association. bctls's {@code DTLSServerProtocol.accept} blocks, so the
- * handshake runs on a small separate executor, fed through a {@link QueuedDatagramTransport} that the event
- * loop fills. After the handshake, records that still arrive (a retransmitted client Finished flight,
- * alerts, close_notify) are fed to the established {@code DTLSTransport} by short tasks on the same executor,
- * one at a time.
+ * handshake runs on a thread of the engine's {@link HandshakePool}, fed through a {@link QueuedDatagramTransport}
+ * that the event loop fills. The first record asks the pool for a place: refused (too many in progress, or
+ * from this address), the record is dropped and nothing is kept, so the peer's retransmitted ClientHello asks
+ * again; admitted, the handshake must finish by the pool's deadline or fails {@code dtls_timeout}. After the
+ * handshake, records that still arrive (a retransmitted client Finished flight, alerts, close_notify) are fed
+ * to the established {@code DTLSTransport} by short tasks on the same threads, one at a time.
  *
  * <p>{@link #receive} is called on the event loop; {@link #close} from any thread; the {@link Listener}
  * hears from a DTLS thread and must hop to its own loop.
@@ -37,67 +38,99 @@ public final class DtlsTransport {
         void onPeerClosed();
     }
 
+    /** What became of a received record. */
+    public enum Intake {
+        /** Queued for the handshake or the established association. */
+        ACCEPTED,
+        /** Dropped: too large, the queue full, or the association closed. */
+        DROPPED,
+        /** The first record of a handshake the pool had no place for (counted there); nothing kept. */
+        REFUSED
+    }
+
     /** Profiles in our order of preference (RFC 7714 GCM first). */
     public static final SrtpProfile[] DEFAULT_PROFILES = {SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES128_CM_HMAC_SHA1_80};
 
     private final DtlsServer server;
     private final QueuedDatagramTransport datagrams;
-    private final Executor executor;
+    private final HandshakePool pool;
+    private final InetAddress source;
     private final Listener listener;
-    private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** Set when the listener has been told (or must hear nothing more). */
+    private final AtomicBoolean reported = new AtomicBoolean();
     private final Object lock = new Object();
+    /** The pool's place for the handshake; null until one was admitted. Written on the event loop. */
+    private volatile HandshakePool.Slot slot;
     private volatile org.bouncycastle.tls.DTLSTransport established;
     private volatile boolean closed;
-    private volatile boolean reported;
 
-    public DtlsTransport(DtlsCertificate certificate, Duration handshakeTimeout, Supplier<String> expectedFingerprint,
-                         SrtpProfile[] profiles, QueuedDatagramTransport.DatagramSender sender, Executor executor,
+    /**
+     * @param source the peer's IP address, for the pool's per-source bound (never logged or counted by name)
+     */
+    public DtlsTransport(DtlsCertificate certificate, Supplier<String> expectedFingerprint, SrtpProfile[] profiles,
+                         QueuedDatagramTransport.DatagramSender sender, HandshakePool pool, InetAddress source,
                          Listener listener) {
-        this.server = new DtlsServer(certificate, (int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis()),
-                expectedFingerprint, profiles);
+        this.server = new DtlsServer(certificate, expectedFingerprint, profiles);
         this.datagrams = new QueuedDatagramTransport(sender);
-        this.executor = executor;
+        this.pool = pool;
+        this.source = source;
         this.listener = listener;
         this.datagrams.onClose(this::transportClosed);
     }
 
     /**
-     * One DTLS datagram from the selected peer. Copies what it needs; the caller keeps the buffer.
-     * Event loop.
-     *
-     * @return false when it was dropped (queue full, too large, or closed)
+     * One DTLS datagram from the selected peer. Borrows the buffer: copies what it keeps, and keeps nothing
+     * of a refused one. Never throws for the peer's doing. Event loop.
      */
-    public boolean receive(ByteBuf datagram) {
-        if (closed) return false;
+    public Intake receive(ByteBuf datagram) {
+        if (closed) return Intake.DROPPED;
         int length = datagram.readableBytes();
-        if (length > QueuedDatagramTransport.RECEIVE_LIMIT) return false;
+        if (length == 0 || length > QueuedDatagramTransport.RECEIVE_LIMIT) return Intake.DROPPED;
+        HandshakePool.Slot admitted = null;
+        if (slot == null) {
+            admitted = pool.admit(source);
+            if (admitted == null) return Intake.REFUSED;
+            slot = admitted;
+        }
         byte[] copy = new byte[length]; // handshake-rate traffic, not the media hot path
         datagram.getBytes(datagram.readerIndex(), copy);
-        if (!datagrams.offer(copy)) return false;
-        if (started.compareAndSet(false, true)) {
-            submit(this::handshake);
-        } else if (established != null) {
+        boolean queued = datagrams.offer(copy); // a fresh queue takes the first record
+        if (admitted != null) {
+            try {
+                admitted.start(this::handshake, this::deadlinePassed);
+            } catch (RejectedExecutionException e) {
+                fail("dtls_failed"); // the engine is closing
+            }
+        } else if (queued && established != null) {
             scheduleDrain();
         }
-        return true;
+        return queued ? Intake.ACCEPTED : Intake.DROPPED;
     }
 
     private void submit(Runnable task) {
         try {
-            executor.execute(task);
+            pool.executor().execute(task);
         } catch (RejectedExecutionException e) {
             fail("dtls_failed");
         }
     }
 
+    /** On a handshake thread, in the pool's place. */
     private void handshake() {
+        HandshakePool.Slot place = slot;
         try {
+            // bctls's own timer ends at the same deadline; whichever notices first abandons the handshake
+            server.setHandshakeTimeoutMillis(place.remainingMillis());
             DTLSServerProtocol protocol = new DTLSServerProtocol();
             // No HelloVerifyRequest cookie (RFC 6347 §4.2.1): ICE has already proven the peer's address, and
             // the stateless check cannot cope with Chromium's ClientHello in two fragments.
             protocol.setVerifyRequests(false);
             org.bouncycastle.tls.DTLSTransport transport = protocol.accept(server, datagrams);
+            if (!place.complete()) { // the deadline passed just as it finished: it has already failed
+                closeQuietly(transport);
+                return;
+            }
             synchronized (lock) {
                 if (closed) {
                     closeQuietly(transport);
@@ -113,7 +146,7 @@ public final class DtlsTransport {
             listener.onHandshakeComplete(keys, server.peerFingerprint());
             if (datagrams.hasPending()) scheduleDrain();
         } catch (TlsTimeoutException e) {
-            fail("dtls_timeout");
+            place.expire();
         } catch (IOException | RuntimeException e) {
             if (server.fingerprintMismatch()) fail("dtls_fingerprint_mismatch");
             else fail("dtls_failed");
@@ -144,21 +177,24 @@ public final class DtlsTransport {
         if (!closed && datagrams.hasPending()) scheduleDrain();
     }
 
+    /** The pool's deadline passed (deadline thread, or the handshake thread after bctls's timer). */
+    private void deadlinePassed() {
+        fail("dtls_timeout"); // closes the datagram queue, so a blocked accept fails at once and frees its thread
+    }
+
     private void transportClosed() {
         // bctls closes its transport after a close_notify or a fatal alert from the peer
         if (!closed && established != null) peerClosed();
     }
 
     private void peerClosed() {
-        if (reported) return;
-        reported = true;
+        if (!reported.compareAndSet(false, true)) return;
         closed = true;
         listener.onPeerClosed();
     }
 
     private void fail(String reason) {
-        if (reported || closed) return;
-        reported = true;
+        if (closed || !reported.compareAndSet(false, true)) return;
         closed = true;
         datagrams.close();
         listener.onFailed(reason);
@@ -175,19 +211,21 @@ public final class DtlsTransport {
 
     /** Sends close_notify if established and frees the association; the listener hears nothing more. Any thread. */
     public void close() {
+        HandshakePool.Slot place = slot;
+        if (place != null) place.cancel(); // still waiting for a thread: its place is free at once
         org.bouncycastle.tls.DTLSTransport transport;
         synchronized (lock) {
-            if (closed && reported) {
+            if (closed && reported.get()) {
                 transport = null;
             } else {
                 transport = established;
             }
             closed = true;
-            reported = true;
+            reported.set(true);
         }
         if (transport != null) {
             try {
-                executor.execute(() -> {
+                pool.executor().execute(() -> {
                     synchronized (lock) {
                         closeQuietly(transport);
                     }

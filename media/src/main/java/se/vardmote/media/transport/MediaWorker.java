@@ -23,11 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import se.vardmote.media.MediaConfig;
 import se.vardmote.media.dtls.DtlsCertificate;
+import se.vardmote.media.dtls.HandshakePool;
 import se.vardmote.media.ice.IceLiteAgent;
 import se.vardmote.media.ice.MessageIntegrity;
 import se.vardmote.media.ice.StunBinding;
@@ -73,7 +73,7 @@ public final class MediaWorker implements TransportFactory {
     private final EventLoop loop;
     private final MediaConfig config;
     private final DtlsCertificate certificate;
-    private final Executor dtlsExecutor;
+    private final HandshakePool handshakes;
     private final AllowedNetworks allowedNetworks;
     private final SecureRandom random = new SecureRandom();
     private final long consentTimeoutNanos;
@@ -99,12 +99,13 @@ public final class MediaWorker implements TransportFactory {
     private final Set<BooleanSupplier> routers = ConcurrentHashMap.newKeySet();
 
     /** A worker on {@code loop}; {@link #bind} opens its socket. */
-    public MediaWorker(int index, EventLoop loop, MediaConfig config, DtlsCertificate certificate, Executor dtlsExecutor) {
+    public MediaWorker(int index, EventLoop loop, MediaConfig config, DtlsCertificate certificate,
+                       HandshakePool handshakes) {
         this.index = index;
         this.loop = loop;
         this.config = config;
         this.certificate = certificate;
-        this.dtlsExecutor = dtlsExecutor;
+        this.handshakes = handshakes;
         this.allowedNetworks = new AllowedNetworks(config.allowedNetworks());
         this.consentTimeoutNanos = config.consentTimeout().toNanos();
     }
@@ -292,7 +293,8 @@ public final class MediaWorker implements TransportFactory {
 
     DtlsCertificate certificate() { return certificate; }
 
-    Executor dtlsExecutor() { return dtlsExecutor; }
+    /** The engine's DTLS handshake pool, shared by its workers. */
+    HandshakePool handshakes() { return handshakes; }
 
     /** Any thread (Netty's write is thread-safe). */
     Channel channel() { return channel; }
@@ -365,7 +367,7 @@ public final class MediaWorker implements TransportFactory {
             case DTLS -> {
                 WorkerTransport t = byAddress.get(from);
                 if (t == null) count(WorkerCounter.DROPPED_UNKNOWN_ADDRESS);
-                else t.onDtls(content);
+                else t.onDtls(content, from);
             }
             case RTP, RTCP -> {
                 WorkerTransport t = byAddress.get(from);
@@ -404,7 +406,7 @@ public final class MediaWorker implements TransportFactory {
             return;
         }
         switch (kind) {
-            case DTLS -> t.onDtls(frame);
+            case DTLS -> t.onDtls(frame, link.remote());
             case RTP, RTCP -> {
                 ByteBuf heap = channel.alloc().heapBuffer(length);
                 heap.writeBytes(frame, frame.readerIndex(), length);

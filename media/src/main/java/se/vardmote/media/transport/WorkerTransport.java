@@ -187,16 +187,19 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
         // The worker's address map already points elsewhere; our agent may keep it as history.
     }
 
-    /** A DTLS record from a validated address; borrows the buffer. */
-    void onDtls(ByteBuf datagram) {
+    /**
+     * A DTLS record from the validated address {@code from}; borrows the buffer. The first one asks the
+     * engine's handshake pool for a place, which counts its refusals; a refused ClientHello leaves the
+     * transport waiting for the peer's retransmission.
+     */
+    void onDtls(ByteBuf datagram, InetSocketAddress from) {
         if (closed) return;
         if (dtls == null) {
-            dtls = new DtlsTransport(worker.certificate(), worker.config().dtlsHandshakeTimeout(),
-                    () -> remoteFingerprint, DtlsTransport.DEFAULT_PROFILES, this::sendDtls,
-                    worker.dtlsExecutor(), this);
+            dtls = new DtlsTransport(worker.certificate(), () -> remoteFingerprint, DtlsTransport.DEFAULT_PROFILES,
+                    this::sendDtls, worker.handshakes(), from == null ? null : from.getAddress(), this);
         }
         worker.count(WorkerCounter.DTLS_IN_PACKETS);
-        if (!dtls.receive(datagram)) worker.count(WorkerCounter.DTLS_DROPPED);
+        if (dtls.receive(datagram) == DtlsTransport.Intake.DROPPED) worker.count(WorkerCounter.DTLS_DROPPED);
     }
 
     /** An SRTP or SRTCP packet in a pooled heap buffer; takes ownership. */
