@@ -55,7 +55,12 @@ final class LoopbackPeer implements AutoCloseable {
 
     /** Over UDP to the worker's port. */
     LoopbackPeer(int serverPort) throws IOException {
-        this(new UdpWire(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort)));
+        this(serverPort, InetAddress.getLoopbackAddress());
+    }
+
+    /** Over UDP to the worker's port, from another loopback address ({@code 127.0.0.2}: another source). */
+    LoopbackPeer(int serverPort, InetAddress local) throws IOException {
+        this(new UdpWire(new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort), local));
     }
 
     private LoopbackPeer(Wire wire) {
@@ -177,9 +182,9 @@ final class LoopbackPeer implements AutoCloseable {
         private final InetSocketAddress server;
         private final byte[] buf = new byte[2048];
 
-        UdpWire(InetSocketAddress server) throws IOException {
+        UdpWire(InetSocketAddress server, InetAddress local) throws IOException {
             this.server = server;
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            socket = new DatagramSocket(new InetSocketAddress(local, 0));
         }
 
         @Override public void send(byte[] data, int off, int len) throws IOException {
