@@ -109,7 +109,11 @@ public record ServerConfig(
 
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
-    static final Duration DTLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * A DTLS handshake's deadline from its first record (docs/operations.md, DTLS handshake limits): a browser
+     * finishes in well under a second and retransmits lost flights within it; a silent peer frees its thread then.
+     */
+    static final Duration DTLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
     // Operator-typed values are small; anything longer is a mistake (or an attack on the parser).
     private static final int MAX_VALUE_LENGTH = 4096;
