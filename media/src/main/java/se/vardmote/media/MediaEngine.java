@@ -89,7 +89,7 @@ public final class MediaEngine implements AutoCloseable {
                 config.bindAddress().getHostAddress(), engine.ports(),
                 config.tcpEnabled() ? engine.tcpPorts() : "off", io.name(), aes,
                 config.dtlsHandshakes().threads(), config.dtlsHandshakes().maxInProgress(),
-                config.dtlsHandshakes().maxPerSource(), config.dtlsHandshakeTimeout().toMillis());
+                config.dtlsHandshakes().maxPerSource(), Long.toString(config.dtlsHandshakeTimeout().toMillis()));
         return engine;
     }
 
