@@ -182,6 +182,10 @@ public class RelayBenchmark {
 
         payload = new byte[packetBytes - 12 - 16];
         new SecureRandom().nextBytes(payload);
+        // A VP8 payload descriptor as Chromium writes it (X, S; I, L, T; 15-bit picture id; TL0PICIDX; TID): the
+        // router reads it per packet and rewrites the ids per subscriber.
+        byte[] descriptor = {(byte) 0x90, (byte) 0xE0, (byte) 0x81, 0x23, 0x07, 0x20, 0x11};
+        System.arraycopy(descriptor, 0, payload, 0, descriptor.length);
         wire = alloc.directBuffer(packetBytes + 32);
         batch.waiter = Thread.currentThread();
     }

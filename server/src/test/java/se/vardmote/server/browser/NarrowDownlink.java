@@ -39,9 +39,18 @@ final class NarrowDownlink implements AutoCloseable {
         run("ip", "netns", "exec", NAMESPACE, "ip", "addr", "add", PEER_ADDRESS + "/24", "dev", INSIDE);
         run("ip", "netns", "exec", NAMESPACE, "ip", "link", "set", INSIDE, "up");
         run("ip", "netns", "exec", NAMESPACE, "ip", "link", "set", "lo", "up");
-        // What leaves the test's side towards the participant: its whole downlink.
-        run("tc", "qdisc", "add", "dev", OUTSIDE, "root", "tbf", "rate", kbits + "kbit", "burst", "16kbit", "latency", "150ms");
+        link.cap("add", kbits);
         return link;
+    }
+
+    /** Narrows (or widens) the participant's downlink to {@code kbits} kbit/s, as a cell does when it fills up. */
+    void cap(int kbits) throws IOException, InterruptedException {
+        cap("change", kbits);
+    }
+
+    /** What leaves the test's side towards the participant: its whole downlink. */
+    private void cap(String how, int kbits) throws IOException, InterruptedException {
+        run("tc", "qdisc", how, "dev", OUTSIDE, "root", "tbf", "rate", kbits + "kbit", "burst", "16kbit", "latency", "150ms");
     }
 
     /** A script that runs Chromium, with the arguments it is given, inside the participant's namespace. */

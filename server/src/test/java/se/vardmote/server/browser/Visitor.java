@@ -26,7 +26,8 @@ final class Visitor implements AutoCloseable {
                                    lost: s.packetsLost || 0, bytes: s.bytesReceived || 0,
                                    keyframes: s.keyFramesDecoded || 0, width: s.frameWidth || 0 });
                 } else if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-                  out.audios.push({ id: String(s.trackIdentifier || s.mid || s.ssrc), packets: s.packetsReceived || 0, energy: s.totalAudioEnergy || 0 });
+                  out.audios.push({ id: String(s.trackIdentifier || s.mid || s.ssrc), packets: s.packetsReceived || 0, energy: s.totalAudioEnergy || 0,
+                                   bytes: s.bytesReceived || 0 });
                 } else if (s.type === 'transport') {
                   out.dtlsState = s.dtlsState || null; out.srtpCipher = s.srtpCipher || null; out.tlsVersion = s.tlsVersion || null;
                 }
@@ -115,7 +116,7 @@ final class Visitor implements AutoCloseable {
                   out.frameWidth = s.frameWidth || 0;
                   out.framesPerSecond = s.framesPerSecond || 0;
                   out.qualityLimitationReason = s.qualityLimitationReason || null;
-                  out.layers.push({ rid: s.rid || null, width: s.frameWidth || 0, bytes: s.bytesSent || 0 });
+                  out.layers.push({ rid: s.rid || null, width: s.frameWidth || 0, bytes: s.bytesSent || 0, packets: s.packetsSent || 0 });
                 }
               });
               return out;
