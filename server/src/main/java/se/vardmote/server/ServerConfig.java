@@ -53,6 +53,9 @@ import se.vardmote.signalling.store.Database;
  *                              {@link MediaConfig#TCP_OFF} for none, 0 for ephemeral ports (tests)
  * @param retentionDays         a meeting, its seats and its audit events are deleted this long after its end
  * @param drainSeconds          on SIGTERM, how long live visits may go on before the server closes
+ * @param trustedProxies        networks of the reverse proxies in front of the HTTP port, whose
+ *                              {@code X-Forwarded-For} names the client for the per-address limits; empty
+ *                              (the default) trusts none and limits by the TCP peer
  */
 public record ServerConfig(
         int httpPort,
@@ -75,7 +78,8 @@ public record ServerConfig(
         TurnServers turn,
         int mediaTcpPort,
         int retentionDays,
-        int drainSeconds) {
+        int drainSeconds,
+        List<Cidr> trustedProxies) {
 
     public static final String CONFIG = "VARDMOTE_CONFIG";
     public static final String HTTP_PORT = "VARDMOTE_HTTP_PORT";
@@ -100,12 +104,13 @@ public record ServerConfig(
     public static final String TURN_SECRET = "VARDMOTE_TURN_SECRET";
     public static final String RETENTION_DAYS = "VARDMOTE_RETENTION_DAYS";
     public static final String DRAIN_SECONDS = "VARDMOTE_DRAIN_SECONDS";
+    public static final String TRUSTED_PROXIES = "VARDMOTE_TRUSTED_PROXIES";
 
     /** The keys a properties file may set (everything but {@link #CONFIG} itself). */
     static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(HTTP_PORT, MEDIA_PORT, MEDIA_WORKERS,
             BIND_ADDRESS, ADVERTISED_ADDRESSES, MEDIA_ALLOWED_NETWORKS, PUBLIC_URL, DATA_DIR, API_KEY, DB_URL, DB_USER,
             DB_PASSWORD, MAX_GROUP_PARTICIPANTS, JOIN_EARLY_MINUTES, JOIN_GRACE_MINUTES, CONFERENCE_ID_RETENTION_DAYS,
-            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET, MEDIA_TCP_PORT, RETENTION_DAYS, DRAIN_SECONDS);
+            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET, MEDIA_TCP_PORT, RETENTION_DAYS, DRAIN_SECONDS, TRUSTED_PROXIES);
 
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
@@ -123,6 +128,13 @@ public record ServerConfig(
         if (turn == null) turn = TurnServers.NONE;
         advertisedAddresses = List.copyOf(advertisedAddresses);
         mediaAllowedNetworks = List.copyOf(mediaAllowedNetworks);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        for (Cidr proxy : trustedProxies) {
+            if (proxy.prefixLength() == 0) {
+                throw new InvalidConfigException(TRUSTED_PROXIES, "'" + proxy + "' trusts every address, so any "
+                        + "client could choose the address it is limited by; list only your proxies' networks");
+            }
+        }
         requirePort(HTTP_PORT, httpPort);
         requirePort(MEDIA_PORT, mediaPort);
         if (mediaWorkers < 1 || mediaWorkers > 256) {
@@ -189,6 +201,18 @@ public record ServerConfig(
     static final int DEFAULT_RETENTION_DAYS = 90;
     static final int DEFAULT_DRAIN_SECONDS = 30;
 
+    /** The settings before {@code trustedProxies}: no proxy trusted. */
+    public ServerConfig(int httpPort, int mediaPort, int mediaWorkers, InetAddress bindAddress,
+                        List<InetAddress> advertisedAddresses, List<Cidr> mediaAllowedNetworks, String publicUrl,
+                        Path dataDir, String apiKey, String dbUrl, String dbUser, String dbPassword,
+                        int maxGroupParticipants, int joinEarlyMinutes, int joinGraceMinutes,
+                        int conferenceIdRetentionDays, boolean mediaUdpGso, TurnServers turn, int mediaTcpPort,
+                        int retentionDays, int drainSeconds) {
+        this(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses, mediaAllowedNetworks, publicUrl,
+                dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants, joinEarlyMinutes, joinGraceMinutes,
+                conferenceIdRetentionDays, mediaUdpGso, turn, mediaTcpPort, retentionDays, drainSeconds, List.of());
+    }
+
     /** The meeting time rules: join window and conference-id retention. */
     public MeetingRules meetingRules() {
         return new MeetingRules(Duration.ofMinutes(joinEarlyMinutes), Duration.ofMinutes(joinGraceMinutes),
@@ -247,7 +271,15 @@ public record ServerConfig(
         return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
                 mediaAllowedNetworks, publicUrl, dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants,
                 joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, servers, mediaTcpPort,
-                retentionDays, drainSeconds);
+                retentionDays, drainSeconds, trustedProxies);
+    }
+
+    /** These settings with other trusted proxies. */
+    public ServerConfig withTrustedProxies(List<Cidr> proxies) {
+        return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
+                mediaAllowedNetworks, publicUrl, dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants,
+                joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, turn, mediaTcpPort,
+                retentionDays, drainSeconds, proxies);
     }
 
     @Override
@@ -264,6 +296,7 @@ public record ServerConfig(
                 + ", maxGroupParticipants=" + maxGroupParticipants + ", joinEarlyMinutes=" + joinEarlyMinutes
                 + ", joinGraceMinutes=" + joinGraceMinutes + ", conferenceIdRetentionDays=" + conferenceIdRetentionDays
                 + ", retentionDays=" + retentionDays + ", drainSeconds=" + drainSeconds
+                + ", trustedProxies=" + trustedProxies
                 + ", turn=" + turn + "]";
     }
 
@@ -284,15 +317,8 @@ public record ServerConfig(
         List<InetAddress> advertised = new ArrayList<>();
         for (String a : list(values, ADVERTISED_ADDRESSES)) advertised.add(address(ADVERTISED_ADDRESSES, a));
         if (advertised.isEmpty() && !bind.isAnyLocalAddress()) advertised.add(bind);
-        List<Cidr> allowed = new ArrayList<>();
-        for (String n : list(values, MEDIA_ALLOWED_NETWORKS)) {
-            try {
-                allowed.add(Cidr.parse(n));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigException(MEDIA_ALLOWED_NETWORKS,
-                        "'" + n + "' is not a network in CIDR notation such as 10.0.0.0/8 or ::1/128");
-            }
-        }
+        List<Cidr> allowed = networks(values, MEDIA_ALLOWED_NETWORKS);
+        List<Cidr> proxies = networks(values, TRUSTED_PROXIES);
         String publicUrl = text(values, PUBLIC_URL, null);
         Path dataDir;
         try {
@@ -310,14 +336,29 @@ public record ServerConfig(
         TurnServers turn = turnServers(values);
         ServerConfig config = new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed, publicUrl,
                 dataDir, text(values, API_KEY, null), text(values, DB_URL, null), text(values, DB_USER, null),
-                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays, drain);
+                text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays, drain,
+                proxies);
         // With a fixed port the default URL is known now; with port 0 it is derived once bound.
         if (config.publicUrl() == null && httpPort != 0) {
             return new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed,
                     config.publicUrlFor(httpPort), dataDir, config.apiKey(), config.dbUrl(), config.dbUser(),
-                    config.dbPassword(), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays, drain);
+                    config.dbPassword(), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays, drain,
+                    proxies);
         }
         return config;
+    }
+
+    private static List<Cidr> networks(Map<String, String> values, String key) {
+        List<Cidr> networks = new ArrayList<>();
+        for (String n : list(values, key)) {
+            try {
+                networks.add(Cidr.parse(n));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(key,
+                        "'" + abbreviate(n) + "' is not a network in CIDR notation such as 10.0.0.0/8 or ::1/128");
+            }
+        }
+        return networks;
     }
 
     private static TurnServers turnServers(Map<String, String> values) {

@@ -130,6 +130,23 @@ class ServerConfigTest {
     }
 
     @Test
+    void trustsNoProxyUnlessToldWhichNetworksTheProxiesAreOn(@TempDir Path dir) {
+        assertTrue(ServerConfig.fromEnvironment(Map.of()).trustedProxies().isEmpty());
+        assertTrue(ServerConfig.forTests(dir).trustedProxies().isEmpty());
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("VARDMOTE_TRUSTED_PROXIES", " 10.0.0.5/32, 2001:db8::/64"));
+        assertEquals("[10.0.0.5/32, 2001:db8:0:0:0:0:0:0/64]", c.trustedProxies().toString());
+        assertTrue(c.toString().contains("trustedProxies=[10.0.0.5/32"), c.toString());
+        assertEquals(c.trustedProxies(), c.withTurn(se.vardmote.signalling.TurnServers.NONE).trustedProxies());
+        assertEquals("[127.0.0.3/32]", ServerConfig.forTests(dir)
+                .withTrustedProxies(List.of(se.vardmote.media.Cidr.parse("127.0.0.3/32"))).trustedProxies().toString());
+        for (String bad : new String[] {"10.0.0.0/33", "proxy.example.se", "10.0.0.1,,10.0.0.2", "0.0.0.0/0", "::/0"}) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> ServerConfig.fromEnvironment(Map.of("VARDMOTE_TRUSTED_PROXIES", bad)), bad);
+            assertEquals("VARDMOTE_TRUSTED_PROXIES", e.variable(), bad);
+        }
+    }
+
+    @Test
     void refusesMediaPortRangePast65535() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ServerConfig.fromEnvironment(
                 Map.of("VARDMOTE_MEDIA_PORT", "65535", "VARDMOTE_MEDIA_WORKERS", "2")));
