@@ -15,6 +15,7 @@ import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import se.vardmote.server.http.ClientAddress;
 import se.vardmote.server.http.RequestRouter;
 import se.vardmote.server.http.SecurityHeaders;
 import se.vardmote.server.ws.SignallingBridge;
@@ -40,6 +41,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
     private final RequestRouter router;
     private final BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions;
     private final EventExecutorGroup signallingExecutors;
+    private final ClientAddress clients;
 
     /** Signalling on the connection's own event loop (tests on an {@code EmbeddedChannel}). */
     public HttpPipeline(RequestRouter router, Function<SessionOutput, SignallingSession> sessions) {
@@ -64,9 +66,19 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
      */
     public HttpPipeline(RequestRouter router, BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions,
                         EventExecutorGroup signallingExecutors) {
+        this(router, sessions, signallingExecutors, ClientAddress.PEER);
+    }
+
+    /**
+     * @param clients who a WebSocket comes from: the TCP peer, or the client a trusted proxy names
+     * @see #HttpPipeline(RequestRouter, BiFunction, EventExecutorGroup)
+     */
+    public HttpPipeline(RequestRouter router, BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions,
+                        EventExecutorGroup signallingExecutors, ClientAddress clients) {
         this.router = router;
         this.sessions = sessions;
         this.signallingExecutors = signallingExecutors;
+        this.clients = clients;
     }
 
     /**
@@ -108,6 +120,6 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
                         .build())
                 .build()));
         p.addLast("websocket-aggregator", new WebSocketFrameAggregator(MAX_CONTENT_BYTES));
-        p.addLast(signallingExecutors, "signalling", new SignallingBridge(sessions));
+        p.addLast(signallingExecutors, "signalling", new SignallingBridge(sessions, clients));
     }
 }

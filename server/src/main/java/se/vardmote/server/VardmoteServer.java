@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import se.vardmote.media.MediaEngine;
 import se.vardmote.server.http.Bookings;
 import se.vardmote.server.http.Capabilities;
+import se.vardmote.server.http.ClientAddress;
 import se.vardmote.server.http.MeetingApi;
 import se.vardmote.server.http.RequestRouter;
 import se.vardmote.server.http.StaticFiles;
@@ -201,11 +202,14 @@ public final class VardmoteServer implements AutoCloseable {
             toClose.push(sipServer);
         }
         SipServer sipCounters = sipServer;
+        ClientAddress clients = new ClientAddress(config.trustedProxies());
         metrics = new ServerMetrics(signalling::roomCount, this::participantGroups, media::transportCount,
                 () -> {
                     Map<String, Long> all = new LinkedHashMap<>(media.counters());
                     all.put("api.auth.failed", wrongApiKeys.recordedCount());
                     all.put("api.auth.rate_limited", wrongApiKeys.refusedCount());
+                    all.put("http.forwarded.missing", clients.missingCount());
+                    all.put("http.forwarded.malformed", clients.malformedCount());
                     signalling.joinRefusals().forEach((reason, n) -> all.put("join.refused." + reason, n));
                     media.routerCounters().forEach((k, v) -> all.merge(k, v, Long::sum));
                     if (sipCounters != null) {
@@ -228,7 +232,7 @@ public final class VardmoteServer implements AutoCloseable {
             blocking.awaitTermination(5, TimeUnit.SECONDS);
         });
         RequestRouter router = new RequestRouter(
-                new MeetingApi(apiKey, Bookings.of(meetings), blocking, wrongApiKeys),
+                new MeetingApi(apiKey, Bookings.of(meetings), blocking, wrongApiKeys, clients),
                 StaticFiles.fromClassPath(),
                 metrics::scrape,
                 this::isReady,
@@ -236,7 +240,7 @@ public final class VardmoteServer implements AutoCloseable {
         Signalling sessions = signalling;
         routes.pipeline = new HttpPipeline(router,
                 (SessionOutput out, SocketAddress remote) -> sessions.openSession(out, remote),
-                signallingExecutors);
+                signallingExecutors, clients);
         ready = true;
         serverChannel.config().setAutoRead(true);
         LOG.log(System.Logger.Level.INFO, "vardmote listening on {0} (HTTP on {1}:{2,number,#}, {3} transport); "

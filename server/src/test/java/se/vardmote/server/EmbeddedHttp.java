@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import se.vardmote.server.http.Bookings;
+import se.vardmote.server.http.ClientAddress;
 import se.vardmote.server.http.MeetingApi;
 import se.vardmote.server.http.RequestRouter;
 import se.vardmote.server.http.StaticFiles;
@@ -40,6 +43,21 @@ public final class EmbeddedHttp implements AutoCloseable {
     public final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
 
     public EmbeddedHttp(Function<SessionOutput, SignallingSession> sessions) {
+        this(sessions, ClientAddress.PEER, null);
+    }
+
+    /**
+     * A connection from {@code peer} (null: the embedded channel's own address, which is no IP address), with
+     * clients told apart by {@code clients} (which proxies are trusted).
+     */
+    public EmbeddedHttp(ClientAddress clients, InetSocketAddress peer) {
+        this(out -> {
+            throw new AssertionError("no WebSocket expected");
+        }, clients, peer);
+    }
+
+    private EmbeddedHttp(Function<SessionOutput, SignallingSession> sessions, ClientAddress clients,
+                         InetSocketAddress peer) {
         try {
             // A configured key: the data directory is never touched.
             apiKey = ApiKey.resolve("test-api-key-0123456789", Path.of("unused"));
@@ -61,9 +79,14 @@ public final class EmbeddedHttp implements AutoCloseable {
             }
         };
         RequestRouter router = new RequestRouter(new MeetingApi(apiKey, bookings, Runnable::run,
-                MeetingApi.wrongKeyLimit(nanos::get)),
+                MeetingApi.wrongKeyLimit(nanos::get), clients),
                 StaticFiles.fromClassPath(), () -> "# metrics\n", () -> ready);
-        channel = new EmbeddedChannel();
+        channel = peer == null ? new EmbeddedChannel() : new EmbeddedChannel() {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return peer;
+            }
+        };
         new HttpPipeline(router, sessions).configure(channel.pipeline());
     }
 

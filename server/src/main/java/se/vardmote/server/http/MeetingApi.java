@@ -66,6 +66,7 @@ public final class MeetingApi {
 
     private final ApiKey apiKey;
     private final SourceRateLimit wrongKeys;
+    private final ClientAddress clients;
     private final Bookings bookings;
     private final Executor blockingExecutor;
 
@@ -73,9 +74,19 @@ public final class MeetingApi {
         this(apiKey, bookings, blockingExecutor, wrongKeyLimit(System::nanoTime));
     }
 
-    /** @param wrongKeys the per-source limit on wrong keys ({@link #wrongKeyLimit}) */
+    /** @param wrongKeys the per-source limit on wrong keys ({@link #wrongKeyLimit}), by TCP peer */
     public MeetingApi(ApiKey apiKey, Bookings bookings, Executor blockingExecutor, SourceRateLimit wrongKeys) {
+        this(apiKey, bookings, blockingExecutor, wrongKeys, ClientAddress.PEER);
+    }
+
+    /**
+     * @param wrongKeys the per-source limit on wrong keys ({@link #wrongKeyLimit})
+     * @param clients   who a request comes from, for that limit (the client behind a trusted proxy)
+     */
+    public MeetingApi(ApiKey apiKey, Bookings bookings, Executor blockingExecutor, SourceRateLimit wrongKeys,
+                      ClientAddress clients) {
         this.wrongKeys = wrongKeys;
+        this.clients = clients;
         this.apiKey = apiKey;
         this.bookings = bookings;
         this.blockingExecutor = blockingExecutor;
@@ -166,7 +177,7 @@ public final class MeetingApi {
     }
 
     private boolean authorised(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
-        Object source = SourceRateLimit.sourceOf(ctx.channel().remoteAddress());
+        Object source = SourceRateLimit.sourceOf(clients.of(ctx.channel().remoteAddress(), request.headers()));
         long wait = wrongKeys.retryAfterSeconds(source);
         if (wait > 0) {
             FullHttpResponse limited = ResponseWriter.error(HttpResponseStatus.TOO_MANY_REQUESTS, ApiError.of("too_many_attempts",

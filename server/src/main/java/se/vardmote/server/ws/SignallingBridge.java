@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.SocketAddress;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import se.vardmote.server.http.ClientAddress;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingSession;
 
@@ -29,6 +30,7 @@ public final class SignallingBridge extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(SignallingBridge.class.getName());
 
     private final BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions;
+    private final ClientAddress clients;
     private SignallingSession session;
     private boolean closed;
 
@@ -42,14 +44,25 @@ public final class SignallingBridge extends ChannelInboundHandlerAdapter {
      *                 ({@code Signalling::openSession}: it limits invalid joins per address)
      */
     public SignallingBridge(BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions) {
+        this(sessions, ClientAddress.PEER);
+    }
+
+    /**
+     * @param sessions opens a session for a new connection from the client's address
+     * @param clients  who the connection comes from: the TCP peer, or the client a trusted proxy names in the
+     *                 handshake request
+     */
+    public SignallingBridge(BiFunction<SessionOutput, SocketAddress, SignallingSession> sessions, ClientAddress clients) {
         this.sessions = sessions;
+        this.clients = clients;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
             try {
-                session = sessions.apply(new ChannelSessionOutput(ctx.channel()), ctx.channel().remoteAddress());
+                SocketAddress client = clients.of(ctx.channel().remoteAddress(), handshake.requestHeaders());
+                session = sessions.apply(new ChannelSessionOutput(ctx.channel()), client);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "opening a signalling session failed: " + e.getClass().getName(), e);
                 closeWith(ctx, WebSocketCloseStatus.INTERNAL_SERVER_ERROR);

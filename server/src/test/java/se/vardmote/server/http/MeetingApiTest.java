@@ -8,8 +8,11 @@ import static se.vardmote.server.EmbeddedHttp.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.FullHttpResponse;
+import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import se.vardmote.media.Cidr;
 import se.vardmote.server.EmbeddedHttp;
 
 class MeetingApiTest {
@@ -78,6 +81,47 @@ class MeetingApiTest {
             assertEquals(201, again.status().code(), "a minute later the right key works");
         } finally {
             again.release();
+        }
+    }
+
+    @Test
+    void limitsOneStrangerBehindTheProxyWithoutRefusingOthers() {
+        try (EmbeddedHttp proxied = new EmbeddedHttp(new ClientAddress(List.of(Cidr.parse("10.0.0.0/24"))),
+                new InetSocketAddress("10.0.0.5", 40123))) {
+            String wrong = "Authorization: Bearer " + proxied.apiKey.value() + "x";
+            String stranger = "X-Forwarded-For: 198.51.100.7";
+            for (int i = 0; i < MeetingApi.MAX_WRONG_KEYS; i++) {
+                assertEquals(401, status(proxied, post("/api/meetings", "application/json", BOOKING, wrong, stranger)));
+            }
+            assertEquals(429, status(proxied, post("/api/meetings", "application/json", BOOKING, proxied.bearer(), stranger)),
+                    "the stranger is refused");
+            assertEquals(201, status(proxied, post("/api/meetings", "application/json", BOOKING, proxied.bearer(),
+                    "X-Forwarded-For: 198.51.100.8")), "another client behind the same proxy is not");
+            assertEquals(201, status(proxied, post("/api/meetings", "application/json", BOOKING, proxied.bearer())),
+                    "nor the proxy's own address");
+        }
+    }
+
+    @Test
+    void anUntrustedPeerCannotEscapeTheLimitByHeader() {
+        try (EmbeddedHttp direct = new EmbeddedHttp(new ClientAddress(List.of(Cidr.parse("10.0.0.0/24"))),
+                new InetSocketAddress("203.0.113.9", 50000))) {
+            String wrong = "Authorization: Bearer " + direct.apiKey.value() + "x";
+            for (int i = 0; i < MeetingApi.MAX_WRONG_KEYS; i++) {
+                assertEquals(401, status(direct, post("/api/meetings", "application/json", BOOKING, wrong,
+                        "X-Forwarded-For: 198.51.100." + i, "Forwarded: for=192.0.2." + i)));
+            }
+            assertEquals(429, status(direct, post("/api/meetings", "application/json", BOOKING, direct.bearer(),
+                    "X-Forwarded-For: 198.51.100.99")), "a new header is no new address");
+        }
+    }
+
+    private static int status(EmbeddedHttp http, String request) {
+        FullHttpResponse r = http.one(request);
+        try {
+            return r.status().code();
+        } finally {
+            r.release();
         }
     }
 
