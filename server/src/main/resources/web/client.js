@@ -10,7 +10,7 @@
 (() => {
   /** What tests (and curious developers) can read: window.vardmote. */
   const vm = {
-    state: 'connecting',        // connecting → [waiting →] joined [→ reconnecting → …] → left | ended | denied | removed | error | closed
+    state: 'connecting',        // [checking →] connecting → [waiting →] joined [→ reconnecting → …] → left | ended | denied | removed | error | closed
     participantId: null,
     self: null,                 // {participantId, role, displayName, roomKind, meetingId}
     participants: {},           // the others: participantId → {participantId, role, displayName, audioMuted, videoMuted}
@@ -25,6 +25,7 @@
     lobby: [],                  // clinicians: who waits, [{participantId, role, displayName, joinedVia}]
     mutedBy: null,              // the clinician who last muted us
     reconnects: 0,              // how often this page has reconnected by itself
+    devices: {},                // the device ids in use: {videoinput, audioinput, audiooutput} (chosen in the check)
   };
   window.vardmote = vm;
 
@@ -38,6 +39,8 @@
   // A media path 'disconnected' this long (e.g. Wi-Fi → mobile) is rebuilt without waiting for 'failed'.
   const MEDIA_DISCONNECTED_MS = 4000;
   const TOKEN_KEY = 'vardmote.joinToken';
+  // Set once this tab has gone from the pre-call check into the visit: a reload goes straight back in.
+  const CHECKED_KEY = 'vardmote.checked';
 
   // After these the server closes the connection (docs/protocol.md, "Error codes").
   const FATAL = new Set(['invalid_token', 'meeting_not_found', 'room_full', 'replaced', 'meeting_not_open',
@@ -91,6 +94,7 @@
     renderCamera();
     Object.keys(vm.participants).forEach(updateLabel);
     if (vm.self && vm.self.role === 'clinician') renderLobby(vm.lobby);
+    if (precall) precall.relabel();
     if (lastStatus) say(lastStatus.key, lastStatus.params, lastStatus.isError);
   }
 
@@ -114,6 +118,7 @@
   let subscribeQueue = Promise.resolve(); // subscribe offers are handled strictly one at a time
   const midToParticipant = {};            // from subscribeOffer.tracks, for tracks that arrive without a stream
   let ui = null;
+  let precall = null;                     // the pre-call check while it is shown (precall.js)
 
   let started = false;
   document.addEventListener('DOMContentLoaded', start);
@@ -136,6 +141,7 @@
       lobbyList: document.getElementById('lobby-list'),
       lobbyEmpty: document.getElementById('lobby-empty'),
       language: document.querySelector('[data-testid="language"]'),
+      precall: document.querySelector('[data-testid="precall"]'),
     };
     ui.language.addEventListener('click', switchLanguage);
     applyLanguage();
@@ -146,22 +152,71 @@
       if (window.confirm(t('confirmEnd'))) send({ type: 'endMeeting' });
     });
 
+    const freshLink = location.hash.length > 1;
     const token = readToken();
     if (!token) {
       fail('invalid_token', t('missingKey'));
       return;
     }
-    say('connecting');
     // Interpreters start audio-only. The role is read from our own token only to choose the devices;
     // the server decides what the role may do.
     vm.audioOnly = roleInToken(token) === 'interpreter';
-    vm.localStream = await openCamera();
+    vm.devices = window.vardmotePrecall ? window.vardmotePrecall.rememberedDevices() : {};
+    if (showCheck(freshLink)) {
+      await runCheck();
+    } else {
+      say('connecting');
+      vm.localStream = await openCamera();
+    }
     if (vm.localStream) {
       ui.ownVideo.srcObject = vm.localStream;
       ui.ownVideo.play().catch(() => {});
     }
     joinToken = token;
     openSocket();
+  }
+
+  /**
+   * The pre-call check comes before the visit (and before the lobby) when the link is opened, and again on a
+   * reload until the person has joined from it; a reload during the visit goes straight back in. Tests that
+   * are about the visit itself skip it (window.vardmoteSkipCheck).
+   */
+  function showCheck(freshLink) {
+    if (window.vardmoteSkipCheck || !window.vardmotePrecall || !ui.precall) return false;
+    if (freshLink) return true;
+    try {
+      return sessionStorage.getItem(CHECKED_KEY) !== '1';
+    } catch (e) {
+      return true;
+    }
+  }
+
+  /** Shows the check until Join is pressed; its stream and devices are the visit's. */
+  async function runCheck() {
+    vm.state = 'checking';
+    document.body.classList.add('checking');
+    say('precallStatus');
+    precall = window.vardmotePrecall.run({
+      root: ui.precall, t, audioOnly: vm.audioOnly, constraints: window.vardmoteMediaConstraints || null,
+    });
+    const chosen = await precall.done;
+    precall = null;
+    document.body.classList.remove('checking');
+    try {
+      sessionStorage.setItem(CHECKED_KEY, '1');
+    } catch (e) {
+      // a reload shows the check again
+    }
+    vm.state = 'connecting';
+    say('connecting');
+    vm.devices = chosen.devices;
+    vm.localStream = chosen.stream;
+    if (!vm.localStream) {
+      vm.localStream = await openCamera();
+    } else if (vm.localStream.getAudioTracks().length === 0) {
+      vm.audioMuted = true;
+    }
+    if (vm.localStream && !vm.audioOnly && vm.localStream.getVideoTracks().length === 0) vm.videoMuted = true;
   }
 
   /**
@@ -190,6 +245,7 @@
 
   function forgetToken() {
     try {
+      sessionStorage.removeItem(CHECKED_KEY);
       sessionStorage.removeItem(TOKEN_KEY);
     } catch (e) {
       // nothing kept
@@ -206,11 +262,22 @@
     }
   }
 
+  /**
+   * getUserMedia constraints for one kind: the test's sizes (window.vardmoteMediaConstraints) with the device
+   * chosen on this device before, preferred but not required (it may be gone).
+   */
+  function wanted(kind) {
+    const base = window.vardmoteMediaConstraints || null;
+    const id = vm.devices[kind === 'audio' ? 'audioinput' : 'videoinput'];
+    if (window.vardmotePrecall) return window.vardmotePrecall.constraintFor(kind, base, id, false);
+    return (base && base[kind]) || true;
+  }
+
   /** Camera and microphone; audio only when the camera fails; nothing (receive only) when both fail. */
   async function openCamera() {
     if (vm.audioOnly) {
       try {
-        return await navigator.mediaDevices.getUserMedia({ audio: true });
+        return await navigator.mediaDevices.getUserMedia({ audio: wanted('audio') });
       } catch (e) {
         vm.audioMuted = true;
         return null;
@@ -218,10 +285,10 @@
     }
     try {
       // Tests may ask for smaller frames (window.vardmoteMediaConstraints); people get the defaults.
-      return await navigator.mediaDevices.getUserMedia(window.vardmoteMediaConstraints || { audio: true, video: true });
+      return await navigator.mediaDevices.getUserMedia({ audio: wanted('audio'), video: wanted('video') });
     } catch (e) {
       try {
-        const audioOnly = await navigator.mediaDevices.getUserMedia({ audio: true });
+        const audioOnly = await navigator.mediaDevices.getUserMedia({ audio: wanted('audio') });
         vm.videoMuted = true;
         return audioOnly;
       } catch (e2) {
@@ -500,6 +567,8 @@
     video.playsInline = true;
     video.setAttribute('playsinline', '');
     video.dataset.participantId = participantId;
+    // Sound plays on the speaker chosen in the check, where the browser lets a page choose.
+    if (vm.devices.audiooutput && typeof video.setSinkId === 'function') video.setSinkId(vm.devices.audiooutput).catch(() => {});
     const caption = document.createElement('figcaption');
     figure.append(video, caption);
     if (vm.self && vm.self.role === 'clinician') figure.append(tileActions(participantId));
@@ -724,8 +793,7 @@
   async function startCamera() {
     let track;
     try {
-      const constraints = window.vardmoteMediaConstraints || {};
-      const video = await navigator.mediaDevices.getUserMedia({ video: constraints.video || true });
+      const video = await navigator.mediaDevices.getUserMedia({ video: wanted('video') });
       track = video.getVideoTracks()[0];
     } catch (e) {
       say('cameraFailed', null, true);

@@ -17,7 +17,7 @@ import se.vardmote.server.metrics.ServerMetrics;
 
 /**
  * Sends each complete HTTP request to the one thing that answers it: the booking API, the capabilities
- * ({@code GET /api/capabilities}, no key needed), the web client's files, health/readiness/metrics, or, for {@code /ws}, on down the pipeline to the WebSocket handshake.
+ * ({@code GET /api/capabilities}, no key needed), the web client's files (the visit at {@code /join}, the pre-call check alone at {@code /check}), health/readiness/metrics, or, for {@code /ws}, on down the pipeline to the WebSocket handshake.
  * Everything else gets a 404 problem+json. Other messages (WebSocket frames after the upgrade) pass through.
  *
  * <p>Stateless apart from its collaborators: shared by all channels. Never logs request URIs (they could
@@ -120,6 +120,8 @@ public final class RequestRouter extends ChannelInboundHandlerAdapter {
         switch (path) {
             case "/": return staticFiles.response("index.html").orElse(null);
             case "/join": return staticFiles.response("join.html").orElse(null);
+            // The pre-call check without a visit: no token, nothing joined (it only pings /ws).
+            case "/check": return staticFiles.response("check.html").orElse(null);
             case Capabilities.PATH: return ResponseWriter.json(HttpResponseStatus.OK, capabilities.toJson());
             case "/health": return noStore(ResponseWriter.text(HttpResponseStatus.OK, "ok\n"));
             case "/ready":

@@ -20,7 +20,10 @@ public final class StaticFiles {
     private static final Map<String, String> KNOWN = Map.of(
             "join.html", ResponseWriter.HTML,
             "index.html", ResponseWriter.HTML,
+            "check.html", ResponseWriter.HTML,
             "client.js", "text/javascript; charset=utf-8",
+            "precall.js", "text/javascript; charset=utf-8",
+            "check.js", "text/javascript; charset=utf-8",
             "messages-sv.js", "text/javascript; charset=utf-8",
             "messages-en.js", "text/javascript; charset=utf-8",
             "style.css", "text/css; charset=utf-8");

@@ -93,6 +93,63 @@ final class FakeCamera {
         return out;
     }
 
+    /** The brightness (Y', 16–235) of a picture at (x, y) in frame {@code frame}. */
+    @FunctionalInterface
+    interface Luma {
+        int at(int x, int y, int frame);
+    }
+
+    /**
+     * One second (15 frames) of 320×240 grey picture at 15 frames/s, its brightness drawn by {@code luma} with a
+     * little noise (a camera's grain), written once under {@code dir} as {@code name}.y4m.
+     */
+    static Path picture(Path dir, String name, Luma luma) throws IOException {
+        Path file = dir.resolve(name + "-320x240.y4m");
+        if (Files.exists(file)) return file;
+        int width = 320, height = 240, frames = 15;
+        Random random = new Random(3);
+        byte[] y = new byte[width * height];
+        byte[] chroma = new byte[width * height / 4];
+        Arrays.fill(chroma, (byte) 128);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            out.write(("YUV4MPEG2 W" + width + " H" + height + " F15:1 Ip A1:1 C420jpeg\n").getBytes(StandardCharsets.US_ASCII));
+            for (int f = 0; f < frames; f++) {
+                for (int row = 0; row < height; row++) {
+                    for (int x = 0; x < width; x++) {
+                        int value = luma.at(x, row, f) + random.nextInt(7) - 3;
+                        y[row * width + x] = (byte) Math.max(16, Math.min(235, value));
+                    }
+                }
+                out.write("FRAME\n".getBytes(StandardCharsets.US_ASCII));
+                out.write(y);
+                out.write(chroma);
+                out.write(chroma);
+            }
+        }
+        return file;
+    }
+
+    /** A room with the lights off: everything near black (Y' about 28). */
+    static Path darkRoom(Path dir) throws IOException {
+        return picture(dir, "dark-room", (x, y, f) -> 28 + (x + y) % 8);
+    }
+
+    /** An evenly lit room: mid-grey with soft shading (Y' 100 to 160). */
+    static Path litRoom(Path dir) throws IOException {
+        return picture(dir, "lit-room", (x, y, f) -> 100 + (x * 60 / 320 + y * 20 / 240));
+    }
+
+    /**
+     * A person in front of a bright window: a dark oval in the middle (Y' 60) on a near-white background
+     * (Y' 230), as a face looks when the light comes from behind.
+     */
+    static Path backLit(Path dir) throws IOException {
+        return picture(dir, "back-lit", (x, y, f) -> {
+            double dx = (x - 160) / 80.0, dy = (y - 130) / 100.0;
+            return dx * dx + dy * dy <= 1 ? 60 : 230;
+        });
+    }
+
     /** Chromium switches that make {@code file} the camera. */
     static List<String> switchesFor(Path file) {
         return List.of("--use-file-for-fake-video-capture=" + file.toAbsolutePath());

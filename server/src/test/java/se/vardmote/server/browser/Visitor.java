@@ -71,7 +71,8 @@ final class Visitor implements AutoCloseable {
         this.name = name;
         this.context = browser.newContext(device.setPermissions(List.of("camera", "microphone")));
         this.page = context.newPage();
-        page.addInitScript("window.vardmoteMediaConstraints = " + constraints + ";");
+        // A visitor goes straight into the visit, as before the pre-call check existed; PrecallCheck drives the check.
+        page.addInitScript("window.vardmoteMediaConstraints = " + constraints + "; window.vardmoteSkipCheck = true;");
         page.onConsoleMessage(m -> {
             if ("error".equals(m.type())) System.out.println("[" + name + " console] " + m.text());
         });

@@ -1,0 +1,463 @@
+// vardmote pre-call check: what a person sees before a visit (on /join, before the lobby) and on /check
+// (no token, nothing joined). Camera preview, camera / microphone / speaker pickers, a live microphone level,
+// a test tone, a light check from the camera's own frames and a check of the connection to this server.
+// Nothing here is needed to join: the Join button works from the first moment.
+//
+// Used through window.vardmotePrecall.run(options); holds no words of its own (the host's t() gives them).
+'use strict';
+
+(() => {
+  // The light check: frames drawn small, luma (Rec. 601, 0–255) of the whole, of the centre (where a face
+  // is) and of the edges (where a window or lamp behind a person shows).
+  const LIGHT_SAMPLE_MS = 400;
+  const LIGHT_WIDTH = 64;
+  const LIGHT_HEIGHT = 48;
+  const DARK_BELOW = 60;            // mean luma under this: too dark to see a face well
+  const BACKLIT_EDGE_OVER = 150;    // edges at least this bright …
+  const BACKLIT_CONTRAST = 60;      // … and this much brighter than the centre: light behind the person
+  // The connection check: WebSocket pings to this server, answered with pong.
+  const NETWORK_PINGS = 5;
+  const NETWORK_TIMEOUT_MS = 6000;
+  const NETWORK_SLOW_MS = 300;      // a round trip above this is noticeable in conversation
+  const MIC_SAMPLE_MS = 100;
+  const DEVICES_KEY = 'vardmote.devices';
+
+  /** The device ids chosen on this device before (localStorage), or {}. */
+  function rememberedDevices() {
+    try {
+      return JSON.parse(localStorage.getItem(DEVICES_KEY) || '{}') || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function rememberDevices(choice) {
+    try {
+      localStorage.setItem(DEVICES_KEY, JSON.stringify(choice));
+    } catch (e) {
+      // not kept: this visit still uses them
+    }
+  }
+
+  /** getUserMedia constraints for one kind: the host's (tests ask for small frames), with a device if chosen. */
+  function constraintFor(kind, base, deviceId, exact) {
+    const own = base && base[kind] && typeof base[kind] === 'object' ? { ...base[kind] } : {};
+    if (deviceId) own.deviceId = exact ? { exact: deviceId } : { ideal: deviceId };
+    return Object.keys(own).length ? own : true;
+  }
+
+  /** Luma of a 64×48 RGBA frame: mean, centre (the middle half in each direction) and the rest (edges). */
+  function measureLight(data, width, height) {
+    let all = 0, centre = 0, centreCount = 0, edge = 0, edgeCount = 0;
+    for (let y = 0; y < height; y++) {
+      const inRows = y >= height / 4 && y < height * 3 / 4;
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        const luma = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+        all += luma;
+        if (inRows && x >= width / 4 && x < width * 3 / 4) {
+          centre += luma;
+          centreCount++;
+        } else {
+          edge += luma;
+          edgeCount++;
+        }
+      }
+    }
+    return { mean: all / (width * height), centre: centre / centreCount, edge: edge / edgeCount };
+  }
+
+  /** ok, dark or backlit, from one measurement. */
+  function lightVerdict(m) {
+    if (m.edge >= BACKLIT_EDGE_OVER && m.edge - m.centre >= BACKLIT_CONTRAST) return 'backlit';
+    if (m.mean < DARK_BELOW) return 'dark';
+    return 'ok';
+  }
+
+  /** Round trips of WebSocket pings to this server: {verdict: ok|slow|failed, rttMs}. */
+  function checkNetwork() {
+    return new Promise((resolve) => {
+      const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+      let socket;
+      const rtts = [];
+      let sentAt = 0;
+      let done = false;
+      const finish = (result) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        try {
+          socket.close(1000);
+        } catch (e) {
+          // already closed
+        }
+        resolve(result);
+      };
+      const timer = setTimeout(() => finish({ verdict: 'failed', rttMs: null }), NETWORK_TIMEOUT_MS);
+      const ping = () => {
+        sentAt = performance.now();
+        socket.send(JSON.stringify({ type: 'ping' }));
+      };
+      try {
+        socket = new WebSocket(`${scheme}://${location.host}/ws`);
+      } catch (e) {
+        finish({ verdict: 'failed', rttMs: null });
+        return;
+      }
+      socket.addEventListener('open', ping);
+      socket.addEventListener('message', (event) => {
+        let msg = null;
+        try {
+          msg = JSON.parse(event.data);
+        } catch (e) {
+          // not ours
+        }
+        if (!msg || msg.type !== 'pong') return;
+        rtts.push(performance.now() - sentAt);
+        if (rtts.length < NETWORK_PINGS) {
+          ping();
+          return;
+        }
+        // The first round trip pays for the connection's warm-up: the median of the rest.
+        const sorted = rtts.slice(1).sort((a, b) => a - b);
+        const rttMs = Math.round(sorted[Math.floor(sorted.length / 2)]);
+        finish({ verdict: rttMs > NETWORK_SLOW_MS ? 'slow' : 'ok', rttMs });
+      });
+      socket.addEventListener('error', () => finish({ verdict: 'failed', rttMs: null }));
+      socket.addEventListener('close', () => finish({ verdict: 'failed', rttMs: null }));
+    });
+  }
+
+  /**
+   * Shows the check in {@code root} (the [data-testid=precall] section) and runs it.
+   * options: t(key, params) for words; audioOnly (interpreters: no camera, no light check); constraints (the
+   * host's getUserMedia constraints, for sizes); joinable (false on /check: no Join button).
+   * Returns a controller: {state, done (a promise of {stream, devices} when Join is pressed), relabel(), stop()}.
+   */
+  function run(options) {
+    const t = options.t;
+    const audioOnly = !!options.audioOnly;
+    const base = options.constraints || null;
+    const root = options.root;
+    const q = (id) => root.querySelector(`[data-testid="${id}"]`);
+    const el = {
+      preview: q('precall-preview'),
+      previewBox: root.querySelector('.precall-preview'),
+      camera: q('camera-picker'),
+      microphone: q('microphone-picker'),
+      speaker: q('speaker-picker'),
+      cameraRow: root.querySelector('.precall-camera'),
+      speakerRow: root.querySelector('.precall-speaker'),
+      micLevel: q('mic-level'),
+      speakerTest: q('speaker-test'),
+      light: q('light-verdict'),
+      lightRow: root.querySelector('.precall-light'),
+      network: q('network-verdict'),
+      devicesNote: q('precall-devices'),
+      join: q('join'),
+    };
+    const state = {
+      stream: null,
+      devices: { ...rememberedDevices() },      // {videoinput, audioinput, audiooutput}: device ids
+      light: { verdict: 'checking', mean: null, centre: null, edge: null, samples: 0 },
+      network: { verdict: 'checking', rttMs: null },
+      micLevel: 0,
+      audioOnly,
+    };
+    const timers = [];
+    let audio = null;           // {context, analyser, source}
+    let stopped = false;
+    let lightCandidate = null;  // a new light verdict shows once two samples in a row agree
+    const canvas = document.createElement('canvas');
+    canvas.width = LIGHT_WIDTH;
+    canvas.height = LIGHT_HEIGHT;
+    const drawing = canvas.getContext('2d', { willReadFrequently: true });
+
+    root.hidden = false;
+    el.cameraRow.hidden = audioOnly;
+    el.previewBox.hidden = audioOnly;
+    el.lightRow.hidden = audioOnly;
+    // Choosing where sound plays needs setSinkId (Chromium, Edge, Firefox 116+); elsewhere the system decides.
+    const canChooseSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+    el.speakerRow.hidden = !canChooseSpeaker;
+
+    let resolveJoin;
+    const done = new Promise((resolve) => { resolveJoin = resolve; });
+    if (el.join) {
+      el.join.addEventListener('click', () => {
+        const result = { stream: state.stream, devices: { ...state.devices } };
+        rememberDevices(state.devices);
+        stop(true);
+        resolveJoin(result);
+      });
+    }
+    el.speakerTest.addEventListener('click', playTestTone);
+    el.camera.addEventListener('change', () => changeDevice('video', el.camera.value));
+    el.microphone.addEventListener('change', () => changeDevice('audio', el.microphone.value));
+    el.speaker.addEventListener('change', () => {
+      state.devices.audiooutput = el.speaker.value || null;
+      rememberDevices(state.devices);
+    });
+    if (navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
+      navigator.mediaDevices.addEventListener('devicechange', listDevices);
+    }
+
+    renderLight();
+    renderNetwork();
+    openDevices().then(() => {
+      if (stopped) return;
+      listDevices();
+      startMicLevel();
+      if (!audioOnly) timers.push(setInterval(sampleLight, LIGHT_SAMPLE_MS));
+    });
+    checkNetwork().then((result) => {
+      if (stopped) return;
+      state.network = result;
+      renderNetwork();
+    });
+
+    /** Camera and microphone as remembered (or the defaults), the camera left out for interpreters. */
+    async function openDevices() {
+      const wanted = {
+        audio: constraintFor('audio', base, state.devices.audioinput, false),
+        video: audioOnly ? false : constraintFor('video', base, state.devices.videoinput, false),
+      };
+      try {
+        state.stream = await navigator.mediaDevices.getUserMedia(wanted);
+      } catch (e) {
+        try {
+          state.stream = await navigator.mediaDevices.getUserMedia({ audio: wanted.audio });
+          if (!audioOnly) noteDevices('cameraFailed');
+        } catch (e2) {
+          state.stream = null;
+          noteDevices('precallDevicesFailed');
+        }
+      }
+      if (stopped) {
+        if (state.stream) state.stream.getTracks().forEach((track) => track.stop());
+        return;
+      }
+      showPreview();
+      readChosenDevices();
+    }
+
+    function noteDevices(key) {
+      el.devicesNote.hidden = false;
+      el.devicesNote.dataset.i18n = key;
+      el.devicesNote.textContent = t(key);
+    }
+
+    function showPreview() {
+      if (audioOnly) return;
+      el.preview.srcObject = state.stream;
+      el.preview.play().catch(() => {});
+    }
+
+    /** What the browser actually opened (the default, or the remembered one if still there). */
+    function readChosenDevices() {
+      if (!state.stream) return;
+      for (const track of state.stream.getTracks()) {
+        const id = track.getSettings ? track.getSettings().deviceId : null;
+        if (id) state.devices[track.kind === 'audio' ? 'audioinput' : 'videoinput'] = id;
+      }
+    }
+
+    /** Fills the pickers from enumerateDevices; labels are known once a device has been opened. */
+    async function listDevices() {
+      if (stopped || !navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
+      let devices = [];
+      try {
+        devices = await navigator.mediaDevices.enumerateDevices();
+      } catch (e) {
+        return;
+      }
+      const fill = (select, kind, fallbackKey) => {
+        const ofKind = devices.filter((d) => d.kind === kind && d.deviceId);
+        const options = ofKind.map((d, i) => {
+          const option = document.createElement('option');
+          option.value = d.deviceId;
+          option.textContent = d.label || t(fallbackKey, { n: i + 1 });
+          return option;
+        });
+        select.replaceChildren(...options);
+        const chosen = state.devices[kind];
+        if (chosen && ofKind.some((d) => d.deviceId === chosen)) select.value = chosen;
+        select.disabled = ofKind.length === 0;
+      };
+      fill(el.camera, 'videoinput', 'cameraN');
+      fill(el.microphone, 'audioinput', 'microphoneN');
+      if (canChooseSpeaker) fill(el.speaker, 'audiooutput', 'speakerN');
+    }
+
+    /** Opens the chosen camera or microphone in place of the current one. */
+    async function changeDevice(kind, deviceId) {
+      if (!deviceId) return;
+      let fresh;
+      try {
+        fresh = await navigator.mediaDevices.getUserMedia({ [kind]: constraintFor(kind, base, deviceId, true) });
+      } catch (e) {
+        noteDevices(kind === 'video' ? 'cameraFailed' : 'microphoneFailed');
+        return;
+      }
+      if (stopped) {
+        fresh.getTracks().forEach((track) => track.stop());
+        return;
+      }
+      if (!state.stream) state.stream = new MediaStream();
+      for (const old of state.stream.getTracks().filter((track) => track.kind === kind)) {
+        state.stream.removeTrack(old);
+        old.stop();
+      }
+      const track = fresh.getTracks()[0];
+      state.stream.addTrack(track);
+      state.devices[kind === 'audio' ? 'audioinput' : 'videoinput'] = (track.getSettings().deviceId) || deviceId;
+      rememberDevices(state.devices);
+      if (kind === 'video') {
+        el.preview.srcObject = null;
+        showPreview();
+        lightCandidate = null;
+      } else {
+        startMicLevel();
+      }
+    }
+
+    function audioContext() {
+      if (!audio) {
+        const Context = window.AudioContext || window.webkitAudioContext;
+        if (!Context) return null;
+        audio = { context: new Context(), analyser: null, source: null };
+        // A browser may start it suspended until the person touches the page.
+        const resume = () => audio && audio.context.state === 'suspended' && audio.context.resume().catch(() => {});
+        resume();
+        root.addEventListener('pointerdown', resume);
+        root.addEventListener('keydown', resume);
+      }
+      return audio.context;
+    }
+
+    /** The microphone's level, 0–1 (RMS of the waveform, scaled so speech fills the meter). */
+    function startMicLevel() {
+      const track = state.stream && state.stream.getAudioTracks()[0];
+      const context = track ? audioContext() : null;
+      if (!context) return;
+      if (audio.source) audio.source.disconnect();
+      audio.source = context.createMediaStreamSource(new MediaStream([track]));
+      if (!audio.analyser) {
+        audio.analyser = context.createAnalyser();
+        audio.analyser.fftSize = 1024;
+        const samples = new Float32Array(audio.analyser.fftSize);
+        timers.push(setInterval(() => {
+          audio.analyser.getFloatTimeDomainData(samples);
+          let sum = 0;
+          for (const s of samples) sum += s * s;
+          const rms = Math.sqrt(sum / samples.length);
+          state.micLevel = Math.min(1, rms * 4);
+          el.micLevel.value = state.micLevel;
+          el.micLevel.dataset.level = state.micLevel.toFixed(3);
+        }, MIC_SAMPLE_MS));
+      }
+      audio.source.connect(audio.analyser);
+    }
+
+    /** A short two-note chime, on the chosen speaker where the browser lets us choose. */
+    async function playTestTone() {
+      const context = audioContext();
+      if (!context) return;
+      try {
+        if (context.state === 'suspended') await context.resume();
+        if (state.devices.audiooutput && typeof context.setSinkId === 'function') {
+          await context.setSinkId(state.devices.audiooutput);
+        }
+      } catch (e) {
+        // the default output plays it
+      }
+      const now = context.currentTime;
+      [[660, 0], [880, 0.25]].forEach(([frequency, at]) => {
+        const tone = context.createOscillator();
+        const gain = context.createGain();
+        tone.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.0001, now + at);
+        gain.gain.exponentialRampToValueAtTime(0.3, now + at + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.4);
+        tone.connect(gain).connect(context.destination);
+        tone.start(now + at);
+        tone.stop(now + at + 0.45);
+      });
+      state.tonesPlayed = (state.tonesPlayed || 0) + 1;
+      el.speakerTest.dataset.played = String(state.tonesPlayed);
+    }
+
+    function sampleLight() {
+      const video = el.preview;
+      if (stopped || video.readyState < 2 || !video.videoWidth) return;
+      drawing.drawImage(video, 0, 0, LIGHT_WIDTH, LIGHT_HEIGHT);
+      const m = measureLight(drawing.getImageData(0, 0, LIGHT_WIDTH, LIGHT_HEIGHT).data, LIGHT_WIDTH, LIGHT_HEIGHT);
+      const verdict = lightVerdict(m);
+      state.light.mean = Math.round(m.mean);
+      state.light.centre = Math.round(m.centre);
+      state.light.edge = Math.round(m.edge);
+      state.light.samples++;
+      el.light.dataset.luma = String(state.light.mean);
+      el.light.dataset.centre = String(state.light.centre);
+      el.light.dataset.edge = String(state.light.edge);
+      // Speak only when the verdict changes, and only once two samples agree (no flicker in the live region).
+      if (verdict === state.light.verdict) {
+        lightCandidate = null;
+      } else if (lightCandidate === verdict) {
+        state.light.verdict = verdict;
+        lightCandidate = null;
+        renderLight();
+      } else {
+        lightCandidate = verdict;
+      }
+    }
+
+    /** A verdict is a symbol and words, never colour alone. */
+    function renderVerdict(node, key, verdict, params) {
+      node.dataset.verdict = verdict;
+      node.dataset.i18nKey = key;
+      const mark = verdict === 'ok' ? '✓ ' : verdict === 'checking' ? '' : '⚠ ';
+      node.textContent = mark + t(key, params);
+    }
+
+    function renderLight() {
+      renderVerdict(el.light, 'light_' + state.light.verdict, state.light.verdict);
+    }
+
+    function renderNetwork() {
+      renderVerdict(el.network, 'network_' + state.network.verdict, state.network.verdict, { ms: state.network.rttMs });
+    }
+
+    /** Says everything again in the host's current language. */
+    function relabel() {
+      renderLight();
+      renderNetwork();
+      if (!el.devicesNote.hidden && el.devicesNote.dataset.i18n) el.devicesNote.textContent = t(el.devicesNote.dataset.i18n);
+      listDevices();
+    }
+
+    /** Ends the check; the stream stays open when it goes on into the visit ({@code keepStream}). */
+    function stop(keepStream) {
+      if (stopped) return;
+      stopped = true;
+      timers.forEach(clearInterval);
+      if (navigator.mediaDevices && navigator.mediaDevices.removeEventListener) {
+        navigator.mediaDevices.removeEventListener('devicechange', listDevices);
+      }
+      if (audio) {
+        if (audio.source) audio.source.disconnect();
+        audio.context.close().catch(() => {});
+        audio = null;
+      }
+      el.preview.srcObject = null;
+      if (!keepStream && state.stream) state.stream.getTracks().forEach((track) => track.stop());
+      root.hidden = true;
+    }
+
+    const controller = { state, done, relabel, stop };
+    window.vardmotePrecall.current = controller;
+    return controller;
+  }
+
+  window.vardmotePrecall = { run, current: null, measureLight, lightVerdict, rememberedDevices, constraintFor };
+})();
