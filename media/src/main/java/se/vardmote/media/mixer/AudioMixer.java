@@ -170,7 +170,7 @@ public final class AudioMixer implements AudioTap {
     // ---------------------------------------------------------------- packet path (router loop)
 
     @Override
-    public void onAudio(PublishedStream stream, RtpPacket rtp) {
+    public void onAudio(PublishedStream stream, RtpPacket rtp, int payloadOffset, int payloadLength) {
         if (members.isEmpty()) {
             return;
         }
@@ -179,7 +179,7 @@ public final class AudioMixer implements AudioTap {
             source = addSource(stream); // once per stream, not per packet
             if (source == null) return;
         }
-        source.jitter.put(rtp.sequenceNumber(), rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
+        source.jitter.put(rtp.sequenceNumber(), rtp.buffer(), payloadOffset, payloadLength);
     }
 
     private Source addSource(PublishedStream stream) {

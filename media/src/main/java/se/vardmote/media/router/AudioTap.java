@@ -12,6 +12,10 @@ import se.vardmote.media.rtp.RtpPacket;
  */
 public interface AudioTap {
 
-    /** One audio packet of {@code stream}. Borrows {@code rtp} (and its buffer) for the call only. */
-    void onAudio(PublishedStream stream, RtpPacket rtp);
+    /**
+     * One audio packet of {@code stream}, its codec's frame at absolute index {@code payloadOffset} of
+     * {@code rtp}'s buffer ({@code payloadLength} bytes; for redundant audio, RFC 2198, the primary block alone).
+     * Borrows {@code rtp} (and its buffer) for the call only.
+     */
+    void onAudio(PublishedStream stream, RtpPacket rtp, int payloadOffset, int payloadLength);
 }

@@ -38,6 +38,8 @@ public final class PublishedStream {
     final boolean vp8;
     /** The publisher's RTX payload type for the codec, -1 without RTX. */
     final int rtxPayloadType;
+    /** Redundant audio (RFC 2198) over {@link #payloadType}; -1 for none. */
+    final int redPayloadType;
     final ReceiveStatistics statistics = new ReceiveStatistics();
     /** Video from a browser only; null otherwise. */
     final NackGenerator nacks;
@@ -100,6 +102,7 @@ public final class PublishedStream {
         this.clockRate = description.codec().clockRate();
         this.vp8 = video && "VP8".equalsIgnoreCase(description.codec().name());
         this.rtxPayloadType = description.rtxPayloadType();
+        this.redPayloadType = description.redPayloadType();
         this.nacks = video && !local ? new NackGenerator() : null;
         this.cache = video ? new RetransmissionBuffer() : null;
         Integer midId = description.extensionIds().get(MID_URI);

@@ -15,6 +15,7 @@ import se.vardmote.media.rtcp.SenderReport;
 import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
+import se.vardmote.media.rtp.RedPayload;
 import se.vardmote.media.rtp.Vp8Descriptor;
 import se.vardmote.media.transport.RtpReceiver;
 import se.vardmote.media.transport.TransportFactory;
@@ -63,6 +64,7 @@ public final class Router {
     private final RtpHeaderExtension extension = new RtpHeaderExtension();
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
     private final Vp8Descriptor cachedVp8 = new Vp8Descriptor();
+    private final RedPayload red = new RedPayload();
     private final RtcpCompound compound = new RtcpCompound();
     private final SenderReport senderReport = new SenderReport();
     private final TransportFeedback transportFeedback = new TransportFeedback();
@@ -161,6 +163,18 @@ public final class Router {
      */
     public void switchStream(Subscription subscription, PublishedStream stream) {
         onLoop(() -> doSwitch(subscription, stream));
+    }
+
+    /**
+     * {@code subscription}'s subscriber decodes redundant audio (RFC 2198) under {@code payloadType}, as its
+     * answer said: redundant audio reaches it as it came. Before this (and with -1) it gets the primary block.
+     */
+    public void acceptRed(Subscription subscription, int payloadType) {
+        if (payloadType < -1 || payloadType > 127 || payloadType == subscription.payloadType) {
+            throw new IllegalArgumentException("red payload type " + payloadType + " is not 0..127 (or -1), apart from "
+                    + subscription.payloadType);
+        }
+        onLoop(() -> subscription.redPayloadType = payloadType);
     }
 
     public void unpublish(PublishedStream stream) {
@@ -663,18 +677,28 @@ public final class Router {
             }
             repaired = true;
         }
-        // Only the one codec the subscribers were offered goes out: RED, FEC... would reach a subscriber
-        // under a payload type it never negotiated.
+        // Only the one codec the subscribers were offered, or its redundant audio, goes out: FEC and the
+        // rest would reach a subscriber under a payload type it never negotiated.
+        RedPayload redundant = null;
         if (rtp.payloadType() != stream.payloadType) {
-            counts[RouterCounter.RTP_DROPPED_PAYLOAD_TYPE.ordinal()]++;
-            return;
+            if (stream.redPayloadType < 0 || rtp.payloadType() != stream.redPayloadType) {
+                counts[RouterCounter.RTP_DROPPED_PAYLOAD_TYPE.ordinal()]++;
+                return;
+            }
+            if (!red.wrap(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength())
+                    || red.primaryPayloadType() != stream.payloadType) {
+                counts[RouterCounter.RTP_DROPPED_RED_MALFORMED.ordinal()]++;
+                return;
+            }
+            redundant = red;
         }
         if (!stream.local && !stream.receive(rtp, repaired, now)) {
             return;
         }
         AudioTap tap = tapOnLoop;
         if (tap != null && !stream.video && !stream.local) {
-            tap.onAudio(stream, rtp);
+            if (redundant != null) tap.onAudio(stream, rtp, redundant.primaryOffset(), redundant.primaryLength());
+            else tap.onAudio(stream, rtp, rtp.payloadOffset(), rtp.payloadLength());
         }
         Vp8Descriptor descriptor = null;
         if (stream.vp8 && vp8.wrap(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength())) {
@@ -687,7 +711,7 @@ public final class Router {
         int n = subscriptions.size();
         RtpHeaderExtension ext = extension;
         for (int i = 0; i < n; i++) {
-            subscriptions.get(i).forward(rtp, ext, descriptor, now);
+            subscriptions.get(i).forward(rtp, ext, descriptor, redundant, now);
         }
     }
 

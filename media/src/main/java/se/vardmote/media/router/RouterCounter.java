@@ -9,6 +9,12 @@ enum RouterCounter {
     RTP_DROPPED_MALFORMED("rtp.dropped.malformed"),
     RTP_DROPPED_UNKNOWN_SSRC("rtp.dropped.unknown_ssrc"),
     RTP_DROPPED_PAYLOAD_TYPE("rtp.dropped.payload_type"),
+    /** Redundant audio (RFC 2198) whose block headers do not fit the payload or whose primary is another codec. */
+    RTP_DROPPED_RED_MALFORMED("rtp.dropped.red_malformed"),
+    /** Redundant audio forwarded as it came, to a subscriber that decodes RED. */
+    RED_FORWARDED("red.forwarded"),
+    /** Redundant audio reduced to its primary block, for a subscriber that does not decode RED. */
+    RED_PRIMARY_ONLY("red.primary_only"),
     RTP_DROPPED_NOT_CONNECTED("rtp.dropped.not_connected"),
     RTP_EXTENSIONS_DROPPED("rtp.extensions.dropped"),
     /** A subscriber's video held back: its downlink cannot take the lowest simulcast layer. */

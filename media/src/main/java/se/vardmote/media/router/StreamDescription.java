@@ -18,9 +18,11 @@ import se.vardmote.media.MediaKind;
  * @param rids           the RTP stream ids (RFC 8852) of the simulcast layers the answer accepted (RFC 8853), in
  *                       the offer's order; empty for one layer. Each layer's SSRC (and its RTX's) is bound by the
  *                       rid (repaired-rid) extension of its first packet, so {@code ssrc} and {@code rtxSsrc} are 0
+ * @param redPayloadType the payload type of redundant audio (RED, RFC 2198) over {@code codec} the answer accepted;
+ *                       -1 for none. The publisher may send either payload type
  */
 public record StreamDescription(MediaKind kind, long ssrc, String mid, RtpCodec codec, Map<String, Integer> extensionIds,
-                                int rtxPayloadType, long rtxSsrc, List<String> rids) {
+                                int rtxPayloadType, long rtxSsrc, List<String> rids, int redPayloadType) {
     /** The most simulcast layers a stream may have. */
     public static final int MAX_LAYERS = 4;
 
@@ -36,6 +38,17 @@ public record StreamDescription(MediaKind kind, long ssrc, String mid, RtpCodec 
         if (rtxPayloadType < -1 || rtxPayloadType > 127) {
             throw new IllegalArgumentException("rtx payload type " + rtxPayloadType + " is not 0..127 (or -1)");
         }
+        if (redPayloadType < -1 || redPayloadType > 127 || (redPayloadType >= 0 && kind != MediaKind.AUDIO)
+                || (redPayloadType >= 0 && redPayloadType == codec.payloadType())) {
+            throw new IllegalArgumentException("red payload type " + redPayloadType + " is not 0..127 (or -1), for audio, "
+                    + "apart from the codec's");
+        }
+    }
+
+    /** A stream without redundant audio. */
+    public StreamDescription(MediaKind kind, long ssrc, String mid, RtpCodec codec, Map<String, Integer> extensionIds,
+                             int rtxPayloadType, long rtxSsrc, List<String> rids) {
+        this(kind, ssrc, mid, codec, extensionIds, rtxPayloadType, rtxSsrc, rids, -1);
     }
 
     /** A single-layer stream. */
@@ -51,6 +64,10 @@ public record StreamDescription(MediaKind kind, long ssrc, String mid, RtpCodec 
 
     public boolean isSimulcast() {
         return rids.size() > 1;
+    }
+
+    public boolean hasRed() {
+        return redPayloadType >= 0;
     }
 
     public boolean hasRtx() {

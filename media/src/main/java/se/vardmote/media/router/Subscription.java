@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
+import se.vardmote.media.rtp.RedPayload;
 import se.vardmote.media.rtp.Vp8Descriptor;
 import se.vardmote.media.transport.WebRtcTransport;
 
@@ -31,6 +32,11 @@ public final class Subscription {
     final int payloadType;
     final int rtxPayloadType;
     final int rtxSsrc;
+    /**
+     * The subscriber's payload type for redundant audio (RFC 2198), once its answer accepted it
+     * ({@link Router#acceptRed}); -1 until then: it gets the primary block of redundant audio alone. Event loop.
+     */
+    int redPayloadType = -1;
     /** Publisher extension id (1..255) to subscriber id; 0 strips the element. */
     final byte[] extensionIdMap = new byte[256];
     /**
@@ -163,9 +169,10 @@ public final class Subscription {
     /**
      * Writes {@code rtp} (a packet of the current stream) as this subscriber receives it into a buffer of its
      * transport and sends it. Borrows {@code rtp}'s buffer; {@code ext} is the router's scratch cursor;
-     * {@code vp8} its descriptor when the stream is VP8, else null.
+     * {@code vp8} its descriptor when the stream is VP8, else null; {@code red} its view of redundant audio
+     * when the packet is that, else null.
      */
-    void forward(RtpPacket rtp, RtpHeaderExtension ext, Vp8Descriptor vp8, long now) {
+    void forward(RtpPacket rtp, RtpHeaderExtension ext, Vp8Descriptor vp8, RedPayload red, long now) {
         if (paused) {
             router.count(RouterCounter.RTP_DROPPED_PAUSED);
             return;
@@ -199,7 +206,12 @@ public final class Subscription {
                 tl0 = (vp8.tl0PicIdx() + tl0Offset) & 0xFF;
             }
         }
-        ByteBuf packet = rewrite(rtp, ext, payloadType, outSequence, outTimestamp, ssrc, -1, vp8, pictureId, tl0, now);
+        ByteBuf packet;
+        if (red == null) {
+            packet = rewrite(rtp, ext, payloadType, outSequence, outTimestamp, ssrc, -1, vp8, pictureId, tl0, now);
+        } else {
+            packet = rewriteRed(rtp, ext, red, outSequence, outTimestamp, now);
+        }
         sent(outSequence, outTimestamp, pictureId, tl0, now);
         subscriber.sent.add(packet.readableBytes());
         if (stream.video) transport.sendDroppableRtp(packet);
@@ -262,6 +274,14 @@ public final class Subscription {
      */
     private ByteBuf rewrite(RtpPacket rtp, RtpHeaderExtension ext, int pt, int sequence, int timestamp, int ssrcOut,
                             int osn, Vp8Descriptor vp8, int pictureId, int tl0, long nowNanos) {
+        return rewrite(rtp, ext, pt, sequence, timestamp, ssrcOut, osn, vp8, pictureId, tl0, nowNanos,
+                rtp.payloadOffset(), rtp.length() - rtp.headerLength(), rtp.hasPadding());
+    }
+
+    /** As above, with the payload taken from {@code payloadFrom}, {@code payloadBytes} long, padded or not. */
+    private ByteBuf rewrite(RtpPacket rtp, RtpHeaderExtension ext, int pt, int sequence, int timestamp, int ssrcOut,
+                            int osn, Vp8Descriptor vp8, int pictureId, int tl0, long nowNanos, int payloadFrom,
+                            int payloadBytes, boolean padded) {
         ByteBuf src = rtp.buffer();
         byte[] idMap = extensionIdMap;
         int extensionBytes = 0;
@@ -284,12 +304,12 @@ public final class Subscription {
         int elementBytes = (mapped ? extensionBytes : 0) + (absSendTimeId != 0 ? 4 : 0);
         int extensionBlock = elementBytes == 0 ? 0 : 4 + ((elementBytes + 3) & ~3);
         int csrcBytes = 4 * rtp.csrcCount();
-        int payloadAndPadding = rtp.length() - rtp.headerLength();
+        int payloadAndPadding = payloadBytes;
         int osnBytes = osn >= 0 ? 2 : 0;
         int length = RtpPacket.FIXED_HEADER_LENGTH + csrcBytes + extensionBlock + osnBytes + payloadAndPadding;
 
         ByteBuf packet = transport.allocatePacket(length);
-        packet.writeByte(0x80 | (rtp.hasPadding() ? 0x20 : 0) | (extensionBlock > 0 ? 0x10 : 0) | rtp.csrcCount());
+        packet.writeByte(0x80 | (padded ? 0x20 : 0) | (extensionBlock > 0 ? 0x10 : 0) | rtp.csrcCount());
         packet.writeByte((rtp.marker() ? 0x80 : 0) | pt);
         packet.writeShort(sequence);
         packet.writeInt(timestamp);
@@ -321,7 +341,7 @@ public final class Subscription {
             packet.writeShort(osn);
         }
         int payloadStart = packet.writerIndex();
-        packet.writeBytes(src, rtp.payloadOffset(), payloadAndPadding);
+        packet.writeBytes(src, payloadFrom, payloadAndPadding);
         if (pictureId >= 0) {
             vp8.writePictureId(packet, payloadStart, pictureId);
         }
@@ -329,6 +349,26 @@ public final class Subscription {
             vp8.writeTl0PicIdx(packet, payloadStart, tl0);
         }
         return packet;
+    }
+
+    /**
+     * Redundant audio as this subscriber takes it: as RED under its payload type, the blocks renamed to its
+     * codec's payload type, when it accepted RED; else the primary block alone, as a plain packet of the codec
+     * (what the redundant blocks repeat, it has had or lost for good). Borrows {@code rtp}.
+     */
+    private ByteBuf rewriteRed(RtpPacket rtp, RtpHeaderExtension ext, RedPayload red, int sequence, int timestamp,
+                               long now) {
+        if (redPayloadType >= 0) {
+            router.count(RouterCounter.RED_FORWARDED);
+            ByteBuf packet = rewrite(rtp, ext, redPayloadType, sequence, timestamp, ssrc, -1, null, -1, -1, now);
+            if (payloadType != stream.payloadType) {
+                red.writeBlockPayloadTypes(packet, packet.writerIndex() - (rtp.length() - rtp.headerLength()), payloadType);
+            }
+            return packet;
+        }
+        router.count(RouterCounter.RED_PRIMARY_ONLY);
+        return rewrite(rtp, ext, payloadType, sequence, timestamp, ssrc, -1, null, -1, -1, now, red.primaryOffset(),
+                red.primaryLength(), false);
     }
 
     /** abs-send-time: seconds in 6.18 fixed point, 24 bits (wraps every 64 s). */
