@@ -1,34 +1,23 @@
 package se.vardmote.signalling.room;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import se.vardmote.media.router.PublishedStream;
-import se.vardmote.media.router.Router;
-import se.vardmote.media.router.RtpCodec;
-import se.vardmote.media.router.SubscriberParameters;
-import se.vardmote.media.router.Subscription;
-import se.vardmote.media.transport.WebRtcTransport;
 import se.vardmote.media.MediaKind;
+import se.vardmote.media.router.Router;
 import se.vardmote.signalling.meeting.AuditAction;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingKind;
 import se.vardmote.signalling.meeting.Participant;
 import se.vardmote.signalling.meeting.Role;
-import se.vardmote.signalling.sdp.AcceptedStream;
-import se.vardmote.signalling.sdp.OfferedTrack;
-import se.vardmote.signalling.sdp.PublishAnswer;
-import se.vardmote.signalling.sdp.PublishAnswerer;
-import se.vardmote.signalling.sdp.RemoteTransport;
 import se.vardmote.signalling.sdp.SdpException;
-import se.vardmote.signalling.sdp.SubscribeOfferer;
 
 /**
- * A live meeting: who is seated, who waits in the lobby, what each seated member publishes and receives,
- * and the media router that forwards between them. Every method takes the room's lock; media calls only
- * enqueue work on the router's event loop, so nothing here blocks on the network.
+ * A live meeting: who is seated and who waits in the lobby, and what clinicians do about it. What each seated
+ * member publishes and receives is negotiated by its {@link RoomMedia}. Every method takes the room's lock;
+ * media calls only enqueue work on the router's event loop, so nothing here blocks on the network.
  *
  * <p>Roles are enforced here, not in the client: only a seated clinician may admit, deny, verify identity,
  * mute another, remove or end ({@link ActionRefused} {@code forbidden} otherwise, and nothing changes).
@@ -46,7 +35,7 @@ public final class Room {
     public static final int MAX_WAITING = 20;
 
     private Meeting meeting;
-    private final Router router;
+    private final RoomMedia media;
     private final int capacity;
     private final MeetingMemory memory;
     private final AuditSink audit;
@@ -55,13 +44,9 @@ public final class Room {
     /** The lobby, in arrival order. */
     private final Map<String, RoomMember> waiting = new LinkedHashMap<>();
 
-    Room(Meeting meeting, Router router, int maxGroupParticipants) {
-        this(meeting, router, maxGroupParticipants, new MeetingMemory(meeting.endsAt()), AuditSink.NONE);
-    }
-
     Room(Meeting meeting, Router router, int maxGroupParticipants, MeetingMemory memory, AuditSink audit) {
         this.meeting = meeting;
-        this.router = router;
+        this.media = new RoomMedia(router, Collections.unmodifiableCollection(members.values()));
         this.capacity = meeting.kind() == MeetingKind.TWO_PARTY ? MeetingKind.TWO_PARTY_SEATS : maxGroupParticipants;
         this.memory = memory;
         this.audit = audit;
@@ -182,10 +167,10 @@ public final class Room {
         for (RoomMember other : members.values()) {
             if (other == member) continue;
             other.listener.participantJoined(info);
-            for (RoomMember.Published p : other.published) addReceiver(member, other, p);
+            media.receiveAllFrom(member, other);
         }
-        offerIfChanged(member);
-        if (member.listener.localAudio() != null) publishLocalAudio(member);
+        media.offerIfChanged(member);
+        if (member.listener.localAudio() != null) media.publishLocalAudio(member);
         if (member.via == JoinedVia.PHONE) {
             member.joinAudited = true;
             record(member, AuditAction.JOINED, JoinedVia.PHONE.wireName());
@@ -233,42 +218,16 @@ public final class Room {
         members.remove(member.participantId());
         release(member, leftDetail);
         for (RoomMember other : members.values()) {
-            deactivateFrom(other, member);
+            media.deactivateFrom(other, member);
             other.listener.participantLeft(member.participantId());
-            offerIfChanged(other);
-        }
-    }
-
-    /**
-     * A phone caller's voice enters the room as a stream the router produces itself (the mixer's
-     * Opus encoding); everyone else receives it like a browser's audio.
-     */
-    private void publishLocalAudio(RoomMember member) {
-        PublishedStream handle = member.listener.localAudio().apply(router);
-        if (handle == null) return;
-        String id = member.participantId();
-        AcceptedStream stream = new AcceptedStream("phone", MediaKind.AUDIO, handle.ssrc(), id, "audio-" + id,
-                new RtpCodec("opus", 48000, 2, SubscribeOfferer.payloadType("opus")), Map.of());
-        RoomMember.Published published = new RoomMember.Published(stream, handle);
-        member.published.add(published);
-        for (RoomMember other : members.values()) {
-            if (other == member) continue;
-            addReceiver(other, member, published);
-            offerIfChanged(other);
+            media.offerIfChanged(other);
         }
     }
 
     /** Frees a seated member's media and writes the end of its seat to the audit log. */
     private void release(RoomMember member, String leftDetail) {
-        if (member.publishTransport == null) {
-            // Streams no transport carries (a phone caller's) end with the seat.
-            for (RoomMember.Published p : member.published) router.unpublish(p.handle());
-        }
         member.present = false;
-        if (member.publishTransport != null) router.removeTransport(member.publishTransport);
-        if (member.subscribeTransport != null) router.removeTransport(member.subscribeTransport);
-        member.published.clear();
-        member.received.clear();
+        media.release(member);
         auditReceiveOnlyJoin(member);
         record(member, AuditAction.LEFT, leftDetail);
     }
@@ -452,54 +411,27 @@ public final class Room {
     }
 
     /**
-     * Answers the member's publish offer, starts receiving what it accepted and offers the new streams
-     * to everyone else. A second offer replaces what the first published.
+     * Answers the member's publish offer ({@link RoomMedia#publish}); the seat's first publish writes its
+     * {@code joined} audit event.
      *
      * @return the answer SDP
      */
     public synchronized String publish(RoomMember member, String offerSdp) throws SdpException {
         requirePresent(member);
-        if (member.publishTransport == null) member.publishTransport = router.createTransport();
-        PublishAnswer answer = PublishAnswerer.answer(offerSdp, RoomMember.local(member.publishTransport));
-        RemoteTransport remote = answer.remote();
-        member.publishTransport.setRemoteParameters(remote.ufrag(), remote.password(), remote.fingerprintHash(), remote.fingerprint());
-
-        if (!member.published.isEmpty()) {
-            for (RoomMember other : members.values()) if (other != member) deactivateFrom(other, member);
-            for (RoomMember.Published p : member.published) router.unpublish(p.handle());
-            member.published.clear();
-        }
-        for (AcceptedStream stream : answer.streams()) {
-            member.published.add(new RoomMember.Published(stream, router.publish(member.publishTransport, stream.toStreamDescription())));
-        }
-        for (RoomMember other : members.values()) {
-            if (other == member) continue;
-            for (RoomMember.Published p : member.published) addReceiver(other, member, p);
-            offerIfChanged(other);
-        }
+        String answer = media.publish(member, offerSdp);
         if (!member.joinAudited) {
             member.joinAudited = true;
             boolean video = false;
             for (RoomMember.Published p : member.published) video |= p.stream().kind() == MediaKind.VIDEO;
             record(member, AuditAction.JOINED, video ? "video" : "audio");
         }
-        return answer.sdp();
+        return answer;
     }
 
     /** Checks the member's answer to its subscribe offer of {@code version}; then offers again if needed. */
     public synchronized void subscribeAnswer(RoomMember member, String answerSdp, long version) throws SdpException {
         requirePresent(member);
-        if (member.awaitedVersion == 0 || version != member.awaitedVersion) {
-            throw new SdpException("sdp_mismatch", "no subscribe offer of version " + version + " is waiting for an answer");
-        }
-        RemoteTransport remote = SubscribeOfferer.accept(answerSdp, member.awaitedTracks);
-        if (!member.subscribeRemoteSet) {
-            member.subscribeTransport.setRemoteParameters(remote.ufrag(), remote.password(), remote.fingerprintHash(), remote.fingerprint());
-            member.subscribeRemoteSet = true;
-        }
-        member.awaitedVersion = 0;
-        member.awaitedTracks = List.of();
-        if (member.offerPending) sendOffer(member);
+        media.subscribeAnswer(member, answerSdp, version);
     }
 
     public synchronized MemberInfo setMuted(RoomMember member, boolean audioMuted, boolean videoMuted) {
@@ -523,66 +455,8 @@ public final class Room {
         if (member.waiting) throw new SdpException("waiting", "you are waiting to be let in; nothing is sent until then");
     }
 
-    /** Adds a section to {@code receiver}'s subscribe connection for one of {@code publisher}'s streams. */
-    private void addReceiver(RoomMember receiver, RoomMember publisher, RoomMember.Published source) {
-        // A phone caller hears the room through the mixer, not through a subscribe connection.
-        if (receiver.via == JoinedVia.PHONE) return;
-        if (receiver.subscribeTransport == null) receiver.subscribeTransport = router.createTransport();
-        AcceptedStream s = source.stream();
-        long ssrc = newSsrc(receiver, 0);
-        // Video gets RTX on the subscribe leg, so the server's retransmissions do not disturb the media stream.
-        long rtxSsrc = s.kind() == MediaKind.VIDEO ? newSsrc(receiver, ssrc) : 0;
-        String codec = s.codec().name();
-        String trackId = s.msidTrack() != null && !s.msidTrack().isEmpty()
-                ? s.msidTrack() : s.kind().sdpName() + "-" + publisher.participantId();
-        OfferedTrack track = new OfferedTrack(Integer.toString(receiver.received.size()), s.kind(),
-                publisher.participantId(), trackId, ssrc, codec, true, rtxSsrc);
-        Subscription sub = router.subscribe(receiver.subscribeTransport, source.handle(),
-                new SubscriberParameters(ssrc, SubscribeOfferer.payloadType(codec), SubscribeOfferer.extensionIds(s.kind()),
-                        rtxSsrc != 0 ? SubscribeOfferer.rtxPayloadType(codec) : -1, rtxSsrc));
-        receiver.received.add(new RoomMember.Received(track, sub, source));
-        receiver.offerPending = true;
-    }
-
-    /** Marks the sections of {@code receiver} that carried {@code publisher}'s streams inactive. */
-    private void deactivateFrom(RoomMember receiver, RoomMember publisher) {
-        for (RoomMember.Received r : receiver.received) {
-            if (r.track.active() && r.track.streamId().equals(publisher.participantId())) {
-                if (r.subscription != null) router.unsubscribe(r.subscription);
-                r.subscription = null;
-                r.track = r.track.inactive();
-                receiver.offerPending = true;
-            }
-        }
-    }
-
-    private void offerIfChanged(RoomMember member) {
-        if (member.offerPending && member.awaitedVersion == 0 && member.subscribeTransport != null) sendOffer(member);
-    }
-
-    private void sendOffer(RoomMember member) {
-        List<OfferedTrack> tracks = member.offeredTracks();
-        long version = ++member.subscribeVersion;
-        String sdp = SubscribeOfferer.offer(member.subscribeSessionId, version, RoomMember.local(member.subscribeTransport), tracks);
-        member.awaitedVersion = version;
-        member.awaitedTracks = tracks;
-        member.offerPending = false;
-        LOG.log(System.Logger.Level.DEBUG, "subscribe offer v{0} with {1} sections", version, tracks.size());
-        member.listener.subscribeOffer(sdp, version, tracks);
-    }
-
-    /** An SSRC no section of {@code receiver}'s subscribe connection uses, other than {@code taken}. */
-    private static long newSsrc(RoomMember receiver, long taken) {
-        while (true) {
-            long ssrc = ThreadLocalRandom.current().nextLong(1, 0xFFFF_FFFFL);
-            boolean used = ssrc == taken;
-            for (RoomMember.Received r : receiver.received) used |= r.track.ssrc() == ssrc || r.track.rtxSsrc() == ssrc;
-            if (!used) return ssrc;
-        }
-    }
-
     /** Closes the router; called when the last member left. */
     void close() {
-        router.close();
+        media.close();
     }
 }

@@ -15,13 +15,21 @@ import se.vardmote.media.router.StreamDescription;
  * @param rtxPayloadType the codec's RTX payload type the answer kept (RFC 4588 apt); -1 for none
  * @param rtxSsrc        the RTX SSRC (second of the a=ssrc-group:FID); 0 when not signalled
  * @param rids           the simulcast layers the answer accepted (RFC 8853), empty for one layer
+ * @param redPayloadType the redundant-audio (RFC 2198) payload type over the codec the answer kept; -1 for none
  */
 public record AcceptedStream(String mid, MediaKind kind, long ssrc, String msidStream, String msidTrack,
                              RtpCodec codec, Map<String, Integer> extensionIds, int rtxPayloadType, long rtxSsrc,
-                             List<String> rids) {
+                             List<String> rids, int redPayloadType) {
     public AcceptedStream {
         extensionIds = Map.copyOf(extensionIds);
         rids = List.copyOf(rids);
+    }
+
+    /** A stream without redundant audio. */
+    public AcceptedStream(String mid, MediaKind kind, long ssrc, String msidStream, String msidTrack,
+                          RtpCodec codec, Map<String, Integer> extensionIds, int rtxPayloadType, long rtxSsrc,
+                          List<String> rids) {
+        this(mid, kind, ssrc, msidStream, msidTrack, codec, extensionIds, rtxPayloadType, rtxSsrc, rids, -1);
     }
 
     /** A single-layer stream. */
@@ -37,6 +45,7 @@ public record AcceptedStream(String mid, MediaKind kind, long ssrc, String msidS
     }
 
     public StreamDescription toStreamDescription() {
-        return new StreamDescription(kind, ssrc, mid, codec, extensionIds, rtxPayloadType, rtxSsrc, rids);
+        return new StreamDescription(kind, ssrc, mid, codec, extensionIds, rtxPayloadType, rtxSsrc, rids,
+                redPayloadType);
     }
 }

@@ -24,7 +24,10 @@ import se.vardmote.signalling.sdp.MediaDescription.SsrcGroup;
  * number extension and {@code transport-cc} feedback) is accepted wherever offered: the router answers it,
  * and without it a browser never raises its bitrate. VP8 simulcast (RFC 8853, layers named by rid, RFC 8851)
  * is accepted for up to {@link #MAX_LAYERS} layers when the offer also offers the rid extension: the router
- * picks a layer per subscriber.
+ * picks a layer per subscriber. Redundant audio (RED, RFC 2198) over Opus is accepted when offered and listed
+ * first, which is what makes Chromium send it: each packet then repeats the one or two frames before it, so a
+ * subscriber recovers a lost packet from the next (the router passes RED to subscribers that decode it and
+ * the primary frame to the rest).
  *
  * <p>Stateless; any thread. The answer follows JSEP (RFC 8829 §5.3) for an ICE-lite, DTLS-server peer:
  * every accepted section keeps the offer's mid, order, payload type and extension ids, so the router can
@@ -225,8 +228,9 @@ public final class PublishAnswerer {
         RtpMap codec = d.codec();
         int pt = codec.payloadType();
         int rtxPt = d.kind() == MediaKind.VIDEO ? rtxFor(m, pt) : -1;
-        sdp.line("m=" + m.kind() + " " + SdpWriter.port(local) + " " + DTLS_SRTP + " " + pt
-                + (rtxPt >= 0 ? " " + rtxPt : ""));
+        int redPt = d.kind() == MediaKind.AUDIO ? redFor(m, pt) : -1;
+        sdp.line("m=" + m.kind() + " " + SdpWriter.port(local) + " " + DTLS_SRTP + (redPt >= 0 ? " " + redPt : "")
+                + " " + pt + (rtxPt >= 0 ? " " + rtxPt : ""));
         sdp.transport(local, "passive");
         sdp.line("a=mid:" + m.mid());
         Map<String, Integer> extensionIds = new LinkedHashMap<>();
@@ -258,6 +262,10 @@ public final class PublishAnswerer {
         }
         RtpCodec rtpCodec;
         if (d.kind() == MediaKind.AUDIO) {
+            if (redPt >= 0) {
+                sdp.line("a=rtpmap:" + redPt + " red/48000/2");
+                sdp.line("a=fmtp:" + redPt + " " + pt + "/" + pt);
+            }
             sdp.line("a=rtpmap:" + pt + " opus/48000/2");
             sdp.line("a=fmtp:" + pt + " " + OPUS_FMTP);
             writeFeedback(sdp, m, pt, AUDIO_FEEDBACK);
@@ -307,7 +315,7 @@ public final class PublishAnswerer {
             }
         }
         return new AcceptedStream(m.mid(), d.kind(), ssrc, msidStream, msidTrack, rtpCodec, extensionIds, rtxPt,
-                rtxPt >= 0 && layers.isEmpty() ? rtxSsrc(m, ssrc) : 0, layers);
+                rtxPt >= 0 && layers.isEmpty() ? rtxSsrc(m, ssrc) : 0, layers, redPt);
     }
 
     /**
@@ -339,6 +347,23 @@ public final class PublishAnswerer {
             if (r.encodingName().equalsIgnoreCase("rtx") && r.clockRate() == 90000
                     && Integer.toString(pt).equals(fmtpParameters(m.fmtps().get(r.payloadType())).get("apt"))) {
                 return r.payloadType();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The offered RED payload type (red/48000/2, RFC 2198) whose fmtp names only {@code pt} as its blocks'
+     * codec (Chromium: {@code 111/111}), or -1: the router passes RED of one codec only.
+     */
+    private static int redFor(MediaDescription m, int pt) {
+        for (RtpMap r : offeredCodecs(m)) {
+            if (r.encodingName().equalsIgnoreCase("red") && r.clockRate() == 48000 && r.payloadType() != pt) {
+                String fmtp = m.fmtps().get(r.payloadType());
+                if (fmtp != null && !fmtp.isBlank() && java.util.Arrays.stream(fmtp.trim().split("/"))
+                        .allMatch(block -> block.equals(Integer.toString(pt)))) {
+                    return r.payloadType();
+                }
             }
         }
         return -1;

@@ -27,6 +27,8 @@ public final class SubscribeOfferer {
     /** The server's send time on every packet: the subscriber's receive-side estimator needs it for REMB. */
     private static final String ABS_SEND_TIME = Router.ABS_SEND_TIME_URI;
     private static final int OPUS_PT = 111;
+    /** Redundant audio over Opus (RFC 2198), as Chromium numbers it. */
+    public static final int RED_PT = 63;
     private static final int VP8_PT = 96;
     private static final int H264_PT = 102;
     private static final int VP8_RTX_PT = 97;
@@ -72,8 +74,9 @@ public final class SubscribeOfferer {
             int pt = payloadType(t.codecName());
             boolean rtx = t.kind() == MediaKind.VIDEO && t.rtxSsrc() != 0;
             int rtxPt = rtx ? rtxPayloadType(t.codecName()) : -1;
+            boolean red = t.kind() == MediaKind.AUDIO;
             sdp.line("m=" + t.kind().sdpName() + " " + SdpWriter.port(local) + " " + DTLS_SRTP + " " + pt
-                    + (rtx ? " " + rtxPt : ""));
+                    + (rtx ? " " + rtxPt : "") + (red ? " " + RED_PT : ""));
             sdp.transport(local, "actpass");
             sdp.line("a=mid:" + t.mid());
             extensionIds(t.kind()).entrySet().stream()
@@ -91,6 +94,9 @@ public final class SubscribeOfferer {
                 case "opus" -> {
                     sdp.line("a=rtpmap:" + pt + " opus/48000/2");
                     sdp.line("a=fmtp:" + pt + " " + OPUS_FMTP);
+                    // Offered after Opus: the server sends RED where a publisher sends it and the answer kept it.
+                    sdp.line("a=rtpmap:" + RED_PT + " red/48000/2");
+                    sdp.line("a=fmtp:" + RED_PT + " " + pt + "/" + pt);
                 }
                 case "VP8" -> sdp.line("a=rtpmap:" + pt + " VP8/90000");
                 default -> {
@@ -179,6 +185,23 @@ public final class SubscribeOfferer {
         }
         Fingerprint f = transportSection.fingerprint("sha-256");
         return new RemoteTransport(transportSection.iceUfrag(), transportSection.icePwd(), f.hash(), f.value());
+    }
+
+    /**
+     * The mids of {@code tracks}' audio sections whose answer kept {@link #RED_PT}: that subscriber decodes
+     * redundant audio. Call after {@link #accept} has checked the answer.
+     */
+    public static Set<String> redAccepted(String answerSdp, List<OfferedTrack> tracks) throws SdpException {
+        SessionDescription answer = SessionDescription.parse(answerSdp);
+        Set<String> mids = new HashSet<>();
+        for (int i = 0; i < tracks.size() && i < answer.media().size(); i++) {
+            MediaDescription m = answer.media().get(i);
+            if (tracks.get(i).kind() == MediaKind.AUDIO && m.port() != 0
+                    && m.formats().contains(Integer.toString(RED_PT))) {
+                mids.add(m.mid());
+            }
+        }
+        return mids;
     }
 
     /** The payload type subscribe connections use for a codec ({@code opus} 111, {@code VP8} 96, {@code H264} 102). */

@@ -49,7 +49,12 @@ class PublishAnswererTest {
                 answer.remote());
 
         String sdp = answer.sdp();
-        assertTrue(sdp.contains("\r\nm=audio 10000 UDP/TLS/RTP/SAVPF 111\r\n"), sdp);
+        // RED listed first: Chromium then sends Opus with the previous frame repeated (RFC 2198).
+        assertTrue(sdp.contains("\r\nm=audio 10000 UDP/TLS/RTP/SAVPF 63 111\r\n"), sdp);
+        assertTrue(sdp.contains("\r\na=rtpmap:63 red/48000/2\r\na=fmtp:63 111/111\r\n"), sdp);
+        assertEquals(63, audio.redPayloadType());
+        assertEquals(63, audio.toStreamDescription().redPayloadType());
+        assertEquals(-1, video.redPayloadType());
         assertTrue(sdp.contains("\r\nm=video 10000 UDP/TLS/RTP/SAVPF 96 97\r\n"), sdp);
         assertTrue(sdp.contains("\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"), sdp);
         assertTrue(sdp.contains("\r\na=extmap:1 " + AUDIO_LEVEL + "\r\na=extmap:3 " + TWCC + "\r\na=extmap:4 " + MID + "\r\n"), sdp);
@@ -131,10 +136,11 @@ class PublishAnswererTest {
     }
 
     @Test
-    void answerCarriesOnlyTheChosenCodecsRtxAndTransportCcNoRedFecOrRemb() throws SdpException {
+    void answerCarriesOnlyTheChosenCodecsRtxAudioRedAndTransportCcNoVideoRedFecOrRemb() throws SdpException {
         String sdp = PublishAnswerer.answer(SdpFixtures.chromiumOffer(), SdpFixtures.LOCAL).sdp();
         assertEquals(1, count(sdp, "rtx/90000"), "only VP8's RTX:\n" + sdp);
-        for (String absent : List.of("red/", "ulpfec", "goog-remb", "abs-send-time",
+        assertEquals(1, count(sdp, "red/"), "only Opus's RED:\n" + sdp);
+        for (String absent : List.of("red/90000", "ulpfec", "goog-remb", "abs-send-time",
                 "H264", "VP9", "AV1", "G722", "telephone-event", "a=ssrc", "a=msid:", "actpass")) {
             assertFalse(sdp.contains(absent), absent + " in\n" + sdp);
         }
@@ -145,7 +151,7 @@ class PublishAnswererTest {
         SessionDescription parsed = SessionDescription.parse(PublishAnswerer.answer(SdpFixtures.chromiumOffer(), SdpFixtures.LOCAL).sdp());
         assertTrue(parsed.iceLite());
         assertEquals(List.of("0", "1"), parsed.bundleMids());
-        assertEquals(List.of("111"), parsed.media().get(0).formats());
+        assertEquals(List.of("63", "111"), parsed.media().get(0).formats());
         assertEquals("recvonly", parsed.media().get(1).direction());
         assertEquals("passive", parsed.media().get(1).setup());
     }
@@ -297,5 +303,17 @@ class PublishAnswererTest {
             n++;
         }
         return n;
+    }
+
+    @Test
+    void answersOpusAloneWhereRedIsNotOfferedOrCarriesAnotherCodec() throws SdpException {
+        String firefox = PublishAnswerer.answer(SdpFixtures.resource("/sdp/firefox-153-offer-max-bundle.sdp"), SdpFixtures.LOCAL).sdp();
+        assertTrue(firefox.contains("\r\nm=audio 10000 UDP/TLS/RTP/SAVPF 109\r\n"), firefox);
+        assertFalse(firefox.contains("red/48000"), firefox);
+
+        String mixedRed = SdpFixtures.chromiumOffer().replace("a=fmtp:63 111/111", "a=fmtp:63 111/0");
+        PublishAnswer answer = PublishAnswerer.answer(mixedRed, SdpFixtures.LOCAL);
+        assertEquals(-1, answer.streams().get(0).redPayloadType(), "the router passes RED of one codec only");
+        assertTrue(answer.sdp().contains("\r\nm=audio 10000 UDP/TLS/RTP/SAVPF 111\r\n"), answer.sdp());
     }
 }

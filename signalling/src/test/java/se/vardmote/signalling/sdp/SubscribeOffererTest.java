@@ -45,7 +45,7 @@ class SubscribeOffererTest {
         assertEquals("audio", audio.kind());
         assertEquals(10000, audio.port());
         assertEquals("UDP/TLS/RTP/SAVPF", audio.proto());
-        assertEquals(List.of("111"), audio.formats());
+        assertEquals(List.of("111", "63"), audio.formats());
         assertEquals("sendonly", audio.direction());
         assertEquals("actpass", audio.setup());
         assertEquals("srvU", audio.iceUfrag());
@@ -179,6 +179,19 @@ class SubscribeOffererTest {
     }
 
     /** An answer as Chromium writes one to our subscribe offer (the gone track answered inactive). */
+    @Test
+    void offersRedAfterOpusAndKnowsWhichAnswersKeptIt() throws SdpException {
+        String offer = SubscribeOfferer.offer(1, 1, SdpFixtures.LOCAL, List.of(AUDIO, VIDEO, GONE));
+        assertTrue(offer.contains("a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"
+                + "a=rtpmap:63 red/48000/2\r\na=fmtp:63 111/111\r\n"), offer);
+        String keptRed = answer("active", "recvonly", "a1 v1 v0").replace("UDP/TLS/RTP/SAVPF 111\r\n",
+                "UDP/TLS/RTP/SAVPF 111 63\r\n");
+        SubscribeOfferer.accept(keptRed, List.of(AUDIO, VIDEO, GONE));
+        assertEquals(java.util.Set.of("a1"), SubscribeOfferer.redAccepted(keptRed, List.of(AUDIO, VIDEO, GONE)));
+        assertEquals(java.util.Set.of(), SubscribeOfferer.redAccepted(answer("active", "recvonly", "a1 v1 v0"),
+                List.of(AUDIO, VIDEO, GONE)), "an answer with Opus alone gets the primary frames");
+    }
+
     private static String answer(String setup, String direction, String bundle) {
         StringBuilder sdp = new StringBuilder("v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
                 + "a=group:BUNDLE " + bundle + "\r\na=msid-semantic: WMS\r\n");
