@@ -58,6 +58,7 @@ public record ApiError(String error, String field, String message) {
             case "meeting_ended" -> "Meeting is over";
             case "too_many_participants" -> "Too many participants";
             case "last_participant" -> "Last participant";
+            case "database_unavailable" -> "Database unavailable";
             default -> status.reasonPhrase();
         };
     }

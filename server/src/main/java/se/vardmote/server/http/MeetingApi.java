@@ -50,6 +50,9 @@ import se.vardmote.signalling.meeting.MeetingService;
  * type, JSON, validation); the store is called on {@code blockingExecutor}, and the answer is written from
  * there. Thread-safe.
  *
+ * <p>A database that cannot be reached is answered 503 {@code database_unavailable} with {@code Retry-After}
+ * ({@link DatabaseUnavailable}); other failures 500 {@code internal}.
+ *
  * <p>Logs neither the Authorization header nor request bodies (names of patients).
  */
 public final class MeetingApi {
@@ -69,6 +72,7 @@ public final class MeetingApi {
     private final ClientAddress clients;
     private final Bookings bookings;
     private final Executor blockingExecutor;
+    private final java.util.concurrent.atomic.AtomicLong databaseUnavailable = new java.util.concurrent.atomic.AtomicLong();
 
     public MeetingApi(ApiKey apiKey, Bookings bookings, Executor blockingExecutor) {
         this(apiKey, bookings, blockingExecutor, wrongKeyLimit(System::nanoTime));
@@ -365,9 +369,7 @@ public final class MeetingApi {
                 } catch (ChangeRefusedException e) {
                     response = refused(e);
                 } catch (RuntimeException e) {
-                    // The exception class and stack only: messages from the store could quote the booking.
-                    LOG.log(System.Logger.Level.ERROR, "booking API call failed: " + e.getClass().getName(), e);
-                    response = internalError();
+                    response = DatabaseUnavailable.is(e) ? databaseUnavailable(e) : failed(e);
                 }
                 send(ctx, response, keepAlive);
             });
@@ -407,6 +409,35 @@ public final class MeetingApi {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return response;
+    }
+
+    private static FullHttpResponse failed(RuntimeException e) {
+        // The exception class and stack only: messages from the store could quote the booking.
+        LOG.log(System.Logger.Level.ERROR, "booking API call failed: " + e.getClass().getName(), e);
+        return internalError();
+    }
+
+    /**
+     * 503 {@code database_unavailable} with {@code Retry-After} (RFC 9110 §15.6.4): the database could not be
+     * reached, nothing of the request is known to be stored, try again. Logged as one line with the exception
+     * classes and SQLSTATE, never a message or stack (drivers quote parameters: names).
+     */
+    private FullHttpResponse databaseUnavailable(RuntimeException e) {
+        databaseUnavailable.incrementAndGet();
+        Throwable cause = e.getCause();
+        LOG.log(System.Logger.Level.WARNING, "booking API: the meeting database is unavailable ({0}, SQLSTATE {1}); "
+                + "answered 503", cause == null ? e.getClass().getName() : cause.getClass().getName(),
+                DatabaseUnavailable.sqlState(e));
+        FullHttpResponse response = ResponseWriter.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                ApiError.of("database_unavailable", "the meeting database cannot be reached; nothing was changed "
+                        + "unless a later GET shows it; try again in " + DatabaseUnavailable.RETRY_AFTER_SECONDS + " s"));
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, Integer.toString(DatabaseUnavailable.RETRY_AFTER_SECONDS));
+        return response;
+    }
+
+    /** Booking API calls answered 503 {@code database_unavailable} since start. */
+    public long databaseUnavailableCount() {
+        return databaseUnavailable.get();
     }
 
     private static FullHttpResponse internalError() {
