@@ -274,6 +274,14 @@ public record ServerConfig(
                 retentionDays, drainSeconds, trustedProxies);
     }
 
+    /** These settings with another database ({@code VARDMOTE_DB_URL}, {@code _USER}, {@code _PASSWORD}). */
+    public ServerConfig withDatabase(String url, String user, String password) {
+        return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
+                mediaAllowedNetworks, publicUrl, dataDir, apiKey, url, user, password, maxGroupParticipants,
+                joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, turn, mediaTcpPort,
+                retentionDays, drainSeconds, trustedProxies);
+    }
+
     /** These settings with other trusted proxies. */
     public ServerConfig withTrustedProxies(List<Cidr> proxies) {
         return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,

@@ -100,6 +100,7 @@ public final class VardmoteServer implements AutoCloseable {
     private final AtomicLong pinFailures = new AtomicLong();
     private ServerMetrics metrics;
     private AuditLog audit;
+    private volatile MeetingApi meetingApi;
 
     private VardmoteServer() {
     }
@@ -208,6 +209,9 @@ public final class VardmoteServer implements AutoCloseable {
                     Map<String, Long> all = new LinkedHashMap<>(media.counters());
                     all.put("api.auth.failed", wrongApiKeys.recordedCount());
                     all.put("api.auth.rate_limited", wrongApiKeys.refusedCount());
+                    MeetingApi api = meetingApi;
+                    all.put("api.database_unavailable", api == null ? 0L : api.databaseUnavailableCount());
+                    all.put("audit.write_failed", audit.failedWrites());
                     all.put("http.forwarded.missing", clients.missingCount());
                     all.put("http.forwarded.malformed", clients.malformedCount());
                     signalling.joinRefusals().forEach((reason, n) -> all.put("join.refused." + reason, n));
@@ -231,8 +235,9 @@ public final class VardmoteServer implements AutoCloseable {
             blocking.shutdown();
             blocking.awaitTermination(5, TimeUnit.SECONDS);
         });
+        meetingApi = new MeetingApi(apiKey, Bookings.of(meetings), blocking, wrongApiKeys, clients);
         RequestRouter router = new RequestRouter(
-                new MeetingApi(apiKey, Bookings.of(meetings), blocking, wrongApiKeys, clients),
+                meetingApi,
                 StaticFiles.fromClassPath(),
                 metrics::scrape,
                 this::isReady,
