@@ -21,7 +21,7 @@ import javax.crypto.spec.PBEKeySpec;
  * <p>Why hashing a 6-digit code still matters: 10⁶ guesses are cheap offline, so the hash alone does not
  * protect a stolen database for long; it keeps PINs out of backups, logs and casual reads, and the iteration
  * count makes a bulk search of many meetings cost real time. The online guard is the lockout in
- * {@link MeetingService#checkLeaderPin}.
+ * {@link LeaderPinLockout}.
  */
 public final class LeaderPin {
 

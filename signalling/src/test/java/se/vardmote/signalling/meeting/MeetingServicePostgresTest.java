@@ -144,7 +144,7 @@ class MeetingServicePostgresTest {
             String wrong = b.leaderPin().substring(0, 5) + (char) ('0' + (b.leaderPin().charAt(5) - '0' + 1) % 10);
             for (int i = 0; i < 10; i++) assertEquals(PinCheck.REJECTED, meetings.checkLeaderPin(id, wrong));
             assertEquals(PinCheck.LOCKED, meetings.checkLeaderPin(id, b.leaderPin()));
-            clock.advance(MeetingService.PIN_LOCK);
+            clock.advance(LeaderPinLockout.LOCK);
             assertEquals(PinCheck.ACCEPTED, meetings.checkLeaderPin(id, b.leaderPin()));
         }
     }
