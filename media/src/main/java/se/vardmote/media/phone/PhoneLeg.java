@@ -17,11 +17,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import se.vardmote.media.MediaConfig;
 import se.vardmote.media.MediaKind;
@@ -42,9 +39,9 @@ import se.vardmote.media.rtp.RtpPacket;
  * the room as an Opus stream, unless muted.
  * Created by {@code MediaEngine.createPhoneLeg}. Public methods are safe from any thread.
  *
- * <p>Owns its UDP channel and all call state, on one media worker's event loop. Every 20 ms a scheduled task
- * sends exactly one packet (RTP timestamp +160 at 8 kHz, +960 for Opus's 48 kHz clock): the room's mix when
- * joined, else the queued prompt, else silence, so the gateway never sees a silent, dead stream and never
+ * <p>Owns its UDP channel and all call state, on one media worker's event loop. Every 20 ms its
+ * {@link FramePacer} sends exactly one packet (RTP timestamp +160 at 8 kHz, +960 for Opus's 48 kHz clock): the room's mix when
+ * joined, else the queued prompt ({@link PromptPlayer}), else silence, so the gateway never sees a silent, dead stream and never
  * hangs up on an empty room. The first packet after start or after silence carries the marker bit
  * (RFC 3551 §4.1). It sends to the address the SDP named until RTP arrives, then to where that RTP comes
  * from (symmetric RTP, RFC 4961); packets from any other source, or from outside the allowed networks, are
@@ -54,9 +51,6 @@ public final class PhoneLeg {
 
     private static final System.Logger LOG = System.getLogger(PhoneLeg.class.getName());
     private static final int FRAME = Resampler.FRAME_8K;
-    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    /** Behind by more than this (a stalled loop, a GC pause), the sender skips ahead rather than bursting. */
-    private static final long MAX_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
     /** Datagrams larger than this are no 20 ms voice packet we negotiated. */
     static final int MAX_DATAGRAM = 1500;
     /** Received voice kept for the mix: 120 ms; more means the far end bursts, and the oldest goes. */
@@ -104,8 +98,7 @@ public final class PhoneLeg {
     private int mixCount;
     private boolean mixPrimed;
 
-    private final ArrayDeque<Playing> prompts = new ArrayDeque<>();
-    private int promptPosition;
+    private final PromptPlayer prompts = new PromptPlayer();
 
     private final short[] outFrame = new short[FRAME];
     private final short[] voiceFrame = new short[FRAME];
@@ -115,16 +108,11 @@ public final class PhoneLeg {
     private int timestamp = RANDOM.nextInt();
     private boolean sending;
     private boolean anySent;
-    private ScheduledFuture<?> ticker;
-    private long nextTickNanos;
-    private final Runnable tickTask = this::tick;
+    private final FramePacer pacer;
 
     private Router router;
     private PublishedStream voice;
     private AudioMixer.Member member;
-
-    private record Playing(Prompt prompt, boolean loop) {
-    }
 
     /** What a leg counts; keys of {@link #counters()}. */
     private enum Counter {
@@ -166,6 +154,7 @@ public final class PhoneLeg {
                 .syncUninterruptibly()
                 .channel();
         this.port = ((InetSocketAddress) channel.localAddress()).getPort();
+        this.pacer = new FramePacer(loop, this::sendFrame, closed::get);
     }
 
     /**
@@ -175,10 +164,7 @@ public final class PhoneLeg {
      */
     public static PhoneLeg open(EventLoop loop, UdpIo io, MediaConfig config, PhoneLegListener listener, Runnable onClose) {
         PhoneLeg leg = new PhoneLeg(loop, config, listener, onClose, io);
-        loop.execute(() -> {
-            leg.nextTickNanos = System.nanoTime() + TICK_NANOS;
-            leg.scheduleTick();
-        });
+        loop.execute(leg.pacer::start);
         LOG.log(System.Logger.Level.DEBUG, "phone leg on UDP port {0}", leg.port);
         return leg;
     }
@@ -239,16 +225,12 @@ public final class PhoneLeg {
 
     /** Plays a prompt (after whatever is queued), once or looped until {@link #stopPlayback}. */
     public void play(Prompt prompt, boolean loop) {
-        Playing playing = new Playing(prompt, loop);
-        onLoop(() -> prompts.addLast(playing));
+        onLoop(() -> prompts.add(prompt, loop));
     }
 
     /** Stops and forgets queued prompts. */
     public void stopPlayback() {
-        onLoop(() -> {
-            prompts.clear();
-            promptPosition = 0;
-        });
+        onLoop(prompts::clear);
     }
 
     /**
@@ -269,7 +251,6 @@ public final class PhoneLeg {
         AudioMixer.Member joined = AudioMixer.of(router).join(stream, loop, this::onMixedFrame);
         onLoop(() -> {
             prompts.clear();
-            promptPosition = 0;
             this.router = router;
             this.voice = stream;
             this.member = joined;
@@ -314,7 +295,9 @@ public final class PhoneLeg {
     /** Counters ({@code phone.rtp.in}, {@code phone.dropped.wrong_source}, ...). Any thread; may lag. */
     public Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (Counter c : Counter.values()) out.put(c.key, counts[c.ordinal()]);
+        for (Counter c : Counter.values()) {
+            out.put(c.key, c == Counter.TICKS_SKIPPED ? pacer.skippedTicks() : counts[c.ordinal()]);
+        }
         return out;
     }
 
@@ -327,7 +310,7 @@ public final class PhoneLeg {
         if (!closed.compareAndSet(false, true)) return;
         leaveMix();
         onLoop(() -> {
-            if (ticker != null) ticker.cancel(false);
+            pacer.stop();
             prompts.clear();
             channel.close();
             try {
@@ -468,34 +451,16 @@ public final class PhoneLeg {
         mixCount++;
     }
 
-    // ---------------------------------------------------------------- the 20 ms tick (leg loop)
+    // ---------------------------------------------------------------- every 20 ms (leg loop)
 
-    /**
-     * One packet per 20 ms of wall clock, each tick scheduling the next against an absolute deadline (so the
-     * loop's scheduling error does not accumulate). After a long stall the missed packets are skipped, not
-     * sent in a burst: a gateway's jitter buffer copes with a gap better than with a flood.
-     */
-    private void tick() {
-        if (closed.get()) return;
+    /** The pacer's frame: the caller's voice into the mix, and one packet to the caller. */
+    private void sendFrame() {
         boolean audible = fillOutFrame();
         if (member != null) {
             takeVoice();
             member.offer(voiceFrame);
         }
         send(audible);
-        nextTickNanos += TICK_NANOS;
-        long now = System.nanoTime();
-        if (now - nextTickNanos > MAX_LAG_NANOS) {
-            long behind = (now - nextTickNanos) / TICK_NANOS;
-            counts[Counter.TICKS_SKIPPED.ordinal()] += behind;
-            nextTickNanos += behind * TICK_NANOS;
-        }
-        scheduleTick();
-    }
-
-    private void scheduleTick() {
-        if (closed.get()) return;
-        ticker = loop.schedule(tickTask, Math.max(0, nextTickNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** The next 20 ms for the caller into {@link #outFrame}; false when it is silence. */
@@ -514,40 +479,12 @@ public final class PhoneLeg {
                 }
                 java.util.Arrays.fill(out, (short) 0);
             }
-            addPrompts(out, true); // a short notice ("you are muted") over the room's sound
+            prompts.take(out, true); // a short notice ("you are muted") over the room's sound
             return true; // a room's silence is still the room: no marker bit when sound resumes
         }
-        int filled = addPrompts(out, false);
+        int filled = prompts.take(out, false);
         java.util.Arrays.fill(out, filled, FRAME, (short) 0);
         return filled > 0;
-    }
-
-    /**
-     * Takes up to one frame of the queued prompts into {@code out}: copied, or added to what is there
-     * (saturating) when {@code over}. Returns how many samples it wrote.
-     */
-    private int addPrompts(short[] out, boolean over) {
-        int filled = 0;
-        while (filled < FRAME && !prompts.isEmpty()) {
-            Playing playing = prompts.peekFirst();
-            short[] samples = playing.prompt().samples();
-            int n = Math.max(0, Math.min(FRAME - filled, samples.length - promptPosition));
-            if (over) {
-                for (int i = 0; i < n; i++) {
-                    int sum = out[filled + i] + samples[promptPosition + i];
-                    out[filled + i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sum));
-                }
-            } else {
-                System.arraycopy(samples, promptPosition, out, filled, n);
-            }
-            filled += n;
-            promptPosition += n;
-            if (promptPosition >= samples.length) {
-                promptPosition = 0;
-                if (!playing.loop() || samples.length == 0) prompts.pollFirst();
-            }
-        }
-        return filled;
     }
 
     /** The caller's next 20 ms into {@link #voiceFrame} (silence until 40 ms are buffered). */
