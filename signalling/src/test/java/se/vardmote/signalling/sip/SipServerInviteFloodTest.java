@@ -39,7 +39,7 @@ class SipServerInviteFloodTest {
 
     void start(SipConfig config) throws Exception {
         server = SipServer.start(config, () -> new FakeCallMedia(43000), new FakeConferenceDirectory(),
-                new FakePhoneAdmission(), new FakeAuditSink(), SipServer.newInviteLimit(nanos::get));
+                new FakePhoneAdmission(), new FakeAuditSink(), OutsiderAdmission.newInviteLimit(nanos::get));
         target = new InetSocketAddress("127.0.0.1", server.port());
     }
 
@@ -78,12 +78,12 @@ class SipServerInviteFloodTest {
     void answers503ToAnInviteFloodFromOneSource() throws Exception {
         start(SipConfig.forTests().withGateways(List.of(Cidr.parse("192.0.2.0/24")))
                 .withDigest(new DigestCredentials("gw", "s3cret", "vardmote")));
-        for (int i = 0; i < SipServer.MAX_NEW_INVITES_PER_SOURCE; i++) {
+        for (int i = 0; i < OutsiderAdmission.MAX_NEW_INVITES_PER_SOURCE; i++) {
             invite(i);
             assertEquals(401, status(finalResponse()), "INVITE " + i + " is challenged");
         }
         nanos.addAndGet(java.time.Duration.ofSeconds(3).toNanos());
-        invite(SipServer.MAX_NEW_INVITES_PER_SOURCE);
+        invite(OutsiderAdmission.MAX_NEW_INVITES_PER_SOURCE);
         String refused = finalResponse();
         assertEquals(503, status(refused), refused);
         assertTrue(refused.contains("\r\nRetry-After: 7\r\n"), refused);
@@ -92,7 +92,7 @@ class SipServerInviteFloodTest {
         assertEquals(30L, server.counters().get("digest.challenged"));
 
         nanos.addAndGet(java.time.Duration.ofSeconds(7).toNanos());
-        invite(SipServer.MAX_NEW_INVITES_PER_SOURCE + 1);
+        invite(OutsiderAdmission.MAX_NEW_INVITES_PER_SOURCE + 1);
         assertEquals(401, status(finalResponse()), "ten seconds on, the address is heard again");
         assertEquals(0, server.activeCalls());
     }
@@ -100,7 +100,7 @@ class SipServerInviteFloodTest {
     @Test
     void leavesTheGatewayNetworksUnlimited() throws Exception {
         start(SipConfig.forTests()); // 127.0.0.0/8 is the gateway
-        for (int i = 0; i <= SipServer.MAX_NEW_INVITES_PER_SOURCE; i++) {
+        for (int i = 0; i <= OutsiderAdmission.MAX_NEW_INVITES_PER_SOURCE; i++) {
             invite(i);
             assertEquals(404, status(finalResponse()), "INVITE " + i);
         }
