@@ -31,18 +31,9 @@ public final class Signalling implements AutoCloseable {
     /** Joins with invalid tokens per source address, over all connections. */
     private final SourceRateLimit invalidJoins;
 
-    /** Without an audit log: room events are audited nowhere. Kept for callers from before issue 3. */
-    public Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, SignallingConfig config) {
-        this(media, meetings, tokens, AuditSink.NONE, config);
-    }
-
     /** Room events (joined, left, waiting, admitted, denied, identity_verified, muted, removed, ended) go to {@code audit}. */
     public Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, AuditLog audit, SignallingConfig config) {
         this(media, meetings, tokens, audit::record, config, ClientSession.invalidJoinLimit(System::nanoTime));
-    }
-
-    private Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, AuditSink audit, SignallingConfig config) {
-        this(media, meetings, tokens, audit, config, ClientSession.invalidJoinLimit(System::nanoTime));
     }
 
     private Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, AuditSink audit, SignallingConfig config,
