@@ -20,6 +20,7 @@
   const NETWORK_TIMEOUT_MS = 6000;
   const NETWORK_SLOW_MS = 300;      // a round trip above this is noticeable in conversation
   const MIC_SAMPLE_MS = 100;
+  const MIC_FLOOR_DB = 60;          // the meter shows -60 dBFS (silence) to 0 dBFS
   const DEVICES_KEY = 'vardmote.devices';
 
   /** The device ids chosen on this device before (localStorage), or {}. */
@@ -335,7 +336,7 @@
       return audio.context;
     }
 
-    /** The microphone's level, 0–1 (RMS of the waveform, scaled so speech fills the meter). */
+    /** The microphone's level, 0–1 (RMS of the waveform in dBFS, -60 to 0). */
     function startMicLevel() {
       const track = state.stream && state.stream.getAudioTracks()[0];
       const context = track ? audioContext() : null;
@@ -351,7 +352,9 @@
           let sum = 0;
           for (const s of samples) sum += s * s;
           const rms = Math.sqrt(sum / samples.length);
-          state.micLevel = Math.min(1, rms * 4);
+          // Loudness in dB full scale, -60 dB (a quiet room) to 0 dB, as 0–1: speech fills the middle.
+          const db = rms > 0 ? 20 * Math.log10(rms) : -Infinity;
+          state.micLevel = Math.max(0, Math.min(1, (db + MIC_FLOOR_DB) / MIC_FLOOR_DB));
           el.micLevel.value = state.micLevel;
           el.micLevel.dataset.level = state.micLevel.toFixed(3);
         }, MIC_SAMPLE_MS));
