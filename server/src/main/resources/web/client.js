@@ -460,9 +460,41 @@
       if (pc !== vm.publishPc && pc !== vm.subscribePc) return;
       // A lost media path is rebuilt by joining again: new peer connections, same seat, no lobby.
       if (pc.connectionState === 'failed') mediaLost();
-      else if (pc.connectionState === 'disconnected') disconnectedTimer = setTimeout(mediaLost, MEDIA_DISCONNECTED_MS);
+      else if (pc.connectionState === 'disconnected') watchDisconnected(pc, (t) => { disconnectedTimer = t; });
     });
     return pc;
+  }
+
+  /**
+   * A 'disconnected' path that still brings bytes has only lost a consent check or two (Firefox checks about every
+   * 5 s and says 'disconnected' when one goes unanswered, which 5 % loss does every minute or so): it is rebuilt only
+   * once nothing at all has arrived on it for MEDIA_DISCONNECTED_MS.
+   */
+  function watchDisconnected(pc, setTimer) {
+    let last = -1;
+    let silentSince = Date.now();
+    const check = async () => {
+      if (pc.connectionState !== 'disconnected' || (pc !== vm.publishPc && pc !== vm.subscribePc)) return;
+      const bytes = await bytesReceived(pc);
+      if (bytes !== last) {
+        last = bytes;
+        silentSince = Date.now();
+      }
+      if (Date.now() - silentSince >= MEDIA_DISCONNECTED_MS) mediaLost();
+      else setTimer(setTimeout(check, 500));
+    };
+    check();
+  }
+
+  /** Everything a connection has received (media, RTCP, STUN), from its candidate pairs: both engines report those. */
+  async function bytesReceived(pc) {
+    let total = 0;
+    try {
+      (await pc.getStats()).forEach((s) => { if (s.type === 'candidate-pair') total += s.bytesReceived || 0; });
+    } catch (e) {
+      return -1;
+    }
+    return total;
   }
 
   function mediaLost() {
