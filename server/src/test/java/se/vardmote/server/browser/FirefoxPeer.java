@@ -71,6 +71,11 @@ final class FirefoxPeer implements AutoCloseable {
         }
     }
 
+    /** Firefox's latest report of what it receives (totals since it joined), or null before the first. */
+    JsonNode latest() {
+        return latest;
+    }
+
     /** Polls what Firefox receives until {@code condition} holds; fails with the last report after {@code timeout}. */
     JsonNode awaitReceived(String what, Duration timeout, Predicate<JsonNode> condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
