@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
  * <p>A receive-side estimate says little by its level: it stays within about 1.5 times what the subscriber
  * receives, so it lags behind every step up. What it says clearly is when it falls: the browser saw its queue
  * grow or packets lost. So a fall of the estimate below what the layers take steps the sharpest tracks down
- * until they fit (a track that cannot hold even half its lowest layer is paused: audio-only, its audio flows on
- * as a separate stream), and so does an estimate that stays far below them. A step up (one track, one layer,
+ * until they fit, and so does an estimate that stays far below them. Only a fall that comes after every track
+ * has been on its lowest layer for {@link #SETTLE_NANOS} pauses one (audio-only: its audio flows on as a separate
+ * stream), and only one that cannot hold even half its lowest layer. A step up (one track, one layer,
  * the lowest rates first, so every tile has a picture before any gets a sharp one) is taken when it fits the
  * estimate, or when the estimate has {@link #HEADROOM} over what is sent (it found no limit yet). A step up that
  * the estimate punishes within {@link #FAILED_NANOS} makes the next one wait: {@link #FIRST_BACKOFF_NANOS},
@@ -44,6 +45,8 @@ final class LayerAllocation {
     private long handledFallNanos;
     private boolean upgradeOnProbation;
     private long backoffNanos = STEP_NANOS;
+    /** Since when every track has been on its lowest layer (or paused); -1 while one is above it. */
+    private long lowestSinceNanos = -1;
     private Subscription[] tracks = new Subscription[4];
     private PublishedStream[] planned = new PublishedStream[4];
 
@@ -96,9 +99,19 @@ final class LayerAllocation {
             handledFallNanos = Math.max(handledFallNanos, subscriber.estimateFellNanos);
             overuseRounds = total > budget * FAR_BELOW ? overuseRounds + 1 : 0;
             boolean sustained = overuseRounds >= OVERUSE_ROUNDS;
+            boolean lowest = atLowest(n);
+            if (!lowest) {
+                lowestSinceNanos = -1;
+            } else if (lowestSinceNanos < 0) {
+                lowestSinceNanos = nowNanos;
+            }
+            // Only a fall the receiver reports after SETTLE_NANOS on the lowest layers says the link cannot take
+            // them: a receive-side estimate stays low for many seconds while it climbs back after any cut, so a
+            // low level alone would pause a picture the link carries (seen when a line narrowed mid-visit).
+            boolean mayPause = fell && lowest && nowNanos - lowestSinceNanos >= SETTLE_NANOS;
             if ((fell && total > budget) || sustained) {
                 overuseRounds = 0;
-                stepDown(n, total, budget, sustained);
+                stepDown(n, total, budget, mayPause);
                 if (upgradeOnProbation && nowNanos - lastUpgradeNanos < FAILED_NANOS) {
                     backoffNanos = Math.min(MAX_BACKOFF_NANOS, Math.max(FIRST_BACKOFF_NANOS, backoffNanos * 2));
                 }
@@ -123,10 +136,9 @@ final class LayerAllocation {
 
     /**
      * The sharpest track that has a lower layer steps down, until the total fits the budget. When every track
-     * is at its lowest and {@code mayPause} (the estimate has stayed far below for {@link #OVERUSE_ROUNDS}
-     * windows, not merely fallen once: a fallen estimate climbs back within seconds when the link is fine), the
-     * largest is paused, but only while the budget cannot hold even half of it: a lower picture for everyone
-     * comes before no picture for one.
+     * is at its lowest and {@code mayPause} (the estimate fell again after the tracks had been on their lowest
+     * layers for {@link #SETTLE_NANOS}: the link cannot take even those), the largest is paused, but only while
+     * the budget cannot hold even half of it: a lower picture for everyone comes before no picture for one.
      */
     private void stepDown(int n, long total, long budget, boolean mayPause) {
         while (total > budget) {
@@ -156,6 +168,16 @@ final class LayerAllocation {
             total -= current;
             planned[k] = null;
         }
+    }
+
+    /** True when every track is planned on its lowest sent layer, or paused. */
+    private boolean atLowest(int n) {
+        for (int i = 0; i < n; i++) {
+            if (planned[i] != null && below(tracks[i].stream.layers, rate(planned[i])) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The track with the lowest rate one layer up, when that fits the estimate or the estimate has headroom. */
