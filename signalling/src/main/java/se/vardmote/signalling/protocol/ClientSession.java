@@ -26,6 +26,7 @@ import se.vardmote.signalling.room.RoomMember;
 import se.vardmote.signalling.room.Rooms;
 import se.vardmote.signalling.sdp.OfferedTrack;
 import se.vardmote.signalling.sdp.SdpException;
+import se.vardmote.signalling.store.StoreException;
 import se.vardmote.signalling.token.InvalidTokenException;
 import se.vardmote.signalling.token.TokenClaims;
 import se.vardmote.signalling.token.TokenService;
@@ -157,15 +158,31 @@ public final class ClientSession implements SignallingSession, MemberListener {
             throw invalidToken("the join link is not valid or has expired: " + e.getMessage());
         }
         linkExpiresAt = claims.expiresAt();
-        Optional<Meeting> meeting = meetings.find(claims.meetingId());
+        Optional<Meeting> meeting;
+        boolean fromLiveRoom = false;
+        try {
+            meeting = meetings.find(claims.meetingId());
+        } catch (StoreException e) {
+            // While the database cannot be reached, a visit that is running goes on from what its room holds, so a
+            // participant whose page reloads or whose network changes gets back in; nobody else can be looked up.
+            meeting = rooms.liveMeeting(claims.meetingId());
+            if (meeting.isEmpty()) throw databaseUnavailable();
+            fromLiveRoom = true;
+        }
         if (meeting.isEmpty()) throw ProtocolError.fatal("meeting_not_found", "this visit no longer exists");
         Optional<Participant> participant = meeting.get().participant(claims.participantId());
+        if (participant.isEmpty() && fromLiveRoom) throw databaseUnavailable(); // a seat booked after the room opened
         if (participant.isEmpty()) throw invalidToken("the join link does not belong to this visit");
         try {
             rooms.join(meeting.get(), participant.get(), this); // sets member through joined()
         } catch (JoinRefused e) {
             throw ProtocolError.fatal(e.code(), e.getMessage());
         }
+    }
+
+    private static ProtocolError databaseUnavailable() {
+        return ProtocolError.fatal("database_unavailable",
+                "the visit cannot be looked up just now; open the link again in a minute");
     }
 
     /** An {@code invalid_token} refusal, counted against this connection's address. */

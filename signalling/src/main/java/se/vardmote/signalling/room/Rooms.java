@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -217,6 +218,15 @@ public final class Rooms implements MeetingListener {
             Map.Entry<String, MeetingMemory> e = it.next();
             if (e.getValue().expired(now) && !rooms.containsKey(e.getKey())) it.remove();
         }
+    }
+
+    /**
+     * The meeting as the live room for {@code meetingId} holds it, or empty when no room is open: what a join
+     * can go on while the database cannot be reached.
+     */
+    public synchronized Optional<Meeting> liveMeeting(String meetingId) {
+        Room room = rooms.get(meetingId);
+        return room == null ? Optional.empty() : Optional.of(room.meeting());
     }
 
     public synchronized int roomCount() {

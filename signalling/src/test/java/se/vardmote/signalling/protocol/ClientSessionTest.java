@@ -231,6 +231,27 @@ class ClientSessionTest {
     }
 
     @Test
+    void whileTheDatabaseIsDownAParticipantOfALiveVisitGetsBackInAndOthersAreToldToTryAgain() throws Exception {
+        List<String> t = book("two-party", "clinician", "patient");
+        List<String> other = book("two-party", "clinician", "patient");
+        Client clinician = joined(t.get(0));
+        Client patient = joined(t.get(1));
+        live.database.close(); // every query now fails, as with PostgreSQL stopped
+
+        patient.session.onClose(); // the patient's page reloads
+        Client back = joined(t.get(1));
+        assertEquals(2, rooms.participantCount());
+        assertEquals("patient", clinician.last("participantJoined").get("participant").get("role").asText());
+        assertFalse(back.closed);
+
+        Client stranger = live.connect(other.get(0));
+        assertEquals("database_unavailable", stranger.last("error").get("code").asText());
+        assertTrue(stranger.closed);
+        assertEquals(0, live.invalidJoins.recordedCount(), "nobody's link was wrong");
+        assertEquals(1, rooms.roomCount());
+    }
+
+    @Test
     void aRejoinStormLeavesOneSeatAndNoExtraTransports() throws Exception {
         List<String> t = book("two-party", "clinician", "patient");
         Client clinician = joined(t.get(0));
