@@ -9,12 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,49 +28,6 @@ class DrainTest {
     @TempDir
     Path dir;
 
-    /** A signalling connection that keeps what it is sent. */
-    private static final class Client {
-        final LinkedBlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-        final WebSocket ws;
-
-        Client(VardmoteServer server, String joinUrl) throws Exception {
-            ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/ws"),
-                    new WebSocket.Listener() {
-                        private final StringBuilder partial = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                try {
-                                    messages.add(JSON.readTree(partial.toString()));
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                                partial.setLength(0);
-                            }
-                            webSocket.request(1);
-                            return CompletableFuture.completedFuture(null);
-                        }
-                    }).get(5, TimeUnit.SECONDS);
-            String token = joinUrl.substring(joinUrl.indexOf('#') + 1);
-            ws.sendText(JSON.createObjectNode().put("type", "join").put("token", token).toString(), true).get(5, TimeUnit.SECONDS);
-        }
-
-        JsonNode next(String type) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (System.nanoTime() < deadline) {
-                JsonNode m = messages.poll(100, TimeUnit.MILLISECONDS);
-                if (m != null && type.equals(m.path("type").asText())) return m;
-            }
-            throw new AssertionError("no " + type + " within 5 s");
-        }
-
-        void leave() throws Exception {
-            ws.sendText("{\"type\":\"leave\"}", true).get(5, TimeUnit.SECONDS);
-        }
-    }
-
     private static int ready(VardmoteServer server) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/ready")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -84,7 +38,7 @@ class DrainTest {
         try (VardmoteServer server = VardmoteServer.start(ServerConfig.forTests(dir))) {
             String live = TestBooking.joinUrls(TestBooking.book(server, "two-party", false, "clinician", "patient")).get(0);
             String later = TestBooking.joinUrls(TestBooking.book(server, "two-party", false, "clinician", "patient")).get(0);
-            Client clinician = new Client(server, live);
+            SignallingClient clinician = new SignallingClient(server, live);
             clinician.next("joined");
             assertEquals(200, ready(server));
 
@@ -101,9 +55,9 @@ class DrainTest {
             assertTrue(notice.get("closesAt").asText().startsWith("20"), notice.toString());
             assertEquals(503, ready(server), "a load balancer sends new visits elsewhere");
 
-            Client newcomer = new Client(server, later);
+            SignallingClient newcomer = new SignallingClient(server, later);
             assertEquals("server_draining", newcomer.next("error").get("code").asText());
-            Client again = new Client(server, live); // the live visit still takes (re)joins
+            SignallingClient again = new SignallingClient(server, live); // the live visit still takes (re)joins
             again.next("joined");
             assertEquals("serverDraining", again.next("serverDraining").path("type").asText());
 

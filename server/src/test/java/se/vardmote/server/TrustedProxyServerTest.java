@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.DataInputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -54,12 +52,12 @@ class TrustedProxyServerTest {
     void limitsOneStrangerBehindTheProxyWithoutRefusingOthers() throws Exception {
         String stranger = "X-Forwarded-For: 198.51.100.7";
         for (int i = 0; i < ClientSession.MAX_INVALID_JOINS; i++) {
-            assertEquals("invalid_token", errorCode(firstMessageFrom(PROXY, stranger, BAD_JOIN)), "join " + i);
+            assertEquals("invalid_token", errorCode(SignallingClient.firstMessageFrom(server, PROXY, stranger, BAD_JOIN)), "join " + i);
         }
-        assertEquals("too_many_attempts", errorCode(firstMessageFrom(PROXY, stranger, BAD_JOIN)), "the stranger is refused");
-        assertEquals("invalid_token", errorCode(firstMessageFrom(PROXY, "X-Forwarded-For: 198.51.100.8", BAD_JOIN)),
+        assertEquals("too_many_attempts", errorCode(SignallingClient.firstMessageFrom(server, PROXY, stranger, BAD_JOIN)), "the stranger is refused");
+        assertEquals("invalid_token", errorCode(SignallingClient.firstMessageFrom(server, PROXY, "X-Forwarded-For: 198.51.100.8", BAD_JOIN)),
                 "another browser behind the same proxy is not: its token is read");
-        assertEquals("invalid_token", errorCode(firstMessageFrom(PROXY, "Forwarded: for=\"198.51.100.9:4711\"", BAD_JOIN)),
+        assertEquals("invalid_token", errorCode(SignallingClient.firstMessageFrom(server, PROXY, "Forwarded: for=\"198.51.100.9:4711\"", BAD_JOIN)),
                 "nor one the proxy names in RFC 7239 Forwarded");
     }
 
@@ -77,10 +75,10 @@ class TrustedProxyServerTest {
     @Test
     void anUntrustedPeerCannotChooseItsAddressByHeader() throws Exception {
         for (int i = 0; i < ClientSession.MAX_INVALID_JOINS; i++) {
-            assertEquals("invalid_token", errorCode(firstMessageFrom("127.0.0.4", "X-Forwarded-For: 198.51.100." + (100 + i),
+            assertEquals("invalid_token", errorCode(SignallingClient.firstMessageFrom(server, "127.0.0.4", "X-Forwarded-For: 198.51.100." + (100 + i),
                     BAD_JOIN)), "join " + i);
         }
-        assertEquals("too_many_attempts", errorCode(firstMessageFrom("127.0.0.4", "X-Forwarded-For: 198.51.100.200",
+        assertEquals("too_many_attempts", errorCode(SignallingClient.firstMessageFrom(server, "127.0.0.4", "X-Forwarded-For: 198.51.100.200",
                 BAD_JOIN)), "its own address is limited whatever it says it is");
     }
 
@@ -119,43 +117,6 @@ class TrustedProxyServerTest {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /**
-     * Opens a WebSocket to {@code /ws} from {@code localAddress} with one extra handshake header, sends one
-     * text message and returns the first text message the server sends back (RFC 6455 by hand).
-     */
-    private static String firstMessageFrom(String localAddress, String header, String text) throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(localAddress, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", server.httpPort()), 5000);
-            socket.setSoTimeout(5000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + header + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
-            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
-            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-            assertTrue(payload.length < 126, "one short frame");
-            byte[] mask = {1, 2, 3, 4};
-            out.write(new byte[] {(byte) 0x81, (byte) (0x80 | payload.length)}); // FIN + text; masked (client)
-            out.write(mask);
-            for (int i = 0; i < payload.length; i++) out.write(payload[i] ^ mask[i % 4]);
-            out.flush();
-            while (true) {
-                int opcode = in.readUnsignedByte() & 0x0F;
-                int length = in.readUnsignedByte() & 0x7F;
-                if (length == 126) length = in.readUnsignedShort();
-                else if (length == 127) length = (int) in.readLong();
-                byte[] body = new byte[length];
-                in.readFully(body);
-                if (opcode == 1) return new String(body, StandardCharsets.UTF_8);
-                assertTrue(opcode != 8, "closed without a message");
-            }
         }
     }
 }

@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.DataInputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -236,10 +231,10 @@ class VardmoteServerTest {
         // From 127.0.0.2: the limit is per address, and the other tests join from 127.0.0.1.
         String badJoin = JSON.createObjectNode().put("type", "join").put("token", "eyJhbGciOiJIUzI1NiJ9.e30.AAAA").toString();
         for (int i = 0; i < se.vardmote.signalling.protocol.ClientSession.MAX_INVALID_JOINS; i++) {
-            JsonNode error = JSON.readTree(firstMessageFrom("127.0.0.2", badJoin));
+            JsonNode error = JSON.readTree(SignallingClient.firstMessageFrom(server, "127.0.0.2", "", badJoin));
             assertEquals("invalid_token", error.get("code").asText(), "join " + i);
         }
-        JsonNode refused = JSON.readTree(firstMessageFrom("127.0.0.2", badJoin));
+        JsonNode refused = JSON.readTree(SignallingClient.firstMessageFrom(server, "127.0.0.2", "", badJoin));
         assertEquals("too_many_attempts", refused.get("code").asText(), refused.toString());
         assertTrue(refused.get("message").asText().contains(" s, then open the link again"), refused.toString());
 
@@ -247,42 +242,5 @@ class VardmoteServerTest {
         assertTrue(metrics.contains("vardmote_join_refused_total{reason=\"invalid_token\"} 20.0"), metrics);
         assertTrue(metrics.contains("vardmote_join_refused_total{reason=\"too_many_attempts\"} 1.0"), metrics);
         assertFalse(metrics.contains("127.0.0.2"), "no address in the metrics");
-    }
-
-    /**
-     * Opens a WebSocket to {@code /ws} from {@code localAddress} (RFC 6455 by hand: java.net.http cannot pick
-     * its local address), sends one text message and returns the first text message the server sends back.
-     */
-    private static String firstMessageFrom(String localAddress, String text) throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(localAddress, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", server.httpPort()), 5000);
-            socket.setSoTimeout(5000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
-            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
-            byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-            assertTrue(payload.length < 126, "one short frame");
-            byte[] mask = {1, 2, 3, 4};
-            out.write(new byte[] {(byte) 0x81, (byte) (0x80 | payload.length)}); // FIN + text; masked (client)
-            out.write(mask);
-            for (int i = 0; i < payload.length; i++) out.write(payload[i] ^ mask[i % 4]);
-            out.flush();
-            while (true) {
-                int opcode = in.readUnsignedByte() & 0x0F;
-                int length = in.readUnsignedByte() & 0x7F;
-                if (length == 126) length = in.readUnsignedShort();
-                else if (length == 127) length = (int) in.readLong();
-                byte[] body = new byte[length];
-                in.readFully(body);
-                if (opcode == 1) return new String(body, StandardCharsets.UTF_8);
-                assertTrue(opcode != 8, "closed without a message");
-            }
-        }
     }
 }
