@@ -185,6 +185,27 @@ public final class MediaEngine implements AutoCloseable {
         return all.build().sorted().toArray();
     }
 
+    /** Routers not yet closed (one per live room, plus any a room failed to close: a leak). Any thread. */
+    public int routerCount() {
+        int n = 0;
+        for (Router r : liveRouters) if (!r.isClosed()) n++;
+        return n;
+    }
+
+    /** Published streams over all routers not yet closed. Any thread; may lag (plain reads of loop state). */
+    public int streamCount() {
+        int n = 0;
+        for (Router r : liveRouters) if (!r.isClosed()) n += r.streamCount();
+        return n;
+    }
+
+    /** Subscriptions over all routers not yet closed. Any thread; may lag (plain reads of loop state). */
+    public int subscriptionCount() {
+        int n = 0;
+        for (Router r : liveRouters) if (!r.isClosed()) n += r.subscriptionCount();
+        return n;
+    }
+
     /** The media event loops, one per worker (for the metrics' event-loop lag probe). */
     public List<EventLoop> eventLoops() {
         List<EventLoop> loops = new ArrayList<>(workers.size());

@@ -224,6 +224,7 @@ public final class VardmoteServer implements AutoCloseable {
                 },
                 media.eventLoops());
         metrics.registerSubscriberEstimates(media::subscriberEstimates);
+        metrics.registerRouting(media::routerCount, media::streamCount, media::subscriptionCount);
         toClose.push(metrics);
 
         // Booking calls block on the database; they run here, never on an event loop. Closed before the

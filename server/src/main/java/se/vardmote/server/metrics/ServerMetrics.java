@@ -303,6 +303,21 @@ public final class ServerMetrics implements AutoCloseable {
         }
     }
 
+    /**
+     * Gauges of the routers' live state: routers not yet closed, published streams and subscriptions over
+     * them. After every visit has ended all three are 0; anything else is state a room left behind (the soak
+     * test in {@code loadtest} checks it).
+     */
+    public void registerRouting(IntSupplier routers, IntSupplier streams, IntSupplier subscriptions) {
+        Gauge.builder("vardmote.media.routers", routers, s -> read(s, "routers"))
+                .description("Routers not yet closed (one per live room)").strongReference(true).register(registry);
+        Gauge.builder("vardmote.media.streams", streams, s -> read(s, "streams"))
+                .description("Published streams registered in the routers").strongReference(true).register(registry);
+        Gauge.builder("vardmote.media.subscriptions", subscriptions, s -> read(s, "subscriptions"))
+                .description("Subscriptions registered in the routers (a stream forwarded to one subscriber)")
+                .strongReference(true).register(registry);
+    }
+
     private static double statistic(long[] sorted, String stat) {
         if (sorted.length == 0) return Double.NaN;
         return switch (stat) {
