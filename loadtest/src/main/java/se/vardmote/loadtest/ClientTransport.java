@@ -133,6 +133,11 @@ final class ClientTransport {
                 return;
             }
             channel = ((io.netty.channel.ChannelFuture) f).channel();
+            if (closed) { // closed while binding (a churned participant): close() found no channel yet
+                channel.close();
+                connected.completeExceptionally(new IOException("closed"));
+                return;
+            }
             iceStartNanos = System.nanoTime();
             RANDOM.nextBytes(pendingTransaction);
             checks = loop.scheduleAtFixedRate(this::check, 0, CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);

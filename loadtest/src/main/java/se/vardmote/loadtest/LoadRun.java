@@ -1,23 +1,15 @@
 package se.vardmote.loadtest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
@@ -52,20 +44,10 @@ public final class LoadRun {
 
     /** Runs to the end and reports; throws only when nothing could be booked. */
     public RunReport run() throws Exception {
-        boolean epoll = Epoll.isAvailable();
-        int cores = Runtime.getRuntime().availableProcessors();
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Math.max(1, cores),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        ExecutorService handshakes = Executors.newFixedThreadPool(Math.min(4, Math.max(2, cores)), r -> {
-            Thread t = new Thread(r, "loadtest-dtls");
-            t.setDaemon(true);
-            return t;
-        });
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        ObjectMapper json = new ObjectMapper();
+        RunContext ctx = RunContext.open(settings);
+        HttpClient http = ctx.http;
+        ObjectMapper json = ctx.json;
         URI server = settings.server();
-        URI ws = URI.create((server.getScheme().equals("https") ? "wss" : "ws") + "://" + server.getRawAuthority() + "/ws");
-        RunContext ctx = new RunContext(loops, epoll, handshakes, http, json, ws, settings.shape(), settings.allowRemote());
         List<Participant> participants = new ArrayList<>();
         try {
             Booking booking = new Booking(http, server, settings.apiKey(), json);
@@ -80,11 +62,21 @@ public final class LoadRun {
             }
             return measure(ctx, participants, http, server);
         } finally {
-            for (Participant p : participants) p.leave();
-            Thread.sleep(200);
-            for (Participant p : participants) p.closeSignalling();
-            handshakes.shutdownNow();
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+            leaveAll(participants);
+            ctx.close();
+        }
+    }
+
+    /** Everyone leaves, then (after 200 ms for the {@code leave} messages) closes signalling; bounded. */
+    static void leaveAll(List<Participant> participants) throws InterruptedException {
+        for (Participant p : participants) p.leave();
+        Thread.sleep(200);
+        List<CompletableFuture<?>> closes = new ArrayList<>();
+        for (Participant p : participants) closes.add(p.closeSignalling());
+        try {
+            CompletableFuture.allOf(closes.toArray(new CompletableFuture[0])).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "some WebSockets did not close within 5 s");
         }
     }
 

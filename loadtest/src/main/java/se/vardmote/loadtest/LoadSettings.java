@@ -10,16 +10,30 @@ import java.net.UnknownHostException;
  *
  * @param server             the server's base URL (http://host:port)
  * @param rampUpPerSecond    participants started per second
- * @param durationSeconds    length of the measurement window (after everyone connected and a warm-up)
+ * @param durationSeconds    length of the measurement window (after everyone connected and a warm-up); with
+ *                           churn, how long the churn lasts
+ * @param churnPerSecond     0: a steady run; N &gt; 0: each second N participants leave and N others join, across
+ *                           the rooms ({@link ChurnRun})
+ * @param roomTurnoverSeconds with churn: every this many seconds the oldest room is closed (everyone leaves)
+ *                           and a newly booked one opened; 0: rooms stay
  */
 public record LoadSettings(URI server, String apiKey, int rooms, int participantsPerRoom, boolean audioOnly,
                            int videoKbps, int keyframeIntervalSeconds, int durationSeconds, int rampUpPerSecond,
-                           boolean allowRemote) {
+                           boolean allowRemote, int churnPerSecond, int roomTurnoverSeconds) {
+
+    /** A steady run (no churn). */
+    public LoadSettings(URI server, String apiKey, int rooms, int participantsPerRoom, boolean audioOnly,
+                        int videoKbps, int keyframeIntervalSeconds, int durationSeconds, int rampUpPerSecond,
+                        boolean allowRemote) {
+        this(server, apiKey, rooms, participantsPerRoom, audioOnly, videoKbps, keyframeIntervalSeconds,
+                durationSeconds, rampUpPerSecond, allowRemote, 0, 0);
+    }
 
     public static final int MAX_ROOMS = 500;
     public static final int MAX_PARTICIPANTS_PER_ROOM = 16;
     public static final int MAX_PARTICIPANTS = 2000;
     public static final int MAX_DURATION_SECONDS = 3600;
+    public static final int MAX_CHURN_PER_SECOND = 50;
 
     /** Throws {@link IllegalArgumentException} with a message for the operator when a setting is out of bounds. */
     public LoadSettings validate() {
@@ -37,6 +51,11 @@ public record LoadSettings(URI server, String apiKey, int rooms, int participant
         range("--keyframe-interval", keyframeIntervalSeconds, 1, 60);
         range("--duration", durationSeconds, 1, MAX_DURATION_SECONDS);
         range("--ramp-up", rampUpPerSecond, 1, 500);
+        range("--churn-per-second", churnPerSecond, 0, MAX_CHURN_PER_SECOND);
+        range("--room-turnover", roomTurnoverSeconds, 0, MAX_DURATION_SECONDS);
+        if (churnPerSecond > rooms * participantsPerRoom) {
+            throw new IllegalArgumentException("--churn-per-second is over the participants there are (rooms × participants)");
+        }
         if (!allowRemote && !isLoopback(server.getHost())) {
             throw new IllegalArgumentException("--server " + server.getHost()
                     + " is not a loopback address; a load test against another machine needs --allow-remote");
@@ -47,7 +66,15 @@ public record LoadSettings(URI server, String apiKey, int rooms, int participant
     /** The same settings with another number of rooms and duration (capacity steps). */
     public LoadSettings withRooms(int rooms, int durationSeconds) {
         return new LoadSettings(server, apiKey, rooms, participantsPerRoom, audioOnly, videoKbps,
-                keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, allowRemote);
+                keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, allowRemote, churnPerSecond,
+                roomTurnoverSeconds);
+    }
+
+    /** The same settings with another churn and duration (a soak's steady warm-up has none). */
+    public LoadSettings withChurn(int churnPerSecond, int roomTurnoverSeconds, int durationSeconds) {
+        return new LoadSettings(server, apiKey, rooms, participantsPerRoom, audioOnly, videoKbps,
+                keyframeIntervalSeconds, durationSeconds, rampUpPerSecond, allowRemote, churnPerSecond,
+                roomTurnoverSeconds);
     }
 
     TrafficShape shape() {

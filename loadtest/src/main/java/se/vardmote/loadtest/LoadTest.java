@@ -83,6 +83,19 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--max-loss", description = "Loss limit in percent (default: ${DEFAULT-VALUE}).")
     double maxLossPercent = 0.1;
 
+    @Option(names = "--churn-per-second", description = "Soak with churn: each second this many participants leave "
+            + "and as many join, across the rooms, for --duration seconds; then check that the server's rooms, "
+            + "transports, routers, subscriptions and threads are back where they were (default: 0, no churn).")
+    int churnPerSecond;
+
+    @Option(names = "--room-turnover", description = "With churn: close the oldest room and open a new one every "
+            + "this many seconds (default: ${DEFAULT-VALUE}; 0: never).")
+    int roomTurnoverSeconds = 10;
+
+    @Option(names = "--settle", description = "With churn: seconds to wait for the server to return to its "
+            + "baseline after everyone left (default: ${DEFAULT-VALUE}).")
+    int settleSeconds = 15;
+
     @Option(names = "--max-p99-ms", description = "p99 added-latency limit in ms (default: ${DEFAULT-VALUE}).")
     double maxP99Ms = 5;
 
@@ -112,7 +125,9 @@ public final class LoadTest implements Callable<Integer> {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         int exit;
-        if (findCapacity) {
+        if (churnPerSecond > 0) {
+            exit = soak(settings, json);
+        } else if (findCapacity) {
             CapacityResult result = findCapacity(settings);
             json.put("capacity", result);
             exit = result.lastGood() == null ? 1 : 0;
@@ -128,6 +143,50 @@ public final class LoadTest implements Callable<Integer> {
             console.println("figures written to " + out);
         }
         return exit;
+    }
+
+    /**
+     * A churn run against the server, judged by the server's own gauges: before (the baseline) and, after
+     * everyone left, polled for up to {@code --settle} seconds until the counts are back. The heap is shown,
+     * not judged: a server in another process cannot be made to collect its garbage first (the soak test in
+     * {@code SoakTest} runs the server in-process and judges it too).
+     */
+    int soak(LoadSettings settings, Map<String, Object> json) throws Exception {
+        java.util.concurrent.ExecutorService httpThreads = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "loadtest-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().executor(httpThreads)
+                    .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+            java.util.function.Supplier<ServerState> read = SoakCheck.scraping(http, settings.server());
+            ServerState before = read.get();
+            if (Double.isNaN(before.rooms())) {
+                console.println("vardmote-loadtest: the server's /metrics has no vardmote_rooms: cannot judge a soak");
+                return 2;
+            }
+            ChurnReport report;
+            ServerState peak;
+            try (SoakCheck.Peak sampler = new SoakCheck.Peak(read)) {
+                report = new ChurnRun(settings, console).run();
+                peak = sampler.peak();
+            }
+            report.print(console);
+            ServerState after = SoakCheck.settle(read, before, java.time.Duration.ofSeconds(settleSeconds));
+            console.println();
+            SoakCheck.print(before, peak, after, "heap in use (no GC)", console);
+            List<String> problems = SoakCheck.problems(before, after, false);
+            console.println(problems.isEmpty() ? "soak: the server is back at its baseline"
+                    : "soak: LEAK — " + String.join("; ", problems));
+            json.put("churn", report);
+            json.put("serverBefore", before);
+            json.put("serverAfter", after);
+            json.put("problems", problems);
+            return problems.isEmpty() && report.joinsConnected() > 0 ? 0 : 1;
+        } finally {
+            httpThreads.shutdownNow();
+        }
     }
 
     /** The steps of a capacity search and the last one within the limits (null when none was). */
@@ -176,12 +235,15 @@ public final class LoadTest implements Callable<Integer> {
             if (Files.size(apiKeyFile) > 4096) throw new IOException(apiKeyFile + " is too large for an API key");
             key = Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip();
         }
+        if (churnPerSecond > 0 && findCapacity) throw new IllegalArgumentException("--churn-per-second and --find-capacity do not mix");
+        if (settleSeconds < 0 || settleSeconds > 600) throw new IllegalArgumentException("--settle must be 0..600");
         if (findCapacity) {
             if (stepDuration < 1 || stepDuration > 600) throw new IllegalArgumentException("--step-duration must be 1..600");
             if (maxSteps < 1 || maxSteps > 100) throw new IllegalArgumentException("--max-steps must be 1..100");
             if (warmUpSeconds < 0 || warmUpSeconds > 600) throw new IllegalArgumentException("--warm-up must be 0..600");
         }
         return new LoadSettings(server, key, rooms, participants, audioOnly, videoKbps, keyframeInterval,
-                findCapacity ? stepDuration : duration, rampUp, allowRemote).validate();
+                findCapacity ? stepDuration : duration, rampUp, allowRemote, churnPerSecond,
+                churnPerSecond > 0 ? roomTurnoverSeconds : 0).validate();
     }
 }

@@ -85,6 +85,10 @@ final class Participant {
                         fail("websocket connect failed");
                         return;
                     }
+                    if (leaving) { // left (churn) before the connection opened: never join
+                        ws.abort();
+                        return;
+                    }
                     webSocket = ws;
                     ObjectNode join = ctx.json.createObjectNode().put("type", "join").put("token", token);
                     send(join);
@@ -119,30 +123,53 @@ final class Participant {
 
     /** Stops sending, leaves the visit, closes the transports (any thread). */
     void leave() {
+        stopMedia();
+        if (webSocket != null) {
+            send(ctx.json.createObjectNode().put("type", "leave"));
+        }
+        closeTransports();
+    }
+
+    /**
+     * Vanishes as a browser whose network went away: no {@code leave}, the WebSocket torn down without a
+     * close handshake, the transports closed. The server holds the seat for its reconnect grace (any thread).
+     */
+    void drop() {
+        stopMedia();
+        WebSocket ws = webSocket;
+        if (ws != null) ws.abort();
+        closeTransports();
+    }
+
+    private void stopMedia() {
         leaving = true;
         ScheduledFuture<?> p = ping;
         if (p != null) p.cancel(false);
         Publisher pub = publisher;
-        if (pub != null) pub.stop();
-        if (webSocket != null) {
-            send(ctx.json.createObjectNode().put("type", "leave"));
+        if (pub != null) {
+            pub.stop();
+            ctx.streams.remove(pub.audio);
+            if (pub.video != null) ctx.streams.remove(pub.video);
         }
+    }
+
+    private void closeTransports() {
         ClientTransport t = publishTransport;
         if (t != null) t.close();
         t = subscribeTransport;
         if (t != null) t.close();
     }
 
-    /** Closes the WebSocket (after {@link #leave}). */
-    void closeSignalling() {
+    /** Closes the WebSocket (after {@link #leave}); the future completes when it is closed or aborted. */
+    CompletableFuture<?> closeSignalling() {
         WebSocket ws = webSocket;
-        if (ws != null) {
-            synchronized (this) {
-                sendChain = sendChain.handle((r, e) -> null)
-                        .thenCompose(x -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "done"))
-                        .orTimeout(2, TimeUnit.SECONDS)
-                        .whenComplete((r, e) -> ws.abort());
-            }
+        if (ws == null) return CompletableFuture.completedFuture(null);
+        synchronized (this) {
+            sendChain = sendChain.handle((r, e) -> null)
+                    .thenCompose(x -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "done"))
+                    .orTimeout(2, TimeUnit.SECONDS)
+                    .whenComplete((r, e) -> ws.abort());
+            return sendChain.handle((r, e) -> null);
         }
     }
 
@@ -180,7 +207,7 @@ final class Participant {
     }
 
     private void onPublishAnswer(String sdp) {
-        if (publishTransport != null) return;
+        if (publishTransport != null || leaving) return;
         ClientTransport.Remote remote = remoteOf(sdp, "publish");
         if (remote == null) return;
         ClientTransport transport = new ClientTransport(loop, ctx.epoll, publishId(), certificate, ctx.handshakes,
@@ -196,6 +223,10 @@ final class Participant {
                     }
                 });
         publishTransport = transport;
+        if (leaving) { // leave() ran between the check above and here, and may have missed this transport
+            transport.close();
+            return;
+        }
         Publisher pub = new Publisher(transport, ctx.shape, audioSsrc, videoSsrc);
         ctx.streams.add(pub.audio);
         if (pub.video != null) ctx.streams.add(pub.video);
@@ -211,6 +242,7 @@ final class Participant {
     }
 
     private void onSubscribeOffer(String sdp, JsonNode version) {
+        if (leaving) return;
         ServerSdp offer;
         try {
             offer = ServerSdp.parse(sdp);
@@ -246,6 +278,10 @@ final class Participant {
                     }
                 });
         subscribeTransport = transport;
+        if (leaving) {
+            transport.close();
+            return;
+        }
         transport.connect(remote).whenComplete((v, e) -> {
             if (e != null) {
                 fail("subscribe transport: " + reason(e));

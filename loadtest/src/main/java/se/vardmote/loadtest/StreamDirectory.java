@@ -14,6 +14,11 @@ final class StreamDirectory {
         streams.put(s.id, s);
     }
 
+    /** Forgets a stream whose participant left (a churn run would otherwise hold every stream it ever had). */
+    void remove(SentStream s) {
+        streams.remove(s.id, s);
+    }
+
     SentStream get(int id) {
         return streams.get(id);
     }
