@@ -26,6 +26,8 @@
     mutedBy: null,              // the clinician who last muted us
     reconnects: 0,              // how often this page has reconnected by itself
     devices: {},                // the device ids in use: {videoinput, audioinput, audiooutput} (chosen in the check)
+    quality: {},                // participantId (ours too) → {rating: good|fair|poor|unknown, loss, fps, freezes, rttMs, kbps}
+    selfViewCorner: 'bottom-right',
   };
   window.vardmote = vm;
 
@@ -38,6 +40,10 @@
   const RECONNECT_GIVE_UP_MS = 3 * 60 * 1000;
   // A media path 'disconnected' this long (e.g. Wi-Fi → mobile) is rebuilt without waiting for 'failed'.
   const MEDIA_DISCONNECTED_MS = 4000;
+  // How often the participant list's connection quality is measured from getStats().
+  const QUALITY_INTERVAL_MS = 2000;
+  // Where the small self-view can sit, in the order its button moves it.
+  const CORNERS = ['bottom-right', 'bottom-left', 'top-left', 'top-right'];
   const TOKEN_KEY = 'vardmote.joinToken';
   // Set once this tab has gone from the pre-call check into the visit: a reload goes straight back in.
   const CHECKED_KEY = 'vardmote.checked';
@@ -96,6 +102,7 @@
     if (vm.self && vm.self.role === 'clinician') renderLobby(vm.lobby);
     if (precall) precall.relabel();
     if (lastStatus) say(lastStatus.key, lastStatus.params, lastStatus.isError);
+    renderPeople();
   }
 
   function switchLanguage() {
@@ -142,7 +149,14 @@
       lobbyEmpty: document.getElementById('lobby-empty'),
       language: document.querySelector('[data-testid="language"]'),
       precall: document.querySelector('[data-testid="precall"]'),
+      announcements: document.querySelector('[data-testid="announcements"]'),
+      people: document.querySelector('[data-testid="participants"]'),
+      peopleList: document.getElementById('people-list'),
+      ownTile: document.getElementById('own-tile'),
+      moveSelf: document.querySelector('[data-testid="move-self-view"]'),
     };
+    ui.moveSelf.addEventListener('click', () => moveSelfView(null));
+    dragSelfView();
     ui.language.addEventListener('click', switchLanguage);
     applyLanguage();
     ui.mute.addEventListener('click', toggleMicrophone);
@@ -384,6 +398,8 @@
     vm.remoteStreams = {};
     Object.keys(midToParticipant).forEach((mid) => { delete midToParticipant[mid]; });
     subscribeQueue = Promise.resolve();
+    Object.keys(lastInbound).forEach((id) => { delete lastInbound[id]; });
+    vm.quality = {};
     if (ui) {
       ui.tiles.replaceChildren();
       ui.waitingNotice.hidden = true;
@@ -398,7 +414,7 @@
     switch (msg.type) {
       case 'waiting': return onWaiting();
       case 'joined': return onJoined(msg);
-      case 'lobbyUpdated': return renderLobby(msg.lobby);
+      case 'lobbyUpdated': return onLobbyUpdated(msg.lobby);
       case 'mutedBy': return onMutedBy(msg);
       case 'meetingEnded': return onMeetingEnded(msg);
       case 'publishAnswer':
@@ -408,9 +424,9 @@
         subscribeQueue = subscribeQueue.then(() => onSubscribeOffer(msg)).catch((e) =>
           fail('client_error', `${e && e.message ? e.message : e}`));
         return subscribeQueue;
-      case 'participantJoined': return upsertParticipant(msg.participant);
-      case 'participantUpdated': return upsertParticipant(msg.participant);
-      case 'participantLeft': return removeParticipant(msg.participantId);
+      case 'participantJoined':
+      case 'participantUpdated': return onParticipant(msg.participant);
+      case 'participantLeft': return onParticipantLeft(msg.participantId);
       case 'serverDraining': return onServerDraining(msg);
       case 'error': return onError(msg);
       case 'pong': return;
@@ -445,6 +461,9 @@
     }
     enableControls();
     updatePresenceStatus();
+    ui.people.hidden = false;
+    renderPeople();
+    watchQuality();
     if (vm.localStream) await publish();
     // Tell the others what state our devices start in (audio-only fallback means camera off).
     if (vm.audioMuted || vm.videoMuted) sendMute();
@@ -645,7 +664,9 @@
     const info = vm.participants[participantId];
     const caption = figure.querySelector('figcaption');
     caption.textContent = info ? info.displayName : '';
-    caption.classList.toggle('muted-mark', !!(info && info.audioMuted));
+    // Muted and camera off in words with a symbol, beside the name, never over the face.
+    if (info && info.audioMuted) caption.append(mark('muted', '✕', 'micOffMark'));
+    if (info && info.videoMuted) caption.append(mark('camera-off', '✕', 'cameraOffMark'));
     if (info && info.reconnecting) {
       const mark = document.createElement('span');
       mark.className = 'reconnecting-mark';
@@ -662,6 +683,49 @@
     }
   }
 
+  /**
+   * Someone joined or changed: the tile follows, and the change is announced (who joined, who turned their
+   * microphone or camera off or on), so that a screen reader hears what a sighted person sees on the tiles.
+   */
+  function onParticipant(p) {
+    if (!p || !p.participantId || p.participantId === vm.participantId) return;
+    const before = vm.participants[p.participantId];
+    upsertParticipant(p);
+    const name = p.displayName;
+    if (!before) {
+      announce('announceJoined', { name, role: t('role_' + p.role) });
+      return;
+    }
+    if (!!before.audioMuted !== !!p.audioMuted) announce(p.audioMuted ? 'announceMuted' : 'announceUnmuted', { name });
+    if (!!before.videoMuted !== !!p.videoMuted) announce(p.videoMuted ? 'announceCameraOff' : 'announceCameraOn', { name });
+  }
+
+  function onParticipantLeft(participantId) {
+    const who = vm.participants[participantId];
+    removeParticipant(participantId);
+    if (who) announce('announceLeft', { name: who.displayName });
+  }
+
+  /** Clinicians hear who has come into the waiting room. */
+  function onLobbyUpdated(list) {
+    const before = new Set((vm.lobby || []).map((e) => e.participantId));
+    renderLobby(list);
+    (list || []).filter((e) => !before.has(e.participantId))
+      .forEach((e) => announce('announceWaiting', { name: e.displayName, role: t('role_' + e.role) }));
+  }
+
+  /** A state shown on a tile: a symbol (not read out) and the catalogue's words. */
+  function mark(testId, symbol, key) {
+    const span = document.createElement('span');
+    span.className = 'state-mark';
+    span.dataset.testid = testId;
+    const icon = document.createElement('span');
+    icon.setAttribute('aria-hidden', 'true');
+    icon.textContent = symbol + ' ';
+    span.append(icon, t(key));
+    return span;
+  }
+
   function upsertParticipant(p) {
     if (!p || !p.participantId || p.participantId === vm.participantId) return;
     vm.participants[p.participantId] = {
@@ -673,6 +737,7 @@
     ensureTile(p.participantId); // a tile from the start, so a clinician can act before media flows
     updateLabel(p.participantId);
     updatePresenceStatus();
+    renderPeople();
   }
 
   function removeParticipant(participantId) {
@@ -682,7 +747,9 @@
     delete vm.remoteStreams[participantId];
     const figure = ui.tiles.querySelector(`figure[data-tile-for="${CSS.escape(participantId)}"]`);
     if (figure) figure.remove();
+    delete vm.quality[participantId];
     updatePresenceStatus();
+    renderPeople();
   }
 
   /** The server restarts soon: this visit goes on until then; say so once, politely. */
@@ -699,6 +766,173 @@
     if (others.length === 0) say('waitingForOthers');
     else if (away.length > 0) say('othersReconnecting', { names: away.join(', ') });
     else say('inVisitWith', { names: others.map((p) => p.displayName).join(', ') });
+  }
+
+  /**
+   * The participant list: each person's name, role in the catalogue's words, microphone and camera state, and
+   * the quality of their connection as a symbol and a word (never colour alone). We come first.
+   */
+  function renderPeople() {
+    if (!ui || !ui.peopleList) return;
+    const people = [];
+    if (vm.self) {
+      people.push({ participantId: vm.self.participantId, displayName: vm.self.displayName, role: vm.self.role, self: true,
+        audioMuted: vm.audioMuted, videoMuted: vm.videoMuted || !vm.localStream || vm.localStream.getVideoTracks().length === 0 });
+    }
+    Object.values(vm.participants).forEach((p) => people.push(p));
+    ui.peopleList.replaceChildren(...people.map(personItem));
+  }
+
+  function personItem(p) {
+    const li = document.createElement('li');
+    li.dataset.participantId = p.participantId;
+    const who = document.createElement('span');
+    who.className = 'who';
+    const name = document.createElement('strong');
+    name.textContent = p.self ? `${p.displayName} (${t('you')})` : p.displayName;
+    who.append(name, ` – ${t('role_' + p.role)}`);
+    const states = document.createElement('span');
+    states.className = 'states';
+    if (p.audioMuted) states.append(mark('muted', '✕', 'micOffMark'));
+    if (p.videoMuted) states.append(mark('camera-off', '✕', 'cameraOffMark'));
+    const q = vm.quality[p.self ? 'self' : p.participantId] || { rating: 'unknown' };
+    const quality = document.createElement('span');
+    quality.className = 'quality';
+    quality.dataset.testid = 'quality';
+    quality.dataset.quality = q.rating;
+    const symbol = document.createElement('span');
+    symbol.setAttribute('aria-hidden', 'true');
+    symbol.textContent = { good: '●●●', fair: '●●○', poor: '●○○', unknown: '○○○' }[q.rating] + ' ';
+    quality.append(symbol, `${t('qualityLabel')} ${t('quality_' + q.rating)}`);
+    quality.title = qualityDetail(q);
+    li.append(who, states, quality);
+    return li;
+  }
+
+  /** The figures behind a rating, for whoever hovers over it (and for tests). */
+  function qualityDetail(q) {
+    const parts = [];
+    if (q.loss !== undefined) parts.push(`${t('qualityLoss')} ${Math.round(q.loss * 1000) / 10} %`);
+    if (q.fps !== undefined && q.fps !== null) parts.push(`${Math.round(q.fps)} ${t('qualityFps')}`);
+    if (q.freezes) parts.push(`${t('qualityFreezes')} ${q.freezes.toFixed(1)} s`);
+    if (q.rttMs !== undefined && q.rttMs !== null) parts.push(`${t('qualityRtt')} ${q.rttMs} ms`);
+    if (q.kbps) parts.push(`${q.kbps} kbit/s`);
+    return parts.join(', ');
+  }
+
+  let qualityTimer = null;
+  const lastInbound = {}; // inbound-rtp id → {packetsReceived, packetsLost, freezes} at the last measurement
+
+  /** Measures everyone's connection every QUALITY_INTERVAL_MS while we are in the visit. */
+  function watchQuality() {
+    clearInterval(qualityTimer);
+    qualityTimer = setInterval(async () => {
+      if (vm.state !== 'joined') return;
+      try {
+        await measureQuality();
+      } catch (e) {
+        // a connection that closed meanwhile: measured again next time
+      }
+      renderPeople();
+    }, QUALITY_INTERVAL_MS);
+  }
+
+  async function measureQuality() {
+    // Ourselves: the publish connection's round trip and what the browser's estimate lets us send.
+    if (vm.publishPc) {
+      let rttMs = null;
+      let kbps = 0;
+      const stats = await vm.publishPc.getStats();
+      let pairId = null;
+      stats.forEach((r) => { if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId; });
+      stats.forEach((r) => {
+        if (r.type === 'candidate-pair' && (r.id === pairId || (!pairId && r.nominated))) {
+          if (r.currentRoundTripTime !== undefined) rttMs = Math.round(r.currentRoundTripTime * 1000);
+          if (r.availableOutgoingBitrate) kbps = Math.round(r.availableOutgoingBitrate / 1000);
+        }
+      });
+      const sendsVideo = !!(vm.localStream && vm.localStream.getVideoTracks().length > 0 && !vm.videoMuted);
+      vm.quality.self = { rating: rateOwn(rttMs, kbps, sendsVideo), rttMs, kbps };
+    }
+    // The others: loss, freezes and frames per second of the streams we receive from each.
+    if (vm.subscribePc) {
+      const trackOwner = {};
+      Object.entries(vm.remoteStreams).forEach(([pid, stream]) => stream.getTracks().forEach((tr) => { trackOwner[tr.id] = pid; }));
+      const per = {};
+      (await vm.subscribePc.getStats()).forEach((r) => {
+        if (r.type !== 'inbound-rtp') return;
+        const pid = trackOwner[r.trackIdentifier];
+        if (!pid) return;
+        const before = lastInbound[r.id] || { packetsReceived: 0, packetsLost: 0, freezes: 0 };
+        const now = { packetsReceived: r.packetsReceived || 0, packetsLost: Math.max(0, r.packetsLost || 0),
+          freezes: r.totalFreezesDuration || 0 };
+        lastInbound[r.id] = now;
+        const p = per[pid] || (per[pid] = { received: 0, lost: 0, freezes: 0, fps: null });
+        p.received += now.packetsReceived - before.packetsReceived;
+        p.lost += now.packetsLost - before.packetsLost;
+        p.freezes += now.freezes - before.freezes;
+        if (r.kind === 'video' && r.framesPerSecond !== undefined) p.fps = r.framesPerSecond;
+      });
+      Object.entries(per).forEach(([pid, p]) => {
+        const info = vm.participants[pid] || {};
+        const loss = p.received + p.lost > 0 ? p.lost / (p.received + p.lost) : 0;
+        const fps = info.videoMuted ? null : p.fps;
+        vm.quality[pid] = { rating: rateRemote(p.received + p.lost, loss, p.freezes, fps, !info.videoMuted), loss, fps,
+          freezes: p.freezes };
+      });
+    }
+  }
+
+  /** good / fair / poor for what we receive from someone over the last interval. */
+  function rateRemote(packets, loss, freezes, fps, expectVideo) {
+    if (packets === 0) return expectVideo ? 'poor' : 'unknown';
+    if (loss > 0.08 || freezes > 0.5 || (expectVideo && fps !== null && fps < 5)) return 'poor';
+    if (loss > 0.02 || freezes > 0 || (expectVideo && fps !== null && fps < 10)) return 'fair';
+    return 'good';
+  }
+
+  /** good / fair / poor for our own path to the server. */
+  function rateOwn(rttMs, kbps, sendsVideo) {
+    if (rttMs === null && !kbps) return 'unknown';
+    if ((rttMs !== null && rttMs > 400) || (sendsVideo && kbps && kbps < 100)) return 'poor';
+    if ((rttMs !== null && rttMs > 150) || (sendsVideo && kbps && kbps < 250)) return 'fair';
+    return 'good';
+  }
+
+  /** Moves the small self-view to {@code corner}, or to the next corner (the button; keyboard and touch alike). */
+  function moveSelfView(corner) {
+    const next = corner || CORNERS[(CORNERS.indexOf(vm.selfViewCorner) + 1) % CORNERS.length];
+    vm.selfViewCorner = next;
+    ui.ownTile.dataset.corner = next;
+    announce('selfViewMoved', { corner: t('corner_' + next) });
+  }
+
+  /** Drag the small self-view with a mouse or a finger; on release it settles in the nearest corner. */
+  function dragSelfView() {
+    const tile = ui.ownTile;
+    let start = null;
+    tile.addEventListener('pointerdown', (e) => {
+      if (getComputedStyle(tile).position !== 'absolute') return; // alone, the self-view is the big picture
+      start = { x: e.clientX, y: e.clientY };
+      tile.setPointerCapture(e.pointerId);
+      tile.classList.add('dragging');
+    });
+    tile.addEventListener('pointermove', (e) => {
+      if (!start) return;
+      tile.style.translate = `${e.clientX - start.x}px ${e.clientY - start.y}px`;
+    });
+    const drop = (e) => {
+      if (!start) return;
+      start = null;
+      tile.classList.remove('dragging');
+      tile.style.translate = '';
+      const area = ui.tiles.getBoundingClientRect();
+      const vertical = e.clientY < area.top + area.height / 2 ? 'top' : 'bottom';
+      const horizontal = e.clientX < area.left + area.width / 2 ? 'left' : 'right';
+      moveSelfView(`${vertical}-${horizontal}`);
+    };
+    tile.addEventListener('pointerup', drop);
+    tile.addEventListener('pointercancel', drop);
   }
 
   /** Clinicians: the waiting list with Admit and Deny per person. */
@@ -750,10 +984,13 @@
     ui.endedNotice.hidden = false;
     document.body.classList.add('ended');
     say('visitEnded');
+    focusNotice(ui.endedNotice);
   }
 
   /** The visit is over for us: no more media, no controls. */
   function finish() {
+    clearInterval(qualityTimer);
+    ui.people.hidden = true;
     closePeerConnections();
     clearInterval(pingTimer);
     if (vm.localStream) vm.localStream.getTracks().forEach((t) => t.stop());
@@ -761,6 +998,12 @@
     ui.lobby.hidden = true;
     ui.endMeeting.hidden = true;
     disableControls();
+  }
+
+  /** The controls are gone: the keyboard goes on from the notice's heading, not from a vanished button. */
+  function focusNotice(notice) {
+    const heading = notice.querySelector('h2');
+    if (heading) heading.focus({ preventScroll: true });
   }
 
   function onError(msg) {
@@ -797,6 +1040,7 @@
   function renderMute() {
     ui.mute.setAttribute('aria-pressed', String(vm.audioMuted));
     ui.mute.textContent = t(vm.audioMuted ? 'unmute' : 'mute');
+    renderPeople();
   }
 
   /** The camera button as the state is: pressed when the camera is off or was never started. */
@@ -804,6 +1048,7 @@
     const off = vm.videoMuted || !vm.localStream || vm.localStream.getVideoTracks().length === 0;
     ui.camera.setAttribute('aria-pressed', String(off));
     ui.camera.textContent = t(off ? 'cameraOn' : 'cameraOff');
+    renderPeople();
   }
 
   function toggleCamera() {
@@ -864,6 +1109,8 @@
     clearInterval(pingTimer);
     if (vm.localStream) vm.localStream.getTracks().forEach((t) => t.stop());
     document.body.classList.add('left');
+    clearInterval(qualityTimer);
+    ui.people.hidden = true;
     ui.waitingNotice.hidden = true;
     ui.lobby.hidden = true;
     disableControls();
@@ -890,6 +1137,18 @@
     ui.camera.disabled = true;
     ui.leave.disabled = true;
     ui.endMeeting.hidden = true;
+  }
+
+  /**
+   * Says a change in the announcement live region (visually hidden, read out politely by screen readers); the
+   * last few stay, so nothing is cut off while it is being read.
+   */
+  function announce(key, params) {
+    if (!ui || !ui.announcements) return;
+    const line = document.createElement('p');
+    line.textContent = t(key, params);
+    ui.announcements.append(line);
+    while (ui.announcements.childElementCount > 5) ui.announcements.firstElementChild.remove();
   }
 
   /** Shows the catalogue's text for {@code key} as the status line (read out by screen readers). */
