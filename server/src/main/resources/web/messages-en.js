@@ -88,6 +88,7 @@
   error_denied: 'You were not let into the visit.',
   error_removed: 'You have been removed from the visit.',
   error_forbidden: 'Only the clinician may do that.',
+  error_database_unavailable: 'The visit cannot be looked up just now. Open the link again in a minute.',
   error_server_draining: 'The server is restarting. Open the link again in a minute.',
   error_too_many_attempts: 'Too many tries with invalid links from this network. Wait a minute and open the link again.',
   // The pre-call check (precall.js; /join before the visit, and /check)

@@ -88,6 +88,7 @@
   error_denied: 'Du blev inte insläppt i besöket.',
   error_removed: 'Du har tagits bort från besöket.',
   error_forbidden: 'Det får bara vårdpersonalen göra.',
+  error_database_unavailable: 'Besöket går inte att hämta just nu. Öppna länken igen om en minut.',
   error_server_draining: 'Servern startas om. Öppna länken igen om en minut.',
   error_too_many_attempts: 'För många försök med ogiltiga länkar från det här nätverket. Vänta en minut och öppna länken igen.',
   // The pre-call check (precall.js; /join before the visit, and /check)
