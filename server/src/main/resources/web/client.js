@@ -58,44 +58,21 @@
   // States in which a lost connection is won back by reconnecting.
   const RECOVERABLE = new Set(['connecting', 'waiting', 'joined', 'reconnecting']);
   // Words come from one catalogue per language (messages-sv.js, messages-en.js); none are written here.
-  const MESSAGES = window.vardmoteMessages || {};
-  const LANG_KEY = 'vardmote.lang';
-  let lang = chooseLanguage();
+  const LANGUAGE = window.vardmoteLanguage;
+  let lang = LANGUAGE.choose();
   /** The last status line, kept by key so that a language switch can say it again. */
   let lastStatus = null;
 
-  /** Swedish unless the browser prefers English (or the person chose a language on this device before). */
-  function chooseLanguage() {
-    try {
-      const kept = localStorage.getItem(LANG_KEY);
-      if (kept && MESSAGES[kept]) return kept;
-    } catch (e) {
-      // storage refused: choose from the browser
-    }
-    for (const l of navigator.languages || [navigator.language || '']) {
-      const base = String(l).toLowerCase().split('-')[0];
-      if (MESSAGES[base]) return base;
-    }
-    return 'sv';
-  }
-
   /** The text for {@code key} in the page's language, with {name} placeholders filled in. */
   function t(key, params) {
-    const text = (MESSAGES[lang] && MESSAGES[lang][key]) || (MESSAGES.sv && MESSAGES.sv[key]) || key;
-    return text.replace(/\{(\w+)\}/g, (_, name) => (params && params[name] !== undefined ? String(params[name]) : ''));
+    return LANGUAGE.text(lang, key, params);
   }
 
   /** Fills every [data-i18n] (text) and [data-i18n-label] (aria-label) in the page, and the page's lang and dir. */
   function applyLanguage() {
-    document.documentElement.lang = lang;
-    document.documentElement.dir = t('dir');
+    LANGUAGE.apply(lang, ui ? ui.language : null);
     document.title = t('title') + ' – vardmote';
-    document.querySelectorAll('[data-i18n]').forEach((e) => { e.textContent = t(e.dataset.i18n); });
-    document.querySelectorAll('[data-i18n-label]').forEach((e) => { e.setAttribute('aria-label', t(e.dataset.i18nLabel)); });
     if (!ui) return;
-    const other = lang === 'sv' ? 'en' : 'sv';
-    ui.language.textContent = (MESSAGES[other] || {}).languageName || other;
-    ui.language.lang = other;
     renderMute();
     renderCamera();
     Object.keys(vm.participants).forEach(updateLabel);
@@ -106,12 +83,7 @@
   }
 
   function switchLanguage() {
-    lang = lang === 'sv' ? 'en' : 'sv';
-    try {
-      localStorage.setItem(LANG_KEY, lang);
-    } catch (e) {
-      // not kept: this page still switches
-    }
+    lang = LANGUAGE.switchFrom(lang);
     applyLanguage();
   }
 
@@ -1009,7 +981,7 @@
   function onError(msg) {
     vm.lastError = { code: msg.code, message: msg.message };
     // The catalogue's words for a code it knows; otherwise the server's own (a code this page does not know).
-    const known = MESSAGES.sv && MESSAGES.sv['error_' + msg.code];
+    const known = LANGUAGE.knows('error_' + msg.code);
     let words = known ? t('error_' + msg.code) : (msg.message || msg.code);
     if (msg.code === 'meeting_not_open' && msg.message) words = `${words} (${msg.message})`;
     if (FATAL.has(msg.code)) {
@@ -1024,7 +996,7 @@
   function fail(code, message) {
     vm.lastError = { code, message };
     vm.state = 'error';
-    if (MESSAGES.sv && MESSAGES.sv['error_' + code]) say('error_' + code, null, true);
+    if (LANGUAGE.knows('error_' + code)) say('error_' + code, null, true);
     else setStatus(message, true); // the server's own words: a code this page does not know
     disableControls();
   }

@@ -24,6 +24,7 @@ public final class StaticFiles {
             "client.js", "text/javascript; charset=utf-8",
             "precall.js", "text/javascript; charset=utf-8",
             "check.js", "text/javascript; charset=utf-8",
+            "language.js", "text/javascript; charset=utf-8",
             "messages-sv.js", "text/javascript; charset=utf-8",
             "messages-en.js", "text/javascript; charset=utf-8",
             "style.css", "text/css; charset=utf-8");
