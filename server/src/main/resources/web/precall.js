@@ -23,6 +23,42 @@
   const MIC_FLOOR_DB = 60;          // the meter shows -60 dBFS (silence) to 0 dBFS
   const DEVICES_KEY = 'vardmote.devices';
 
+  // The check's heading and controls, the same on /join and /check: written once, into each page's placeholder
+  // (this script runs deferred, after the page is parsed and before the page's own script; words come later,
+  // from the catalogues, through the data-i18n attributes).
+  const CONTROLS = `
+    <h2 id="precall-heading" data-i18n="precallHeading">Innan du ansluter</h2>
+    <p class="precall-intro" data-i18n="precallIntro">Kontrollera bild och ljud. Allt är valfritt: du kan ansluta direkt.</p>
+    <p class="precall-note" data-testid="precall-devices" role="alert" hidden></p>
+    <div class="precall-body">
+      <div class="precall-preview">
+        <video data-testid="precall-preview" autoplay playsinline muted></video>
+      </div>
+      <div class="precall-settings">
+        <div class="precall-field precall-camera">
+          <label for="camera-picker" data-i18n="cameraLabel">Kamera</label>
+          <select id="camera-picker" data-testid="camera-picker"></select>
+        </div>
+        <div class="precall-field">
+          <label for="microphone-picker" data-i18n="microphoneLabel">Mikrofon</label>
+          <select id="microphone-picker" data-testid="microphone-picker"></select>
+          <label for="mic-level" class="precall-hint" data-i18n="micLevelLabel">Mikrofonnivå – säg något, stapeln ska röra sig</label>
+          <meter id="mic-level" data-testid="mic-level" min="0" max="1" low="0.15" high="0.95" optimum="0.6" value="0" data-level="0"></meter>
+        </div>
+        <div class="precall-field precall-speaker">
+          <label for="speaker-picker" data-i18n="speakerLabel">Högtalare</label>
+          <select id="speaker-picker" data-testid="speaker-picker"></select>
+        </div>
+        <button type="button" class="secondary" data-testid="speaker-test" data-i18n="speakerTest">Spela testljud</button>
+        <div class="precall-verdicts" aria-live="polite">
+          <p class="precall-light"><strong data-i18n="lightHeading">Ljus:</strong> <span data-testid="light-verdict" data-verdict="checking"></span></p>
+          <p><strong data-i18n="networkHeading">Anslutning:</strong> <span data-testid="network-verdict" data-verdict="checking"></span></p>
+        </div>
+      </div>
+    </div>
+  `;
+  document.querySelectorAll('[data-precall-controls]').forEach((e) => { e.outerHTML = CONTROLS; });
+
   /** The device ids chosen on this device before (localStorage), or {}. */
   function rememberedDevices() {
     try {
