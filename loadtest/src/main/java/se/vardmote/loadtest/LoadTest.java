@@ -22,7 +22,10 @@ import picocli.CommandLine.Option;
  * The load tester's command line: books visits on a running vardmote server, runs simulated participants
  * that speak the real protocols (WebSocket signalling, ICE, DTLS, SRTP), and reports loss, latency and
  * egress; or, with {@code --find-capacity}, steps the number of rooms up until loss or latency crosses a
- * threshold and reports the last good step. Runs on the calling thread (see {@link LoadRun} for the rest).
+ * threshold and reports the last good step; or, with {@code --churn-per-second}, soaks it with participants
+ * leaving and joining every second ({@link ChurnRun}) and checks that its rooms, transports, routers,
+ * subscriptions and threads are back at their baseline afterwards ({@link SoakCheck}). Runs on the calling
+ * thread (see {@link LoadRun} for the rest).
  */
 @Command(name = "vardmote-loadtest", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Load test a vardmote server with simulated visits over the real protocols.")
@@ -74,7 +77,8 @@ public final class LoadTest implements Callable<Integer> {
     int stepDuration = 15;
 
     @Option(names = "--warm-up", description = "Seconds of the first step's load run unjudged before a capacity "
-            + "search, so that a freshly started server's JIT does not fail its first step (default: ${DEFAULT-VALUE}; 0: none).")
+            + "search, so that a freshly started server's JIT does not fail its first step; with churn, seconds of churn "
+            + "before the baseline, so that the server's pools have started (default: ${DEFAULT-VALUE}; 0: none).")
     int warmUpSeconds = 10;
 
     @Option(names = "--max-steps", description = "Most capacity steps (default: ${DEFAULT-VALUE}).")
@@ -161,11 +165,18 @@ public final class LoadTest implements Callable<Integer> {
             java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().executor(httpThreads)
                     .connectTimeout(java.time.Duration.ofSeconds(10)).build();
             java.util.function.Supplier<ServerState> read = SoakCheck.scraping(http, settings.server());
-            ServerState before = read.get();
-            if (Double.isNaN(before.rooms())) {
+            ServerState idle = read.get();
+            if (Double.isNaN(idle.rooms())) {
                 console.println("vardmote-loadtest: the server's /metrics has no vardmote_rooms: cannot judge a soak");
                 return 2;
             }
+            if (warmUpSeconds > 0) {
+                // A fresh server starts its pools (signalling, DTLS handshakes) on first use: warm them first.
+                console.printf(Locale.ROOT, "%n== warm-up: %d s of the same churn (not judged) ==%n", warmUpSeconds);
+                new ChurnRun(settings.withChurn(settings.churnPerSecond(), settings.roomTurnoverSeconds(), warmUpSeconds),
+                        console).run();
+            }
+            ServerState before = SoakCheck.settle(read, idle, java.time.Duration.ofSeconds(settleSeconds));
             ChurnReport report;
             ServerState peak;
             try (SoakCheck.Peak sampler = new SoakCheck.Peak(read)) {

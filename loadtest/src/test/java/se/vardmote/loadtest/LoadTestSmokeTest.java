@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import se.vardmote.server.ServerConfig;
 import se.vardmote.server.VardmoteServer;
 
@@ -42,6 +43,25 @@ class LoadTestSmokeTest {
             }
             assertTrue(printed.contains("egress at the server"), printed);
             assertTrue(report.serverMediaEvents().size() > 0, "no /metrics deltas\n" + printed);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void churnFromTheCommandLineEndsWithTheServerAtItsBaseline(@TempDir Path dataDir) throws Exception {
+        try (VardmoteServer server = VardmoteServer.start(ServerConfig.forTests(dataDir))) {
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            int exit = new CommandLine(new LoadTest(new PrintStream(console, true, StandardCharsets.UTF_8))).execute(
+                    "--server", "http://127.0.0.1:" + server.httpPort(), "--api-key", server.apiKey(),
+                    "--rooms", "2", "--participants", "2", "--video-kbps", "300", "--churn-per-second", "1",
+                    "--room-turnover", "4", "--duration", "9", "--warm-up", "5");
+            String printed = console.toString(StandardCharsets.UTF_8);
+            System.out.println(printed);
+
+            assertEquals(0, exit, printed);
+            assertTrue(printed.contains("joins 16 (connected 1"), printed);
+            assertTrue(printed.contains("soak: the server is back at its baseline"), printed);
+            assertTrue(printed.matches("(?s).*subscriptions\\s+0\\s+[1-9]\\d*\\s+0\\n.*"), printed);
         }
     }
 }
