@@ -28,6 +28,18 @@ class ServerMetricsTest {
     }
 
     @Test
+    void exposesTheRoutersStreamsAndSubscriptionsASoakComparesWithItsBaseline() {
+        try (ServerMetrics metrics = new ServerMetrics(() -> 0, () -> 0, () -> 0, Map::of)) {
+            metrics.registerRouting(() -> 3, () -> 18, () -> 36);
+            System.gc(); // the gauges hold their suppliers strongly
+            String text = metrics.scrape();
+            assertTrue(text.contains("vardmote_media_routers 3.0"), text);
+            assertTrue(text.contains("vardmote_media_streams 18.0"), text);
+            assertTrue(text.contains("vardmote_media_subscriptions 36.0"), text);
+        }
+    }
+
+    @Test
     void gaugesStillReadTheirSuppliersAfterAGarbageCollection() {
         // Capturing lambdas, referenced by nothing but ServerMetrics: Micrometer holds a gauge's state weakly.
         AtomicInteger live = new AtomicInteger(3);
