@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import se.vardmote.media.MediaKind;
+import se.vardmote.media.rtcp.PayloadFeedback;
 import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.transport.WebRtcTransport;
 
@@ -112,7 +114,7 @@ public final class PublishedStream {
         this.bound = layers == null && description.ssrc() != 0;
         this.rtxSsrc = layers == null ? (int) description.rtxSsrc() : 0;
         this.rtxBound = layers == null && description.hasRtx() && description.rtxSsrc() != 0;
-        this.deferredKeyframeTask = () -> router.onDeferredKeyframe(this);
+        this.deferredKeyframeTask = this::onDeferredKeyframe;
     }
 
     /**
@@ -158,7 +160,7 @@ public final class PublishedStream {
                 router.count(RouterCounter.RTX_RECOVERED);
             } else if (nacks.onPacket(sequence, nowNanos)) {
                 router.count(RouterCounter.RTP_GAP_TOO_LARGE);
-                router.requestKeyframe(this, false, RouterCounter.RTCP_PLI_SENT);
+                requestKeyframe(false, RouterCounter.RTCP_PLI_SENT);
             }
         }
         statistics.onPacket(sequence, rtp.timestamp(), nowNanos, clockRate, repaired);
@@ -167,6 +169,60 @@ public final class PublishedStream {
             cache.store(rtp, nowNanos);
         }
         return true;
+    }
+
+    /**
+     * Asks the publisher for a keyframe of this stream (PLI, or FIR when {@code fir}), at most once per
+     * {@link Router#KEYFRAME_REQUEST_INTERVAL_NANOS}. A request inside the interval is suppressed, and one PLI
+     * is sent when the interval ends, so that a subscriber that asked is not left waiting for the encoder's
+     * next periodic keyframe (seconds away in Chromium). Counts a sent PLI as {@code counter}. Event loop.
+     */
+    void requestKeyframe(boolean fir, RouterCounter counter) {
+        if (!video) {
+            router.count(RouterCounter.RTCP_KEYFRAME_AUDIO_IGNORED);
+            return;
+        }
+        if (!bound || closed) {
+            router.count(RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC);
+            return;
+        }
+        long now = router.nanoTime();
+        long since = now - lastKeyframeRequestNanos;
+        if (keyframeRequested && since < Router.KEYFRAME_REQUEST_INTERVAL_NANOS) {
+            router.count(RouterCounter.RTCP_PLI_SUPPRESSED);
+            if (deferredKeyframe == null) {
+                deferredKeyframe = router.eventLoop().schedule(deferredKeyframeTask,
+                        Router.KEYFRAME_REQUEST_INTERVAL_NANOS - since, TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
+        if (!transport.isConnected()) {
+            router.count(RouterCounter.RTCP_DROPPED_NOT_CONNECTED);
+            return;
+        }
+        keyframeRequested = true;
+        lastKeyframeRequestNanos = now;
+        long mediaSsrc = ssrc & 0xFFFFFFFFL;
+        if (fir) {
+            ByteBuf out = transport.allocatePacket(PayloadFeedback.FIR_LENGTH);
+            firSequenceNumber = (firSequenceNumber + 1) & 0xFF;
+            PayloadFeedback.writeFir(out, Router.ROUTER_SSRC, mediaSsrc, firSequenceNumber);
+            transport.sendRtcp(out);
+            router.count(RouterCounter.RTCP_FIR_FORWARDED);
+        } else {
+            ByteBuf out = transport.allocatePacket(PayloadFeedback.PLI_LENGTH);
+            PayloadFeedback.writePli(out, Router.ROUTER_SSRC, mediaSsrc);
+            transport.sendRtcp(out);
+            router.count(counter);
+        }
+    }
+
+    /** The suppressed request's PLI, at the end of the interval, if anyone still receives this stream. */
+    private void onDeferredKeyframe() {
+        deferredKeyframe = null;
+        if (!router.isClosed() && !closed && !subscriptions.isEmpty()) {
+            requestKeyframe(false, RouterCounter.RTCP_PLI_SENT);
+        }
     }
 
     /** True for a layer of a simulcast track. */

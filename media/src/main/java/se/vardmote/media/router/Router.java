@@ -9,10 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import se.vardmote.media.rtcp.PayloadFeedback;
-import se.vardmote.media.rtcp.RtcpCompound;
-import se.vardmote.media.rtcp.SenderReport;
-import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.rtp.RedPayload;
@@ -24,8 +20,9 @@ import se.vardmote.media.transport.WebRtcTransport;
 /**
  * Forwards the RTP and RTCP of one room: from each published stream to its subscriptions, with
  * payload types, header-extension ids, SSRC, sequence numbers and timestamps rewritten per subscriber;
- * publishers' RTX is unwrapped into the packets it repairs; subscribers' NACKs are answered from each video
- * stream's retransmission buffer; PLI/FIR go back upstream (rate-limited). As every publisher's receiver,
+ * publishers' RTX is unwrapped into the packets it repairs. What peers send over RTCP is handled by
+ * {@link RtcpIngress} (NACKs answered from each video stream's retransmission buffer, PLI/FIR sent upstream
+ * through the stream's own rate limit, {@link PublishedStream#requestKeyframe}). As every publisher's receiver,
  * the router sends them transport-cc feedback, NACKs and receiver reports ({@link ReceiverFeedback}).
  * Owned by one worker's event loop. Public methods are safe from any thread (they hop onto the loop).
  *
@@ -60,15 +57,10 @@ public final class Router {
 
     // Reusable views: the loop handles one packet at a time.
     private final RtpPacket rtp = new RtpPacket();
-    private final RtpPacket cached = new RtpPacket();
     private final RtpHeaderExtension extension = new RtpHeaderExtension();
     private final Vp8Descriptor vp8 = new Vp8Descriptor();
-    private final Vp8Descriptor cachedVp8 = new Vp8Descriptor();
     private final RedPayload red = new RedPayload();
-    private final RtcpCompound compound = new RtcpCompound();
-    private final SenderReport senderReport = new SenderReport();
-    private final TransportFeedback transportFeedback = new TransportFeedback();
-    private final PayloadFeedback payloadFeedback = new PayloadFeedback();
+    private final RtcpIngress rtcp;
 
     /** The audio mixer's tap, as installed (any thread reads it); {@link #tapOnLoop} is the loop's copy. */
     private final java.util.concurrent.atomic.AtomicReference<AudioTap> audioTap =
@@ -109,6 +101,7 @@ public final class Router {
         this.loop = loop;
         this.transports = transports;
         this.nanoClock = nanoClock;
+        this.rtcp = new RtcpIngress(this, nanoClock);
         this.epochNanos = nanoClock.getAsLong();
     }
 
@@ -322,6 +315,11 @@ public final class Router {
     }
 
     /** Bumps one counter. Event loop; allocates nothing. */
+    /** The router's clock. */
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
     void count(RouterCounter counter) {
         counts[counter.ordinal()]++;
     }
@@ -378,7 +376,7 @@ public final class Router {
         // request waits for onConnected: a keyframe now would arrive before it can be received and would use
         // up the rate limit that the useful request needs.
         if (subscription.transport.isConnected()) {
-            requestKeyframe(stream, false, RouterCounter.RTCP_PLI_SENT);
+            stream.requestKeyframe(false, RouterCounter.RTCP_PLI_SENT);
         }
     }
 
@@ -400,7 +398,7 @@ public final class Router {
         subscription.switchTo(next);
         next.subscriptions.add(subscription);
         if (subscription.transport.isConnected()) {
-            requestKeyframe(next, false, RouterCounter.RTCP_PLI_SENT);
+            next.requestKeyframe(false, RouterCounter.RTCP_PLI_SENT);
         }
     }
 
@@ -482,60 +480,6 @@ public final class Router {
 
     // ---------------------------------------------------------------- keyframe requests (event loop)
 
-    /**
-     * Asks the publisher of {@code stream} for a keyframe (PLI, or FIR when {@code fir}), at most once per
-     * {@link #KEYFRAME_REQUEST_INTERVAL_NANOS}. A request inside the interval is suppressed, and one PLI
-     * is sent when the interval ends, so that a subscriber that asked is not left waiting for the encoder's
-     * next periodic keyframe (seconds away in Chromium).
-     */
-    void requestKeyframe(PublishedStream stream, boolean fir, RouterCounter counter) {
-        if (!stream.video) {
-            counts[RouterCounter.RTCP_KEYFRAME_AUDIO_IGNORED.ordinal()]++;
-            return;
-        }
-        if (!stream.bound || stream.closed) {
-            counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
-            return;
-        }
-        long now = nanoClock.getAsLong();
-        long since = now - stream.lastKeyframeRequestNanos;
-        if (stream.keyframeRequested && since < KEYFRAME_REQUEST_INTERVAL_NANOS) {
-            counts[RouterCounter.RTCP_PLI_SUPPRESSED.ordinal()]++;
-            if (stream.deferredKeyframe == null) {
-                stream.deferredKeyframe = loop.schedule(stream.deferredKeyframeTask,
-                        KEYFRAME_REQUEST_INTERVAL_NANOS - since, TimeUnit.NANOSECONDS);
-            }
-            return;
-        }
-        WebRtcTransport publisher = stream.transport;
-        if (!publisher.isConnected()) {
-            counts[RouterCounter.RTCP_DROPPED_NOT_CONNECTED.ordinal()]++;
-            return;
-        }
-        stream.keyframeRequested = true;
-        stream.lastKeyframeRequestNanos = now;
-        long mediaSsrc = stream.ssrc & 0xFFFFFFFFL;
-        if (fir) {
-            ByteBuf out = publisher.allocatePacket(PayloadFeedback.FIR_LENGTH);
-            stream.firSequenceNumber = (stream.firSequenceNumber + 1) & 0xFF;
-            PayloadFeedback.writeFir(out, ROUTER_SSRC, mediaSsrc, stream.firSequenceNumber);
-            publisher.sendRtcp(out);
-            counts[RouterCounter.RTCP_FIR_FORWARDED.ordinal()]++;
-        } else {
-            ByteBuf out = publisher.allocatePacket(PayloadFeedback.PLI_LENGTH);
-            PayloadFeedback.writePli(out, ROUTER_SSRC, mediaSsrc);
-            publisher.sendRtcp(out);
-            counts[counter.ordinal()]++;
-        }
-    }
-
-    void onDeferredKeyframe(PublishedStream stream) {
-        stream.deferredKeyframe = null;
-        if (!closed && !stream.closed && !stream.subscriptions.isEmpty()) {
-            requestKeyframe(stream, false, RouterCounter.RTCP_PLI_SENT);
-        }
-    }
-
     // ---------------------------------------------------------------- simulcast layers (event loop)
 
     /**
@@ -554,7 +498,7 @@ public final class Router {
         clearTarget(subscription);
         subscription.target = layer;
         layer.switchers.add(subscription);
-        requestKeyframe(layer, false, RouterCounter.RTCP_PLI_SENT);
+        layer.requestKeyframe(false, RouterCounter.RTCP_PLI_SENT);
     }
 
     /** Holds back {@code subscription}'s video until a layer is chosen for it again. */
@@ -789,180 +733,7 @@ public final class Router {
             counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
             return;
         }
-        RtcpCompound compound = this.compound.reset(packet);
-        while (compound.next()) {
-            switch (compound.packetType()) {
-                case RtcpCompound.SR -> onSenderReport(state);
-                case RtcpCompound.RR -> counts[RouterCounter.RTCP_CONSUMED_RR.ordinal()]++;
-                case RtcpCompound.SDES -> counts[RouterCounter.RTCP_CONSUMED_SDES.ordinal()]++;
-                case RtcpCompound.BYE -> counts[RouterCounter.RTCP_CONSUMED_BYE.ordinal()]++;
-                case RtcpCompound.RTPFB -> onTransportFeedback(state);
-                case RtcpCompound.PSFB -> onPayloadFeedback(state);
-                default -> counts[RouterCounter.RTCP_CONSUMED_OTHER.ordinal()]++;
-            }
-        }
-        if (compound.malformed()) {
-            counts[RouterCounter.RTCP_DROPPED_MALFORMED.ordinal()]++;
-        }
-    }
-
-    /**
-     * A publisher's SR goes to each subscriber under the subscriber's SSRC with the timestamp shifted by the
-     * same offset as its RTP, so lip sync (RFC 3550 §6.4.1 NTP/RTP pair) survives the rewrite. Report blocks
-     * are dropped: they describe streams the subscriber does not know.
-     */
-    private void onSenderReport(RouterTransport state) {
-        SenderReport sr = senderReport;
-        if (!sr.wrap(compound)) {
-            counts[RouterCounter.RTCP_DROPPED_MALFORMED.ordinal()]++;
-            return;
-        }
-        PublishedStream stream = state.publishedBySsrc.get((int) sr.senderSsrc());
-        if (stream == null) {
-            counts[RouterCounter.RTCP_CONSUMED_SR.ordinal()]++;
-            return;
-        }
-        stream.statistics.onSenderReport(sr.ntpTimestamp(), nanoClock.getAsLong());
-        ArrayList<Subscription> subscriptions = stream.subscriptions;
-        for (int i = 0; i < subscriptions.size(); i++) {
-            Subscription subscription = subscriptions.get(i);
-            WebRtcTransport out = subscription.transport;
-            if (!subscription.offsetsValid) {
-                continue; // no RTP sent yet under the current offsets: the mapping would be wrong
-            }
-            if (!out.isConnected()) {
-                counts[RouterCounter.RTCP_DROPPED_NOT_CONNECTED.ordinal()]++;
-                continue;
-            }
-            ByteBuf packet = out.allocatePacket(SenderReport.MIN_LENGTH);
-            SenderReport.write(packet, subscription.ssrc & 0xFFFFFFFFL, sr.ntpTimestamp(),
-                    (sr.rtpTimestamp() + subscription.timestampOffset) & 0xFFFFFFFFL,
-                    sr.packetCount(), sr.octetCount());
-            out.sendRtcp(packet);
-            counts[RouterCounter.RTCP_SR_FORWARDED.ordinal()]++;
-        }
-    }
-
-    private void onTransportFeedback(RouterTransport state) {
-        TransportFeedback feedback = transportFeedback;
-        if (!feedback.wrap(compound)) {
-            counts[RouterCounter.RTCP_DROPPED_MALFORMED.ordinal()]++;
-            return;
-        }
-        if (!feedback.isGenericNack()) {
-            counts[RouterCounter.RTCP_CONSUMED_OTHER.ordinal()]++; // transport-cc: ours to answer, not forward
-            return;
-        }
-        Subscription subscription = state.subscriptionsBySsrc.get(feedback.mediaSsrcInt());
-        if (subscription == null) {
-            counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
-            return;
-        }
-        PublishedStream stream = subscription.stream;
-        int items = Math.min(feedback.nackCount(), TransportFeedback.MAX_NACK_ITEMS);
-        if (items == 0 || !subscription.offsetsValid || !stream.bound || stream.closed) {
-            counts[RouterCounter.RTCP_NACK_DROPPED.ordinal()]++;
-            return;
-        }
-        counts[RouterCounter.RTCP_NACK_RECEIVED.ordinal()]++;
-        if (stream.cache == null) {
-            forwardNack(feedback, subscription, stream, items);
-            return;
-        }
-        // RFC 4585 §6.2.1: each item names a packet id and, in its bitmask, up to 16 more after it.
-        long now = nanoClock.getAsLong();
-        for (int i = 0; i < items; i++) {
-            int id = feedback.nackPacketId(i);
-            int mask = feedback.nackLostBitmask(i);
-            repair(subscription, stream, id, now);
-            for (int bit = 0; mask != 0 && bit < 16; bit++) {
-                if ((mask & (1 << bit)) != 0) {
-                    repair(subscription, stream, (id + bit + 1) & 0xFFFF, now);
-                }
-            }
-        }
-    }
-
-    /**
-     * Answers one lost packet of a subscriber from the stream's retransmission buffer. One the server
-     * never had is not asked for here: the stream's {@link NackGenerator} asks the publisher already, and
-     * its repair goes to every subscriber.
-     */
-    private void repair(Subscription subscription, PublishedStream stream, int outSequence, long now) {
-        if (!subscription.canRepair(outSequence)) {
-            counts[RouterCounter.RTCP_NACK_TOO_OLD.ordinal()]++;
-            return;
-        }
-        if (stream.cache.find(subscription.inSequence(outSequence), now, cached)) {
-            Vp8Descriptor descriptor = stream.vp8
-                    && cachedVp8.wrap(cached.buffer(), cached.payloadOffset(), cached.payloadLength()) ? cachedVp8 : null;
-            subscription.retransmit(cached, extension, descriptor, outSequence, now);
-            counts[RouterCounter.RTCP_NACK_ANSWERED_FROM_CACHE.ordinal()]++;
-        } else {
-            counts[RouterCounter.RTCP_NACK_NOT_IN_CACHE.ordinal()]++;
-        }
-    }
-
-    /** A stream without a retransmission buffer (audio) has its NACKs answered by the publisher. */
-    private void forwardNack(TransportFeedback feedback, Subscription subscription, PublishedStream stream, int items) {
-        WebRtcTransport publisher = stream.transport;
-        if (!publisher.isConnected()) {
-            counts[RouterCounter.RTCP_DROPPED_NOT_CONNECTED.ordinal()]++;
-            return;
-        }
-        // RFC 4585 §6.2.1: the PID is a sequence number; the BLP is relative to it and needs no change.
-        ByteBuf packet = publisher.allocatePacket(TransportFeedback.nackLength(items));
-        TransportFeedback.writeNackHeader(packet, ROUTER_SSRC, stream.ssrc & 0xFFFFFFFFL, items);
-        for (int i = 0; i < items; i++) {
-            TransportFeedback.writeNackItem(packet,
-                    (feedback.nackPacketId(i) - subscription.sequenceOffset) & 0xFFFF, feedback.nackLostBitmask(i));
-        }
-        publisher.sendRtcp(packet);
-        counts[RouterCounter.RTCP_NACK_FORWARDED.ordinal()]++;
-    }
-
-    private void onPayloadFeedback(RouterTransport state) {
-        PayloadFeedback feedback = payloadFeedback;
-        if (!feedback.wrap(compound)) {
-            counts[RouterCounter.RTCP_DROPPED_MALFORMED.ordinal()]++;
-            return;
-        }
-        if (feedback.isPli()) {
-            Subscription subscription = state.subscriptionsBySsrc.get(feedback.mediaSsrcInt());
-            if (subscription == null) {
-                counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
-                return;
-            }
-            requestKeyframe(subscription.stream, false, RouterCounter.RTCP_PLI_FORWARDED);
-            if (subscription.target != null) {
-                requestKeyframe(subscription.target, false, RouterCounter.RTCP_PLI_FORWARDED);
-            }
-        } else if (feedback.isFir()) {
-            // RFC 5104 §4.3.1.2: the FCI entries name the media senders; the header's media SSRC is 0.
-            int entries = feedback.firCount();
-            for (int i = 0; i < entries; i++) {
-                Subscription subscription = state.subscriptionsBySsrc.get(feedback.firSsrcInt(i));
-                if (subscription == null) {
-                    counts[RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC.ordinal()]++;
-                    continue;
-                }
-                requestKeyframe(subscription.stream, true, RouterCounter.RTCP_PLI_FORWARDED);
-            }
-        } else if (feedback.isRemb()) {
-            // A subscriber's browser estimating its own downlink (receive-side, abs-send-time): kept for the
-            // REMB that caps what its publishers send.
-            long estimate = feedback.rembBitrate();
-            long now = nanoClock.getAsLong();
-            if (state.hasDownlinkEstimate && estimate < state.downlinkEstimate * 0.95) {
-                state.estimateFellNanos = now;
-            }
-            state.hasDownlinkEstimate = true;
-            state.downlinkEstimate = estimate;
-            state.downlinkEstimateNanos = now;
-            counts[RouterCounter.RTCP_CONSUMED_REMB.ordinal()]++;
-        } else {
-            counts[RouterCounter.RTCP_CONSUMED_OTHER.ordinal()]++;
-        }
+        rtcp.receive(state, packet);
     }
 
     // ---------------------------------------------------------------- transport events (event loop)
@@ -974,7 +745,7 @@ public final class Router {
         }
         ArrayList<Subscription> subscriptions = state.subscriptions;
         for (int i = 0; i < subscriptions.size(); i++) {
-            requestKeyframe(subscriptions.get(i).stream, false, RouterCounter.RTCP_PLI_SENT);
+            subscriptions.get(i).stream.requestKeyframe(false, RouterCounter.RTCP_PLI_SENT);
         }
     }
 
