@@ -3,15 +3,11 @@ package se.vardmote.signalling.sip;
 import gov.nist.javax.sip.message.SIPMessage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -24,14 +20,11 @@ import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
-import javax.sip.ListeningPoint;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
-import javax.sip.SipFactory;
 import javax.sip.SipListener;
 import javax.sip.SipProvider;
-import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
@@ -68,9 +61,6 @@ import se.vardmote.signalling.meeting.Meeting;
 public final class SipServer implements SipListener, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SipServer.class.getName());
-    private static final AtomicInteger STACKS = new AtomicInteger();
-    /** Largest message accepted over TCP (the stack's limit); UDP datagrams are bounded by the MTU anyway. */
-    static final int MAX_MESSAGE_BYTES = 16 * 1024;
 
     private final SipConfig config;
     private final CallMediaFactory mediaFactory;
@@ -84,7 +74,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     private final Map<String, SipCall> calls = new HashMap<>(); // call thread only
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
     private final AtomicInteger activeCalls = new AtomicInteger();
-    private SipStack stack;
+    private SipEndpoint endpoint;
     private SipProvider provider;
     private SipResponses responses;
     private int port;
@@ -147,62 +137,10 @@ public final class SipServer implements SipListener, AutoCloseable {
     }
 
     private void listen() throws IOException {
-        SipFactory factory = SipFactory.getInstance();
-        factory.setPathName("gov.nist");
-        Properties p = new Properties();
-        p.setProperty("javax.sip.STACK_NAME", "vardmote-sip-" + STACKS.incrementAndGet());
-        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", SipStackLog.class.getName());
-        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", SipStackLog.class.getName());
-        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
-        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
-        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_BYTES));
-        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "2000");
-        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
-        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
-        try {
-            stack = factory.createSipStack(p);
-            int wanted = config.port();
-            ListeningPoint udp = null;
-            ListeningPoint tcp = null;
-            for (int attempt = 0; attempt < 10 && tcp == null; attempt++) {
-                port = wanted != 0 ? wanted : freePort(config.bindAddress());
-                try {
-                    udp = stack.createListeningPoint(config.bindAddress(), port, ListeningPoint.UDP);
-                    tcp = stack.createListeningPoint(config.bindAddress(), port, ListeningPoint.TCP);
-                } catch (javax.sip.TransportNotSupportedException | javax.sip.InvalidArgumentException e) {
-                    if (udp != null) stack.deleteListeningPoint(udp);
-                    udp = null;
-                    if (wanted != 0) throw new IOException("cannot listen for SIP on " + config.bindAddress() + ":" + wanted
-                            + ": " + e.getMessage() + " (set VARDMOTE_SIP_PORT)", e);
-                }
-            }
-            if (tcp == null) throw new IOException("no free port for SIP on " + config.bindAddress());
-            responses = new SipResponses(factory.createMessageFactory(), factory.createHeaderFactory(),
-                    factory.createAddressFactory(), config.bindAddress(), port, this::count);
-            provider = stack.createSipProvider(udp);
-            provider.addListeningPoint(tcp);
-            provider.addSipListener(this);
-            stack.start();
-        } catch (javax.sip.SipException | java.util.TooManyListenersException e) {
-            throw new IOException("cannot start SIP: " + e.getMessage(), e);
-        }
-    }
-
-    private static int freePort(String bind) throws IOException {
-        InetAddress address = InetAddress.getByName(bind);
-        for (int i = 0; i < 20; i++) {
-            int candidate;
-            try (ServerSocket s = new ServerSocket(0, 1, address)) {
-                candidate = s.getLocalPort();
-            }
-            try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(address, candidate))) {
-                return candidate;
-            } catch (IOException taken) {
-                // UDP side in use: try another
-            }
-        }
-        throw new IOException("no free port for SIP on " + bind);
+        endpoint = SipEndpoint.open(config, this, this::count);
+        provider = endpoint.provider;
+        responses = endpoint.responses;
+        port = endpoint.port;
     }
 
     /** The port SIP listens on (UDP and TCP). */
@@ -247,7 +185,7 @@ public final class SipServer implements SipListener, AutoCloseable {
         } catch (Exception e) {
             // best effort
         }
-        if (stack != null) stack.stop();
+        if (endpoint != null) endpoint.stop();
         executor.shutdownNow();
     }
 
