@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * receives, so it lags behind every step up. What it says clearly is when it falls: the browser saw its queue
  * grow or packets lost. So a fall of the estimate below what the layers take steps the sharpest tracks down
  * until they fit, and so does an estimate that stays far below them. Only a fall that comes after every track
- * has been on its lowest layer for {@link #SETTLE_NANOS} pauses one (audio-only: its audio flows on as a separate
- * stream), and only one that cannot hold even half its lowest layer. A step up (one track, one layer,
+ * has been on its lowest layer for {@link #SETTLE_NANOS}, while the subscriber reports lost packets, pauses
+ * one (audio-only: its audio flows on as a separate stream), and only one that cannot hold even half its lowest
+ * layer. A step up (one track, one layer,
  * the lowest rates first, so every tile has a picture before any gets a sharp one) is taken when it fits the
  * estimate, or when the estimate has {@link #HEADROOM} over what is sent (it found no limit yet). A step up that
  * the estimate punishes within {@link #FAILED_NANOS} makes the next one wait: {@link #FIRST_BACKOFF_NANOS},
@@ -36,6 +37,8 @@ final class LayerAllocation {
     static final long FIRST_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(8);
     static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(64);
     static final long FAILED_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A NACK from the subscriber this recently means its downlink is dropping packets now. */
+    static final long LOSS_RECENT_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long UNLIMITED = Long.MAX_VALUE / 4;
 
     private final Router router;
@@ -105,10 +108,12 @@ final class LayerAllocation {
             } else if (lowestSinceNanos < 0) {
                 lowestSinceNanos = nowNanos;
             }
-            // Only a fall the receiver reports after SETTLE_NANOS on the lowest layers says the link cannot take
-            // them: a receive-side estimate stays low for many seconds while it climbs back after any cut, so a
-            // low level alone would pause a picture the link carries (seen when a line narrowed mid-visit).
-            boolean mayPause = fell && lowest && nowNanos - lowestSinceNanos >= SETTLE_NANOS;
+            // Only a fall the receiver reports after SETTLE_NANOS on the lowest layers, while it also reports lost
+            // packets, says the link cannot take them: a receive-side estimate stays low for many seconds while it
+            // climbs back after any cut, and dips by a few per cent as it does, so neither a low level nor a dip
+            // alone pauses a picture the link carries (both were seen when a line narrowed mid-visit).
+            boolean losing = subscriber.lossReportedNanos != 0 && nowNanos - subscriber.lossReportedNanos <= LOSS_RECENT_NANOS;
+            boolean mayPause = fell && losing && lowest && nowNanos - lowestSinceNanos >= SETTLE_NANOS;
             if ((fell && total > budget) || sustained) {
                 overuseRounds = 0;
                 stepDown(n, total, budget, mayPause);
@@ -136,8 +141,8 @@ final class LayerAllocation {
 
     /**
      * The sharpest track that has a lower layer steps down, until the total fits the budget. When every track
-     * is at its lowest and {@code mayPause} (the estimate fell again after the tracks had been on their lowest
-     * layers for {@link #SETTLE_NANOS}: the link cannot take even those), the largest is paused, but only while
+     * is at its lowest and {@code mayPause} (the estimate fell again, with packets lost, after the tracks had been on
+     * their lowest layers for {@link #SETTLE_NANOS}: the link cannot take even those), the largest is paused, but only while
      * the budget cannot hold even half of it: a lower picture for everyone comes before no picture for one.
      */
     private void stepDown(int n, long total, long budget, boolean mayPause) {

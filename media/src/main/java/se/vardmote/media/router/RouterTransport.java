@@ -38,6 +38,8 @@ final class RouterTransport {
     long downlinkEstimateNanos;
     /** When the estimate last fell (by more than 5 %): the subscriber's browser saw its downlink overused. */
     long estimateFellNanos;
+    /** When the subscriber's browser last reported a lost packet (a NACK), or 0: its downlink drops packets. */
+    long lossReportedNanos;
     /** What the router sent this subscriber (media and repairs). */
     final BitrateMeter sent = new BitrateMeter();
     /** Which simulcast layer of each track this subscriber gets; created with its first simulcast subscription. */

@@ -107,6 +107,7 @@ final class RtcpIngress {
             router.count(RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC);
             return;
         }
+        state.lossReportedNanos = nanoClock.getAsLong(); // its downlink lost packets, whatever we can repair
         PublishedStream stream = subscription.stream;
         int items = Math.min(feedback.nackCount(), TransportFeedback.MAX_NACK_ITEMS);
         if (items == 0 || !subscription.offsetsValid || !stream.bound || stream.closed) {

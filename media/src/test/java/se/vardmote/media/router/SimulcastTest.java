@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import se.vardmote.media.MediaKind;
 import se.vardmote.media.rtcp.PayloadFeedback;
+import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.rtp.RtpPacketFixture;
 import se.vardmote.media.rtp.Vp8Descriptor;
@@ -205,9 +206,13 @@ class SimulcastTest extends RouterFixture {
             runWindows(2, new int[] {6, 25, 94});
         }
         assertFalse(onLoop(() -> subscription.paused), "an estimate that fell once may climb back, however slowly");
-        remb(30_000);
+        remb(36_000);
         runWindows(1, new int[] {6, 25, 94});
-        assertTrue(onLoop(() -> subscription.paused), "a fall on the lowest layer: the link cannot take even that");
+        assertFalse(onLoop(() -> subscription.paused), "a dip without lost packets: the link carries the lowest layer");
+        nack();
+        remb(30_000); // a fall again, from 36 kbit/s
+        runWindows(1, new int[] {6, 25, 94});
+        assertTrue(onLoop(() -> subscription.paused), "a fall on the lowest layer with packets lost: the link cannot take even that");
         assertEquals(1, counter("simulcast.video.paused"));
         int sent = viewer.sentRtp.size();
         sendLayers(2, -1);
@@ -262,6 +267,14 @@ class SimulcastTest extends RouterFixture {
         assertSame(track.layers[0], onLoop(() -> subscription.target));
         LayerAllocation allocation = onLoop(() -> subscription.subscriber.layers);
         assertEquals(LayerAllocation.FIRST_BACKOFF_NANOS, onLoop(allocation::backoffNanos));
+    }
+
+    /** The subscriber's browser reports a packet of this track lost (a NACK of the last one sent to it). */
+    private void nack() throws Exception {
+        int last = onLoop(() -> subscription.highestSequence);
+        ByteBuf nack = Unpooled.buffer();
+        TransportFeedback.writeNack(nack, 0x5555, SUBSCRIBER_SSRC, new int[] {last}, 1);
+        receiveRtcp(viewer, nack);
     }
 
     /** The subscriber's browser reports its downlink estimate. */

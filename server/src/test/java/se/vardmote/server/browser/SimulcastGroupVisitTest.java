@@ -36,6 +36,8 @@ class SimulcastGroupVisitTest {
     private static final int OPEN_KBITS = 20_000;
     /** Time for the publishers' estimates and encoders to reach their layers' rates on open lines. */
     private static final Duration RAMP = Duration.ofSeconds(10);
+    /** How long the guardian may take to climb to everyone's top layer while its line is open. */
+    private static final Duration TOP_ON_OPEN_LINE = Duration.ofSeconds(45);
     private static final Duration MEASURE = Duration.ofSeconds(5);
     /** The narrowed line holds the lower layers and the audio with this much to spare. */
     private static final double LOWER_LAYERS_HEADROOM = 1.2;
@@ -94,6 +96,12 @@ class SimulcastGroupVisitTest {
                 System.out.printf("[impaired] simulcast counters: %s%n", server.media().routerCounters());
                 throw e;
             }
+            // On the open line the guardian gets everyone's top layer first, so that the narrowing takes it away.
+            long open = System.nanoTime();
+            visitors.get(visitors.size() - 1).awaitReceived("everyone's top layer on the open line", TOP_ON_OPEN_LINE,
+                    s -> widths(s).size() == 3 && widths(s).stream().allMatch(w -> w >= 640));
+            System.out.printf("[impaired] simulcast: the guardian receives everyone's top layer %d ms after media flows%n",
+                    (System.nanoTime() - open) / 1_000_000);
             int downlinkKbits = narrowTheGuardiansLine(visitors);
             Thread.sleep(SETTLE.toMillis());
             List<Map<String, Object>> before = visitors.stream().map(Visitor::received).toList();
