@@ -37,7 +37,7 @@ class ClientAddressTest {
 
     @Test
     void anUntrustedPeerCannotChooseItsAddressByHeader() {
-        HttpHeaders forged = headers("X-Forwarded-For", "198.51.100.7", "Forwarded", "for=192.0.2.1");
+        HttpHeaders forged = headers("X-Forwarded-For", "198.51.100.7", "Forwarded", "for=203.0.113.1");
         assertSame(STRANGER, clients.of(STRANGER, forged));
         assertSame(PROXY, ClientAddress.PEER.of(PROXY, forged), "by default no proxy is trusted");
         assertEquals(0, clients.missingCount() + clients.malformedCount(), "an untrusted peer's headers are not read");
@@ -65,10 +65,10 @@ class ClientAddressTest {
 
     @Test
     void readsAddressesWithPortsIpv6AndIpv4Mapped() {
-        assertEquals("192.0.2.1", ip(clients.of(PROXY, headers("X-Forwarded-For", "192.0.2.1:4711"))));
+        assertEquals("203.0.113.1", ip(clients.of(PROXY, headers("X-Forwarded-For", "203.0.113.1:4711"))));
         assertEquals("2001:db8:0:0:0:0:0:2", ip(clients.of(PROXY, headers("X-Forwarded-For", "2001:db8::2"))));
         assertEquals("2001:db8:0:0:0:0:0:3", ip(clients.of(PROXY, headers("X-Forwarded-For", "[2001:db8::3]:4711"))));
-        assertEquals("192.0.2.4", ip(clients.of(PROXY, headers("X-Forwarded-For", "::ffff:192.0.2.4"))));
+        assertEquals("203.0.113.4", ip(clients.of(PROXY, headers("X-Forwarded-For", "::ffff:203.0.113.4"))));
         // A trusted IPv6 proxy.
         InetSocketAddress v6Proxy = new InetSocketAddress("2001:db8:1::10", 443);
         assertEquals("198.51.100.7", ip(clients.of(v6Proxy, headers("X-Forwarded-For", "198.51.100.7, 2001:db8:1::11"))));
@@ -77,12 +77,12 @@ class ClientAddressTest {
     @Test
     void readsRfc7239ForwardedWhenNoForwardedForIsSent() {
         assertEquals("2001:db8:cafe:0:0:0:0:17", ip(clients.of(PROXY, headers("Forwarded",
-                "for=192.0.2.60;proto=http;by=203.0.113.43, For=\"[2001:db8:cafe::17]:4711\""))));
+                "for=203.0.113.60;proto=http;by=203.0.113.43, For=\"[2001:db8:cafe::17]:4711\""))));
         assertEquals("198.51.100.7", ip(clients.of(PROXY, headers("Forwarded",
-                "for=192.0.2.60, for=198.51.100.7;proto=https, for=10.0.0.9"))));
+                "for=203.0.113.60, for=198.51.100.7;proto=https, for=10.0.0.9"))));
         // Proxies append to X-Forwarded-For and pass a client's Forwarded through: X-Forwarded-For wins.
         assertEquals("198.51.100.7", ip(clients.of(PROXY,
-                headers("Forwarded", "for=192.0.2.1", "X-Forwarded-For", "198.51.100.7"))));
+                headers("Forwarded", "for=203.0.113.1", "X-Forwarded-For", "198.51.100.7"))));
     }
 
     @Test
@@ -90,14 +90,14 @@ class ClientAddressTest {
         assertSame(PROXY, clients.of(PROXY, headers("X-Forwarded-For", "198.51.100.7, garbage")));
         assertEquals("10.0.0.9", ip(clients.of(PROXY, headers("X-Forwarded-For", "198.51.100.7, unknown, 10.0.0.9"))));
         assertSame(PROXY, clients.of(PROXY, headers("X-Forwarded-For", "vard.example.se")), "a name, never looked up");
-        assertSame(PROXY, clients.of(PROXY, headers("X-Forwarded-For", "192.0.2.256")));
+        assertSame(PROXY, clients.of(PROXY, headers("X-Forwarded-For", "203.0.113.256")));
         assertSame(PROXY, clients.of(PROXY, headers("X-Forwarded-For", "127.1")), "only dotted quads");
         assertSame(PROXY, clients.of(PROXY, headers("X-Forwarded-For", "fe80::1%eth0")));
         assertSame(PROXY, clients.of(PROXY, headers("X-Forwarded-For", "dead:beef")), "not an IPv6 literal");
         assertSame(PROXY, clients.of(PROXY, headers("Forwarded", "for=unknown")));
         assertSame(PROXY, clients.of(PROXY, headers("Forwarded", "for=_hidden")));
         assertSame(PROXY, clients.of(PROXY, headers("Forwarded", "proto=https")), "no for=");
-        assertSame(PROXY, clients.of(PROXY, headers("Forwarded", "for=192.0.2.1;for=192.0.2.2")));
+        assertSame(PROXY, clients.of(PROXY, headers("Forwarded", "for=203.0.113.1;for=203.0.113.2")));
         assertEquals(11, clients.malformedCount());
     }
 

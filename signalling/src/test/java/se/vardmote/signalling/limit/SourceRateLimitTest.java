@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class SourceRateLimitTest {
     final AtomicLong nanos = new AtomicLong(5_000_000_000L);
-    static final Object A = address("192.0.2.1");
-    static final Object B = address("192.0.2.2");
+    static final Object A = address("203.0.113.1");
+    static final Object B = address("203.0.113.2");
 
     static Object address(String literal) {
         try {
@@ -74,7 +74,7 @@ class SourceRateLimitTest {
         SourceRateLimit limit = new SourceRateLimit(1, Duration.ofSeconds(60), 2, nanos::get);
         limit.record(A);
         limit.record(B);
-        Object c = address("192.0.2.3");
+        Object c = address("203.0.113.3");
         limit.record(c);
         assertEquals(2, limit.trackedSources(), "full: the third source is not tracked");
         assertEquals(0, limit.retryAfterSeconds(c), "and so goes unlimited");
@@ -92,8 +92,8 @@ class SourceRateLimitTest {
         Object elsewhere = SourceRateLimit.sourceOf(new InetSocketAddress(InetAddress.getByName("2001:db8:1:3::1"), 4000));
         assertEquals(one, other);
         assertNotEquals(one, elsewhere);
-        assertEquals(InetAddress.getByName("192.0.2.1"),
-                SourceRateLimit.sourceOf(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 1)));
+        assertEquals(InetAddress.getByName("203.0.113.1"),
+                SourceRateLimit.sourceOf(new InetSocketAddress(InetAddress.getByName("203.0.113.1"), 1)));
     }
 
     @Test
