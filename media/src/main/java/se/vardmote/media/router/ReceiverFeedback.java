@@ -29,6 +29,8 @@ final class ReceiverFeedback {
     private static final int RR_HEADER_LENGTH = 8;
     /** A subscriber's estimate older than this (its browser stopped sending REMB) no longer caps anyone. */
     static final long ESTIMATE_FRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A subscriber that reported lost packets within this caps its publishers; the last cap then stays. */
+    static final long CAP_AFTER_LOSS_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** What one audio stream to a subscriber is reckoned to take of its downlink (Opus with FEC, headers). */
     static final long AUDIO_SHARE = 48_000;
     /**
@@ -135,8 +137,9 @@ final class ReceiverFeedback {
      * Tells a video publisher the most its subscribers can take: for each subscriber with a fresh estimate,
      * its downlink less its audio streams, shared equally among the video streams it receives; the least of
      * these over the publisher's video subscribers. A browser caps its send-side estimate at a REMB, so a
-     * subscriber on a slow link gets a picture it can hold instead of losses. Nothing is sent while no
-     * subscriber estimates (a single layer is then sent at what the publisher's own uplink allows).
+     * subscriber on a slow link gets a picture it can hold instead of losses. Only subscribers that reported
+     * lost packets in the last {@link #CAP_AFTER_LOSS_NANOS} count; nothing is sent while none does (the
+     * publisher keeps the last cap, or, never capped, sends what its own uplink allows).
      */
     private void sendRemb(RouterTransport state, long nowNanos) {
         long cap = Long.MAX_VALUE;
@@ -154,8 +157,12 @@ final class ReceiverFeedback {
             }
             for (int j = 0; j < stream.subscriptions.size(); j++) {
                 RouterTransport subscriber = stream.subscriptions.get(j).subscriber;
+                // Only a subscriber whose downlink lost packets lately caps the publisher: a receive-side estimate
+                // also falls when the receiving browser stalls (a busy CPU), and a cap then holds the publisher
+                // near what the estimate lets through, which the estimate in turn never climbs far above.
                 if (subscriber == null || !subscriber.hasDownlinkEstimate
-                        || nowNanos - subscriber.downlinkEstimateNanos > ESTIMATE_FRESH_NANOS) {
+                        || nowNanos - subscriber.downlinkEstimateNanos > ESTIMATE_FRESH_NANOS
+                        || subscriber.lossReportedNanos == 0 || nowNanos - subscriber.lossReportedNanos > CAP_AFTER_LOSS_NANOS) {
                     continue;
                 }
                 cap = Math.min(cap, share(subscriber));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,13 @@ class ReceiverFeedbackTest extends RouterFixture {
         return out;
     }
 
+    /** A subscriber's NACK of {@code sequence} (as it numbers the stream). */
+    private static ByteBuf nack(int sequence) {
+        ByteBuf nack = Unpooled.buffer();
+        TransportFeedback.writeNack(nack, 0x5555, SUBSCRIBER_SSRC, new int[] {sequence}, 1);
+        return nack;
+    }
+
     private static ByteBuf remb(long bitrate) {
         ByteBuf out = io.netty.buffer.Unpooled.buffer();
         PayloadFeedback.writeRemb(out, 0x7777, bitrate, new int[] {(int) SUBSCRIBER_SSRC}, 1);
@@ -151,11 +159,16 @@ class ReceiverFeedbackTest extends RouterFixture {
 
         receiveRtcp(room[1], remb(800_000));
         aSecondOfFeedback();
+        assertTrue(rembs(room[0]).isEmpty(), "an estimate without lost packets caps nobody (a stalled browser's falls too)");
+
+        receiveRtcp(room[1], nack(1)); // the subscriber's downlink lost a packet
+        receiveRtcp(room[1], remb(800_000));
+        aSecondOfFeedback();
         List<Long> sent = rembs(room[0]);
         assertEquals(1, sent.size());
         assertTrue(Math.abs(sent.get(0) - 800_000) <= 800_000 / (1 << 17), "its one video stream may take it all: " + sent);
         assertEquals(1, counter("rtcp.remb.sent"));
-        assertEquals(1, counter("rtcp.consumed.remb"));
+        assertEquals(2, counter("rtcp.consumed.remb"));
 
         clock.addAndGet(ReceiverFeedback.ESTIMATE_FRESH_NANOS + 1);
         publisherClear(room[0]);
@@ -167,6 +180,7 @@ class ReceiverFeedbackTest extends RouterFixture {
     void aVeryLowEstimateStillLetsAudioAndAThinPictureThrough() throws Exception {
         FakeTransport[] room = room(Map.of());
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
+        receiveRtcp(room[1], nack(1));
         receiveRtcp(room[1], remb(20_000));
         aSecondOfFeedback();
         assertEquals(List.of(ReceiverFeedback.MIN_CAP), rembs(room[0]).stream()
