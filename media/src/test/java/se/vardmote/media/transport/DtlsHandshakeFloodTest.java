@@ -116,8 +116,9 @@ class DtlsHandshakeFloodTest {
         real.peer().connectDtls(real.transport().localFingerprint());
         assertSame(real.transport(), real.receiver().connected.get(5, TimeUnit.SECONDS));
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertEquals(2, engine.handshakes().inProgress(),
-                "the flood's handshakes were still open: the real peer did not wait for their deadline (" + tookMillis + " ms)");
+        // The real peer's place is freed just after it is told it connected; the flood's two stay open.
+        waitFor(() -> engine.handshakes().inProgress() == 2,
+                "the real peer's place freed while the flood's two are still open (connected after " + tookMillis + " ms)");
         real.peer().sendSrtp(rtp(1), false);
         assertNotNull(real.receiver().rtp.poll(5, TimeUnit.SECONDS), "media flows");
 
