@@ -200,7 +200,7 @@ final class RtcpIngress {
             }
         } else if (feedback.isRemb()) {
             // A subscriber's browser estimating its own downlink (receive-side, abs-send-time): kept for the
-            // REMB that caps what its publishers send.
+            // REMB that caps what its publishers send and for the layer choice, and paces what it is sent.
             long estimate = feedback.rembBitrate();
             long now = nanoClock.getAsLong();
             if (state.hasDownlinkEstimate && estimate < state.downlinkEstimate * 0.95) {
@@ -209,6 +209,7 @@ final class RtcpIngress {
             state.hasDownlinkEstimate = true;
             state.downlinkEstimate = estimate;
             state.downlinkEstimateNanos = now;
+            state.transport.setDownlinkEstimate(estimate);
             router.count(RouterCounter.RTCP_CONSUMED_REMB);
         } else {
             router.count(RouterCounter.RTCP_CONSUMED_OTHER);

@@ -77,6 +77,7 @@ public final class MediaWorker implements TransportFactory {
     private final AllowedNetworks allowedNetworks;
     private final SecureRandom random = new SecureRandom();
     private final long consentTimeoutNanos;
+    private final PacingTimer pacing;
 
     // Loop-only state
     private final long[] counts = new long[WorkerCounter.values().length];
@@ -108,6 +109,7 @@ public final class MediaWorker implements TransportFactory {
         this.handshakes = handshakes;
         this.allowedNetworks = new AllowedNetworks(config.allowedNetworks());
         this.consentTimeoutNanos = config.consentTimeout().toNanos();
+        this.pacing = new PacingTimer(loop);
     }
 
     /** Binds {@code bindAddress:firstPort+index} (port 0 = ephemeral) on this worker's loop. Blocks. */
@@ -257,6 +259,7 @@ public final class MediaWorker implements TransportFactory {
     public void close() {
         Runnable shutdown = () -> {
             if (consentTask != null) consentTask.cancel(false);
+            pacing.stop();
             for (WorkerTransport t : new ArrayList<>(byUfrag.values())) t.closeOnLoop("media_engine_closed");
             Channel ch = channel;
             if (ch != null) ch.close();
@@ -321,6 +324,11 @@ public final class MediaWorker implements TransportFactory {
         countOut(buf.readableBytes());
         if (link != null) link.write(buf, droppable);
         else writer.write(buf, to);
+    }
+
+    /** The tick that drains this worker's transports' pacers. Loop. */
+    PacingTimer pacing() {
+        return pacing;
     }
 
     /** The ICE-TCP connection from {@code remote}, or null. Any thread. */

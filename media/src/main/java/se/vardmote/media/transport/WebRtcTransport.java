@@ -51,6 +51,13 @@ public interface WebRtcTransport {
     }
 
     /** Protects and sends one plaintext RTCP packet (compound or not). Takes ownership. Event loop. */
+    /**
+     * What the receiving browser estimates its downlink at (bits per second, from its REMB): video sent on
+     * this transport is then paced to a multiple of it, audio never waits. 0 stops pacing. Any thread.
+     */
+    default void setDownlinkEstimate(long bitsPerSecond) {
+    }
+
     void sendRtcp(ByteBuf packet);
 
     /**

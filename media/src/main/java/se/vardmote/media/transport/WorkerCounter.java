@@ -41,6 +41,13 @@ public enum WorkerCounter {
     OUT_GSO_DATAGRAMS("media.out.gso.datagrams"),
     /** GSO turned off after a failed send (a device without UDP checksum offload). */
     OUT_GSO_DISABLED("media.out.gso.disabled"),
+    /**
+     * Video packets the pacer held back (to spread a burst over time), those sent when they had waited its
+     * limit, and those sent unpaced because its queue was full (see Pacer).
+     */
+    OUT_PACED("media.out.paced"),
+    OUT_PACED_OVERDUE("media.out.paced.overdue"),
+    OUT_PACED_OVERFLOW("media.out.paced.overflow"),
     OUT_DROPPED_NOT_CONNECTED("media.out.dropped.not_connected"),
     SRTP_PROTECT_FAILED("srtp.protect.failed"),
     RECEIVER_ERRORS("media.receiver.errors"),

@@ -28,7 +28,7 @@ import se.vardmote.media.srtp.SrtpSession;
  * <p>Owned by the worker's event loop. The "any thread" methods of the interface are safe anywhere; the
  * DTLS thread only sends records and reports results, which hop onto the loop.
  */
-final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
+final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener, Pacer.Sink {
 
     /** Chromium's first SRTP packets can beat the key hand-off from the DTLS thread; keep a few. */
     static final int MAX_EARLY_PACKETS = 16;
@@ -53,6 +53,8 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
     private SrtpKeyMaterial pendingKeys;
     private String pendingPeerFingerprint;
     private final ArrayDeque<Object> early = new ArrayDeque<>();
+    /** Created with the receiver's first downlink estimate; null until then (nothing is paced). */
+    private Pacer pacer;
 
     WorkerTransport(MediaWorker worker, String ufrag, String password, RtpReceiver receiver, long nowNanos) {
         this.worker = worker;
@@ -159,7 +161,51 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
             return;
         }
         worker.count(rtcp ? WorkerCounter.RTCP_OUT_PACKETS : WorkerCounter.RTP_OUT_PACKETS);
+        Pacer p = pacer;
+        if (p != null) {
+            long now = System.nanoTime();
+            if (droppable) {
+                if (p.offer(heap, now)) {
+                    if (p.queued() > 0) worker.pacing().schedule(p);
+                    return;
+                }
+            } else {
+                p.bypassed(heap.readableBytes(), now);
+            }
+        }
         worker.sendTo(heap, to, droppable);
+    }
+
+    @Override
+    public void sendPaced(ByteBuf protectedPacket) {
+        InetSocketAddress to = agent.selectedAddress();
+        if (!connected || closed || to == null) {
+            protectedPacket.release();
+            worker.count(WorkerCounter.OUT_DROPPED_NOT_CONNECTED);
+            return;
+        }
+        worker.sendTo(protectedPacket, to, true);
+    }
+
+    @Override
+    public void count(WorkerCounter counter) {
+        worker.count(counter);
+    }
+
+    @Override
+    public void setDownlinkEstimate(long bitsPerSecond) {
+        if (worker.eventLoop().inEventLoop()) pace(bitsPerSecond);
+        else onLoop(() -> pace(bitsPerSecond));
+    }
+
+    private void pace(long bitsPerSecond) {
+        if (closed) return;
+        if (pacer == null) {
+            if (bitsPerSecond <= 0) return;
+            pacer = new Pacer(this);
+        }
+        pacer.setEstimate(bitsPerSecond, System.nanoTime());
+        if (pacer.queued() > 0) worker.pacing().schedule(pacer);
     }
 
     @Override
@@ -321,6 +367,10 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener {
         while (!early.isEmpty()) {
             Object o = early.poll();
             if (o instanceof ByteBuf b) b.release();
+        }
+        if (pacer != null) {
+            worker.pacing().remove(pacer);
+            for (int i = pacer.discard(); i > 0; i--) worker.count(WorkerCounter.OUT_DROPPED_NOT_CONNECTED);
         }
         try {
             receiver.onClosed(this, reason);

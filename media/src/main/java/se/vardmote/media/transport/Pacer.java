@@ -1,0 +1,151 @@
+package se.vardmote.media.transport;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Spreads the video one transport sends over time at a multiple of its receiver's downlink estimate, so a
+ * keyframe (tens of packets forwarded in one read burst) reaches a narrow link as a stream rather than a
+ * wall, and audio never waits behind it.
+ *
+ * <p>A byte budget refills at the pacing rate, holding at most {@link #MAX_BUDGET_NANOS} of it (so an idle
+ * moment does not save up a burst); audio and RTCP are sent at once and spend budget, video waits in a FIFO
+ * while the budget is spent or anything is already waiting. A packet that has waited {@link #MAX_WAIT_NANOS}
+ * is sent regardless: the estimate may lag what the link carries, and a queue in the server is delay the
+ * receiver's estimator would read as congestion, so the pacer smooths bursts and never holds a backlog.
+ * Retransmissions are video and keep their place in the FIFO.
+ *
+ * <p>The rate is {@link #PACING_FACTOR} times the estimate, as in libwebrtc's pacer: the estimate is the
+ * receiver's REMB, which stays near what it already receives and lags every step up; pacing at the estimate
+ * itself would cap the subscriber at its own lagging estimate. No estimate, no pacing.
+ *
+ * <p>Owned by the transport's event loop; preallocated ring, no allocation per packet.
+ */
+final class Pacer {
+
+    /** Where the pacer's packets go when their time comes; takes ownership of the buffer. */
+    interface Sink {
+        void sendPaced(ByteBuf protectedPacket);
+
+        /** {@link WorkerCounter#OUT_PACED}, {@link WorkerCounter#OUT_PACED_OVERDUE} or {@link WorkerCounter#OUT_PACED_OVERFLOW}. */
+        void count(WorkerCounter counter);
+    }
+
+    static final double PACING_FACTOR = 2.5;
+    /** The budget never holds more than this long's worth of the rate, and at least two full packets. */
+    static final long MAX_BUDGET_NANOS = 10_000_000L;
+    static final int MIN_BUDGET_BYTES = 2 * 1200;
+    /** No packet waits longer than this. */
+    static final long MAX_WAIT_NANOS = 100_000_000L;
+    /** Packets held at once; one more is sent unpaced. A keyframe of a 1080p picture is about 100. */
+    static final int CAPACITY = 256;
+
+    private final Sink sink;
+    private final ByteBuf[] queue = new ByteBuf[CAPACITY];
+    private final long[] queuedAt = new long[CAPACITY];
+    private int head;
+    private int size;
+
+    private long bytesPerSecond; // 0: not pacing
+    private double budget;
+    private long refilledAt;
+    private boolean scheduled;
+
+    Pacer(Sink sink) {
+        this.sink = sink;
+    }
+
+    /** The receiver's downlink estimate in bits per second; 0 or less stops pacing (what waits goes next tick). */
+    void setEstimate(long bitsPerSecond, long nowNanos) {
+        refill(nowNanos);
+        bytesPerSecond = bitsPerSecond <= 0 ? 0 : (long) (bitsPerSecond * PACING_FACTOR / 8);
+    }
+
+    long bytesPerSecond() {
+        return bytesPerSecond;
+    }
+
+    /**
+     * Video: true when {@code packet} was sent now or taken into the queue (ownership passes either way);
+     * false when the queue is full and the caller must send it itself.
+     */
+    boolean offer(ByteBuf packet, long nowNanos) {
+        if (bytesPerSecond == 0 && size == 0) {
+            sink.sendPaced(packet);
+            return true;
+        }
+        refill(nowNanos);
+        if (size == 0 && budget > 0) {
+            budget -= packet.readableBytes();
+            sink.sendPaced(packet);
+            return true;
+        }
+        if (size == CAPACITY) {
+            sink.count(WorkerCounter.OUT_PACED_OVERFLOW);
+            budget -= packet.readableBytes();
+            return false;
+        }
+        int tail = (head + size) % CAPACITY;
+        queue[tail] = packet;
+        queuedAt[tail] = nowNanos;
+        size++;
+        sink.count(WorkerCounter.OUT_PACED);
+        return true;
+    }
+
+    /** Audio or RTCP sent past the queue: it spends budget, so the video after it waits for it. */
+    void bypassed(int bytes, long nowNanos) {
+        if (bytesPerSecond == 0) return;
+        refill(nowNanos);
+        budget -= bytes;
+    }
+
+    /** Sends what the budget allows and what has waited too long. Returns whether anything still waits. */
+    boolean drain(long nowNanos) {
+        refill(nowNanos);
+        while (size > 0) {
+            boolean late = nowNanos - queuedAt[head] >= MAX_WAIT_NANOS;
+            if (!(budget > 0 || late || bytesPerSecond == 0)) break;
+            ByteBuf packet = queue[head];
+            queue[head] = null;
+            head = (head + 1) % CAPACITY;
+            size--;
+            if (late) sink.count(WorkerCounter.OUT_PACED_OVERDUE);
+            budget -= packet.readableBytes();
+            sink.sendPaced(packet);
+        }
+        return size > 0;
+    }
+
+    /** Releases everything waiting (the transport closed); returns how many. */
+    int discard() {
+        int n = size;
+        while (size > 0) {
+            queue[head].release();
+            queue[head] = null;
+            head = (head + 1) % CAPACITY;
+            size--;
+        }
+        return n;
+    }
+
+    int queued() {
+        return size;
+    }
+
+    /** Whether the worker's pacing timer already holds this pacer; set and cleared by the timer. */
+    boolean scheduled() {
+        return scheduled;
+    }
+
+    void scheduled(boolean value) {
+        scheduled = value;
+    }
+
+    private void refill(long nowNanos) {
+        long elapsed = nowNanos - refilledAt;
+        refilledAt = nowNanos;
+        if (bytesPerSecond == 0 || elapsed <= 0) return;
+        double max = Math.max(MIN_BUDGET_BYTES, bytesPerSecond * (MAX_BUDGET_NANOS / 1e9));
+        budget = Math.min(max, budget + bytesPerSecond * (elapsed / 1e9));
+    }
+}
