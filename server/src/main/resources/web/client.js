@@ -96,6 +96,10 @@
   let reconnectTimer = null;
   let subscribeQueue = Promise.resolve(); // subscribe offers are handled strictly one at a time
   const midToParticipant = {};            // from subscribeOffer.tracks, for tracks that arrive without a stream
+  const videoMids = {};                   // participantId -> the mid of its video section, to say how large it is shown
+  let lastViewSizes = '';
+  let viewSizeTimer = null;
+  const tileResize = typeof ResizeObserver === 'function' ? new ResizeObserver(() => scheduleViewSizes()) : null;
   let ui = null;
   let precall = null;                     // the pre-call check while it is shown (precall.js)
 
@@ -369,6 +373,8 @@
     Object.keys(vm.participants).forEach(removeParticipant);
     vm.remoteStreams = {};
     Object.keys(midToParticipant).forEach((mid) => { delete midToParticipant[mid]; });
+    Object.keys(videoMids).forEach((id) => { delete videoMids[id]; });
+    lastViewSizes = '';
     subscribeQueue = Promise.resolve();
     Object.keys(lastInbound).forEach((id) => { delete lastInbound[id]; });
     vm.quality = {};
@@ -543,7 +549,11 @@
   /** Subscribe: the server offers everyone else's tracks; we answer with the same version. */
   async function onSubscribeOffer(msg) {
     if (vm.state !== 'joined') return;
-    for (const t of msg.tracks || []) midToParticipant[t.mid] = t.participantId;
+    for (const t of msg.tracks || []) {
+      midToParticipant[t.mid] = t.participantId;
+      if (t.kind === 'video') videoMids[t.participantId] = t.mid;
+    }
+    scheduleViewSizes();
     if (!vm.subscribePc) {
       const pc = peerConnection();
       pc.addEventListener('track', onRemoteTrack);
@@ -579,6 +589,32 @@
     video.play().catch(() => {});
   }
 
+  /**
+   * In a group visit the server sends each picture in the smallest simulcast layer that fills its tile, so
+   * a phone's small tiles cost no more than they show: tell it each tile's size when it changes (debounced;
+   * a resize, a rotation, someone arriving). CSS pixels, not device pixels: a 3x phone screen would otherwise
+   * ask for the full picture for a thumbnail (LiveKit's adaptive stream makes the same default choice).
+   */
+  function scheduleViewSizes() {
+    if (!vm.self || vm.self.roomKind !== 'group') return;
+    clearTimeout(viewSizeTimer);
+    viewSizeTimer = setTimeout(sendViewSizes, 300);
+  }
+
+  function sendViewSizes() {
+    if (vm.state !== 'joined' || !ui) return;
+    const views = [];
+    for (const [participantId, mid] of Object.entries(videoMids)) {
+      const video = ui.tiles.querySelector(`video[data-participant-id="${CSS.escape(participantId)}"]`);
+      if (!video) continue;
+      views.push({ mid, width: Math.round(video.clientWidth), height: Math.round(video.clientHeight) });
+    }
+    const key = JSON.stringify(views);
+    if (views.length === 0 || key === lastViewSizes) return;
+    lastViewSizes = key;
+    send({ type: 'viewSizes', views });
+  }
+
   function ensureTile(participantId) {
     let video = ui.tiles.querySelector(`video[data-participant-id="${CSS.escape(participantId)}"]`);
     if (video) return video;
@@ -596,7 +632,9 @@
     figure.append(video, caption);
     if (vm.self && vm.self.role === 'clinician') figure.append(tileActions(participantId));
     ui.tiles.append(figure);
+    if (tileResize) tileResize.observe(video);
     updateLabel(participantId);
+    scheduleViewSizes();
     return video;
   }
 

@@ -37,6 +37,8 @@ final class LayerAllocation {
     static final long FIRST_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(8);
     static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(64);
     static final long FAILED_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A layer fills a view it is shown in at most this much enlarged (each side). */
+    static final double VIEW_SLACK = 1.1;
     /** A NACK from the subscriber this recently means its downlink is dropping packets now. */
     static final long LOSS_RECENT_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long UNLIMITED = Long.MAX_VALUE / 4;
@@ -52,6 +54,8 @@ final class LayerAllocation {
     private long lowestSinceNanos = -1;
     private Subscription[] tracks = new Subscription[4];
     private PublishedStream[] planned = new PublishedStream[4];
+    /** Per track, the most rate its view size calls for ({@link #viewCeiling}). */
+    private long[] ceilings = new long[4];
 
     LayerAllocation(Router router, long nowNanos) {
         this.router = router;
@@ -76,23 +80,33 @@ final class LayerAllocation {
         long total = 0;
         for (int i = 0; i < n; i++) {
             Subscription s = tracks[i];
+            ceilings[i] = viewCeiling(s);
             PublishedStream p = s.target != null ? s.target : s.paused ? null : s.stream;
             planned[i] = p != null && rate(p) > 0 ? p : null;
+            if (rate(planned[i]) > ceilings[i]) {
+                planned[i] = bestFit(s.stream.layers, ceilings[i]); // the view shrank: no sharper than it shows
+            }
             total += rate(planned[i]);
         }
+        boolean losing = subscriber.lossReportedNanos != 0 && nowNanos - subscriber.lossReportedNanos <= LOSS_RECENT_NANOS;
         for (int i = 0; i < n; i++) {
             Subscription s = tracks[i];
-            PublishedStream top = highest(s.stream.layers);
+            PublishedStream top = bestFit(s.stream.layers, ceilings[i]);
             if (top == null) {
                 continue;
             }
-            if (!fresh || !s.allocated) {
+            // A view that grew (a window enlarged, a phone turned) was held below its link by its size, not by
+            // the estimate, which cannot show room it was never offered: like a new subscription it takes the
+            // layer that fills it, unless the downlink is losing packets; a fall of the estimate steps it down.
+            boolean grew = s.viewGrew && s.heldBySize && !losing && rate(top) > rate(planned[i]);
+            s.viewGrew = false;
+            if (!fresh || !s.allocated || grew) {
                 total += rate(top) - rate(planned[i]);
                 planned[i] = top;
                 s.allocated = true;
             } else if (planned[i] == null && !(s.paused && s.target == null)) {
                 // The layer it had is no longer sent (the publisher's uplink shrank): one that is, at once.
-                PublishedStream fit = bestFit(s.stream.layers, budget - total);
+                PublishedStream fit = bestFit(s.stream.layers, Math.min(ceilings[i], budget - total));
                 planned[i] = fit != null ? fit : lowest(s.stream.layers);
                 total += rate(planned[i]);
             }
@@ -112,7 +126,6 @@ final class LayerAllocation {
             // packets, says the link cannot take them: a receive-side estimate stays low for many seconds while it
             // climbs back after any cut, and dips by a few per cent as it does, so neither a low level nor a dip
             // alone pauses a picture the link carries (both were seen when a line narrowed mid-visit).
-            boolean losing = subscriber.lossReportedNanos != 0 && nowNanos - subscriber.lossReportedNanos <= LOSS_RECENT_NANOS;
             boolean mayPause = fell && losing && lowest && nowNanos - lowestSinceNanos >= SETTLE_NANOS;
             if ((fell && total > budget) || sustained) {
                 overuseRounds = 0;
@@ -133,6 +146,8 @@ final class LayerAllocation {
             }
         }
         for (int i = 0; i < n; i++) {
+            tracks[i].heldBySize = ceilings[i] != UNLIMITED && planned[i] != null && rate(planned[i]) >= ceilings[i]
+                    && above(tracks[i].stream.layers, rate(planned[i])) != null;
             apply(tracks[i], planned[i]);
             planned[i] = null;
             tracks[i] = null;
@@ -191,6 +206,9 @@ final class LayerAllocation {
         PublishedStream up = null;
         for (int i = 0; i < n; i++) {
             PublishedStream next = above(tracks[i].stream.layers, rate(planned[i]));
+            if (next != null && rate(next) > ceilings[i]) {
+                next = null;
+            }
             if (next != null && (k < 0 || rate(planned[i]) < rate(planned[k]))) {
                 k = i;
                 up = next;
@@ -242,6 +260,7 @@ final class LayerAllocation {
             if (n == tracks.length) {
                 tracks = java.util.Arrays.copyOf(tracks, n * 2);
                 planned = java.util.Arrays.copyOf(planned, n * 2);
+                ceilings = java.util.Arrays.copyOf(ceilings, n * 2);
             }
             tracks[n++] = s;
         }
@@ -268,6 +287,25 @@ final class LayerAllocation {
             }
         }
         return fixed;
+    }
+
+    /**
+     * The rate of the smallest sent layer that fills the subscriber's view of the track ({@link #VIEW_SLACK}),
+     * as the layers' last keyframes gave their sizes: a phone's small tile gets no 640 px picture it would
+     * shrink. Unlimited while the subscriber has not said its view size or no layer of known size fills it.
+     */
+    static long viewCeiling(Subscription s) {
+        if (s.viewWidth <= 0 || s.viewHeight <= 0) {
+            return UNLIMITED;
+        }
+        PublishedStream fill = null;
+        for (PublishedStream l : s.stream.layers) {
+            if (rate(l) > 0 && l.frameWidth > 0 && l.frameWidth * VIEW_SLACK >= s.viewWidth
+                    && l.frameHeight * VIEW_SLACK >= s.viewHeight && (fill == null || rate(l) < rate(fill))) {
+                fill = l;
+            }
+        }
+        return fill == null ? UNLIMITED : rate(fill);
     }
 
     /** What a layer brings in, 0 for none or one the publisher does not send. */

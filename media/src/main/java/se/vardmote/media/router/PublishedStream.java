@@ -77,6 +77,9 @@ public final class PublishedStream {
     volatile boolean closed;
     boolean keyframeRequested;
     long lastKeyframeRequestNanos;
+    /** The picture size its last keyframe gave (VP8); 0 until one has. */
+    int frameWidth;
+    int frameHeight;
     ScheduledFuture<?> deferredKeyframe;
     /** RFC 5104 §4.3.1.2: FIR command sequence number, per media sender, incremented per new request. */
     int firSequenceNumber;

@@ -170,6 +170,25 @@ public final class Router {
         onLoop(() -> subscription.redPayloadType = payloadType);
     }
 
+    /**
+     * The subscriber shows {@code subscription}'s video {@code width} x {@code height} CSS pixels large (0 x 0:
+     * it does not say): of a simulcast track it then gets no layer larger than the smallest that fills that
+     * size, whatever its downlink would take. Any thread.
+     */
+    public void setViewSize(Subscription subscription, int width, int height) {
+        if (width < 0 || height < 0 || width > MAX_VIEW_PIXELS || height > MAX_VIEW_PIXELS) {
+            throw new IllegalArgumentException("view size " + width + "x" + height + " is not 0.." + MAX_VIEW_PIXELS);
+        }
+        onLoop(() -> {
+            subscription.viewGrew |= width > subscription.viewWidth || height > subscription.viewHeight;
+            subscription.viewWidth = width;
+            subscription.viewHeight = height;
+        });
+    }
+
+    /** The largest view side {@link #setViewSize} takes (an 8K screen's width). */
+    public static final int MAX_VIEW_PIXELS = 8192;
+
     public void unpublish(PublishedStream stream) {
         onLoop(() -> removeStream(stream));
     }
@@ -647,8 +666,12 @@ public final class Router {
         Vp8Descriptor descriptor = null;
         if (stream.vp8 && vp8.wrap(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength())) {
             descriptor = vp8;
-            if (!stream.switchers.isEmpty() && vp8.keyframeStart()) {
-                completeSwitches(stream);
+            if (vp8.keyframeStart()) {
+                if (vp8.keyframeWidth() > 0) {
+                    stream.frameWidth = vp8.keyframeWidth();
+                    stream.frameHeight = vp8.keyframeHeight();
+                }
+                if (!stream.switchers.isEmpty()) completeSwitches(stream);
             }
         }
         ArrayList<Subscription> subscriptions = stream.subscriptions;

@@ -60,6 +60,13 @@ public final class Subscription {
     boolean allocated;
     /** Video held back for this subscriber (its downlink cannot take even the lowest layer); audio still flows. */
     boolean paused;
+    /** How large the subscriber shows this video, in CSS pixels; 0 while it has not said. */
+    int viewWidth;
+    int viewHeight;
+    /** The view grew since the layers were last chosen: the track may take the layer that fills it at once. */
+    boolean viewGrew;
+    /** At the last choice the view's size, not the estimate, kept this track from a higher layer. */
+    boolean heldBySize;
     /** Packets forwarded since the last re-base, saturating at {@link #REBASE_GUARD_PACKETS}. */
     int sinceRebase;
     /** VP8 picture id and TL0PICIDX: added to the publisher's, mod the field's size; the last ones sent, or -1. */

@@ -23,6 +23,8 @@ public final class Vp8Descriptor {
     private boolean keyframeStart;
     private int pictureId;
     private int tl0PicIdx;
+    private int keyframeWidth;
+    private int keyframeHeight;
 
     /**
      * Reads the descriptor of the VP8 payload of {@code length} bytes at absolute index {@code offset} in
@@ -34,6 +36,8 @@ public final class Vp8Descriptor {
         keyframeStart = false;
         pictureId = NO_PICTURE_ID;
         tl0PicIdx = -1;
+        keyframeWidth = 0;
+        keyframeHeight = 0;
         if (length < 1) {
             return false;
         }
@@ -82,7 +86,25 @@ public final class Vp8Descriptor {
         boolean start = (b0 & 0x10) != 0 && (b0 & 0x07) == 0;
         // RFC 7741 §4.3: P (bit 0 of the first octet of the VP8 payload header) is 0 for a keyframe.
         keyframeStart = start && at < length && (buf.getUnsignedByte(offset + at) & 0x01) == 0;
+        // RFC 6386 §9.1: a keyframe's 3-octet frame tag is followed by the start code 9d 01 2a and the
+        // picture's width and height, 14 bits each (little-endian, the top 2 bits a scale).
+        int frame = offset + at;
+        if (keyframeStart && at + 10 <= length && buf.getUnsignedByte(frame + 3) == 0x9d
+                && buf.getUnsignedByte(frame + 4) == 0x01 && buf.getUnsignedByte(frame + 5) == 0x2a) {
+            keyframeWidth = buf.getUnsignedShortLE(frame + 6) & 0x3FFF;
+            keyframeHeight = buf.getUnsignedShortLE(frame + 8) & 0x3FFF;
+        }
         return true;
+    }
+
+    /** The picture's width in pixels when this packet starts a keyframe that says it; 0 otherwise. */
+    public int keyframeWidth() {
+        return keyframeWidth;
+    }
+
+    /** As {@link #keyframeWidth()}, the height. */
+    public int keyframeHeight() {
+        return keyframeHeight;
     }
 
     /** True when this packet carries the first octets of a keyframe. */

@@ -42,13 +42,24 @@ class SimulcastTest extends RouterFixture {
                 Map.of(TRANSPORT_CC, 3, MID, 4, RID, 10, REPAIRED_RID, 11), 97, 0, List.of(RIDS));
     }
 
-    /** A VP8 packet of {@code layer} with a 15-bit picture id; {@code keyframe} marks the start of a keyframe. */
+    /** The picture sizes of the layers, as their keyframes' headers say them (¼, ½ and full 640 x 360). */
+    static final int[][] LAYER_SIZES = {{160, 90}, {320, 180}, {640, 360}};
+
+    /**
+     * A VP8 packet of {@code layer} with a 15-bit picture id; {@code keyframe} marks the start of a keyframe,
+     * whose frame header then gives the layer's size.
+     */
     private RtpPacketFixture layerPacket(int layer, boolean keyframe, boolean withRid) {
         int pid = pictureId[layer];
+        int w = LAYER_SIZES[layer][0];
+        int h = LAYER_SIZES[layer][1];
+        byte[] payload = keyframe
+                ? new byte[] {(byte) 0x90, (byte) 0x80, (byte) (0x80 | (pid >> 8)), (byte) pid, 0x10, 2, 3,
+                        (byte) 0x9d, 0x01, 0x2a, (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8)}
+                : new byte[] {(byte) 0x90, (byte) 0x80, (byte) (0x80 | (pid >> 8)), (byte) pid, 0x11, 2, 3};
         RtpPacketFixture p = new RtpPacketFixture().payloadType(96).ssrc(LAYER_SSRCS[layer])
                 .sequenceNumber(sequence[layer]++).timestamp(timestamp[layer])
-                .payload((byte) 0x90, (byte) 0x80, (byte) (0x80 | (pid >> 8)), (byte) pid,
-                        (byte) (keyframe ? 0x10 : 0x11), (byte) 2, (byte) 3);
+                .payload(payload);
         if (withRid) {
             p.extension(4, (byte) '1').extension(10, RIDS[layer].getBytes(StandardCharsets.US_ASCII));
         }
@@ -177,6 +188,44 @@ class SimulcastTest extends RouterFixture {
         runWindows(1, new int[] {6, 25, 94});
         assertSame(track.layers[1], onLoop(() -> subscription.target), "the estimate fell to 600 kbit/s: the middle layer");
         assertEquals(1, counter("simulcast.layer.down"));
+    }
+
+    @Test
+    void aSmallViewGetsTheSmallestLayerThatFillsItWhateverTheEstimateAndALargerOneStepsUp() throws Exception {
+        publishAndBind();
+        assertEquals(640, onLoop(() -> track.layers[2].frameWidth), "the keyframe header gave the layer's size");
+        router.setViewSize(subscription, 300, 170); // a phone's tile, in CSS pixels
+        remb(5_000_000);
+        runWindows(2, new int[] {6, 25, 94});
+        assertSame(track.layers[1], onLoop(() -> subscription.target),
+                "the 320 px layer fills a 300 px tile; 5 Mbit/s would take the top one");
+        sendLayers(1, 1);
+        assertSame(track.layers[1], subscription.stream());
+
+        router.setViewSize(subscription, 1280, 720); // the tile grows (the phone turned, a speaker view)
+        runWindows(1, new int[] {6, 25, 94});
+        assertSame(track.layers[2], onLoop(() -> subscription.target),
+                "a view that grows takes the layer that fills it at once, as a new subscription would");
+
+        router.setViewSize(subscription, 120, 68);
+        runWindows(1, new int[] {6, 25, 94});
+        assertSame(track.layers[0], onLoop(() -> subscription.target), "a thumbnail gets the smallest layer at once");
+    }
+
+    @Test
+    void aGrowingViewDoesNotLiftATrackTheEstimateHeldDown() throws Exception {
+        publishAndBind();
+        router.setViewSize(subscription, 300, 170);
+        remb(2_000_000);
+        runWindows(2, new int[] {6, 25, 94});
+        sendLayers(1, 1);
+        remb(150_000); // the estimate falls: the lowest layer
+        runWindows(1, new int[] {6, 25, 94});
+        assertSame(track.layers[0], onLoop(() -> subscription.target));
+        sendLayers(1, 0);
+        router.setViewSize(subscription, 1280, 720);
+        runWindows(1, new int[] {6, 25, 94});
+        assertNull(onLoop(() -> subscription.target), "the estimate, not the size, held it: it stays where it is");
     }
 
     @Test

@@ -29,6 +29,22 @@ class Vp8DescriptorTest {
     }
 
     @Test
+    void readsAKeyframesPictureSizeFromItsFrameHeader() {
+        // Descriptor X S, I + 15-bit picture id; frame tag (P = 0), start code, width 640 and height 360 with scale bits set.
+        assertTrue(wrap(0x90, 0x80, 0x92, 0x34, 0x50, 0x2a, 0x01, 0x9d, 0x01, 0x2a, 0x80, 0x42, 0x68, 0x41));
+        assertTrue(d.keyframeStart());
+        assertEquals(640, d.keyframeWidth());
+        assertEquals(360, d.keyframeHeight());
+
+        assertTrue(wrap(0x90, 0x80, 0x92, 0x34, 0x50, 0x2a, 0x01, 0x9d, 0x01, 0x2a, 0x80, 0x02), "cut short");
+        assertEquals(0, d.keyframeWidth(), "no size from a header cut short");
+        assertTrue(wrap(0x90, 0x80, 0x92, 0x34, 0x50, 0x2a, 0x01, 0x00, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01));
+        assertEquals(0, d.keyframeWidth(), "no size without the start code");
+        assertTrue(wrap(0x90, 0x80, 0x92, 0x34, 0x51, 0x2a, 0x01, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01));
+        assertEquals(0, d.keyframeWidth(), "no size from an interframe");
+    }
+
+    @Test
     void aDeltaFrameOrAContinuationIsNoKeyframeStart() {
         assertTrue(wrap(0x90, 0x80, 0x81, 0x00, 0x11));
         assertFalse(d.keyframeStart(), "P = 1: an interframe");

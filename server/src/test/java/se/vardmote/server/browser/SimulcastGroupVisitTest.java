@@ -99,7 +99,7 @@ class SimulcastGroupVisitTest {
             // On the open line the guardian gets everyone's top layer first, so that the narrowing takes it away.
             long open = System.nanoTime();
             visitors.get(visitors.size() - 1).awaitReceived("everyone's top layer on the open line", TOP_ON_OPEN_LINE,
-                    s -> widths(s).size() == 3 && widths(s).stream().allMatch(w -> w >= 640));
+                    s -> Visitor.widths(s).size() == 3 && Visitor.widths(s).stream().allMatch(w -> w >= 640));
             System.out.printf("[impaired] simulcast: the guardian receives everyone's top layer %d ms after media flows%n",
                     (System.nanoTime() - open) / 1_000_000);
             int downlinkKbits = narrowTheGuardiansLine(visitors);
@@ -129,7 +129,7 @@ class SimulcastGroupVisitTest {
                         / seconds / 3;
                 double freezes = Visitor.total(after.get(i), "videos", "freezes") - Visitor.total(before.get(i), "videos", "freezes");
                 double audio = Visitor.total(after.get(i), "audios", "packets") - Visitor.total(before.get(i), "audios", "packets");
-                List<Integer> widths = widths(after.get(i));
+                List<Integer> widths = Visitor.widths(after.get(i));
                 List<Double> streamFps = framesPerSecondByStream(before.get(i), after.get(i), seconds);
                 System.out.printf("[impaired] simulcast, %s%s: %.1f frames/s per stream, freezes %.1f s of 3 × %.0f s, "
                                 + "widths %s, frames/s by stream %s, %.0f audio packets, %.0f video packets lost, %.0f kbit/s of video%n",
@@ -229,15 +229,6 @@ class SimulcastGroupVisitTest {
             Map<?, ?> m = (Map<?, ?>) video;
             double frames = ((Number) m.get("frames")).doubleValue() - start.getOrDefault((String) m.get("id"), 0.0);
             out.add(Math.round(frames / seconds * 10) / 10.0);
-        }
-        return out;
-    }
-
-    private static List<Integer> widths(Map<String, Object> stats) {
-        List<Integer> out = new ArrayList<>();
-        for (Object video : (List<?>) stats.get("videos")) {
-            Map<?, ?> m = (Map<?, ?>) video;
-            if (((Number) m.get("frames")).doubleValue() > 0) out.add(((Number) m.get("width")).intValue());
         }
         return out;
     }

@@ -194,6 +194,16 @@ final class Visitor implements AutoCloseable {
                 .mapToDouble(s -> ((Number) s.get(counter)).doubleValue()).sum();
     }
 
+    /** The frame widths of the videos received that decode (those with frames), from {@link #received()}. */
+    static List<Integer> widths(Map<String, Object> stats) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (Object video : (List<?>) stats.get("videos")) {
+            Map<?, ?> m = (Map<?, ?>) video;
+            if (((Number) m.get("frames")).doubleValue() > 0) out.add(((Number) m.get("width")).intValue());
+        }
+        return out;
+    }
+
     static int tiles(Map<String, Object> stats) {
         return ((Number) stats.get("tiles")).intValue();
     }

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import se.vardmote.media.router.Router;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingConfig;
 import se.vardmote.signalling.SignallingSession;
@@ -49,6 +52,9 @@ public final class ClientSession implements SignallingSession, MemberListener {
     private static final int MAX_TOKEN_CHARS = 4096;
     /** Participant ids are 22 characters (128 random bits, base64url); anything much longer is not one. */
     private static final int MAX_PARTICIPANT_ID_CHARS = 64;
+    /** A {@code viewSizes} message names at most this many pictures, each by a mid of at most 16 characters. */
+    private static final int MAX_VIEWS = 64;
+    private static final int MAX_MID_CHARS = 16;
     /** Joins refused {@code invalid_token} that one address may make within {@link #INVALID_JOIN_WINDOW}. */
     public static final int MAX_INVALID_JOINS = 20;
     public static final Duration INVALID_JOIN_WINDOW = Duration.ofMinutes(1);
@@ -129,6 +135,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
             case "publish" -> publish(message);
             case "subscribeAnswer" -> subscribeAnswer(message);
             case "mute" -> mute(message);
+            case "viewSizes" -> viewSizes(message);
             case "candidate" -> requireSeated(); // ICE-lite: the server learns addresses from the checks themselves
             case "ping" -> send(object("pong"));
             case "leave" -> leave();
@@ -226,6 +233,33 @@ public final class ClientSession implements SignallingSession, MemberListener {
             throw ProtocolError.recoverable("bad_message", "\"audio\" and \"video\" must be true (muted) or false");
         }
         m.room().setMuted(m, audio.asBoolean(), video.asBoolean());
+    }
+
+    /** How large the client shows each received picture (the smallest simulcast layer that fills it is sent). */
+    private void viewSizes(JsonNode message) throws ProtocolError {
+        RoomMember m = requireSeated();
+        JsonNode views = message.get("views");
+        if (views == null || !views.isArray() || views.size() > MAX_VIEWS) {
+            throw ProtocolError.recoverable("bad_message", "\"views\" must be a list of at most " + MAX_VIEWS
+                    + " {mid, width, height}");
+        }
+        Map<String, int[]> sizes = new HashMap<>();
+        for (JsonNode view : views) {
+            JsonNode mid = view.get("mid");
+            JsonNode width = view.get("width");
+            JsonNode height = view.get("height");
+            if (mid == null || !mid.isTextual() || mid.asText().isEmpty() || mid.asText().length() > MAX_MID_CHARS
+                    || !pixels(width) || !pixels(height)) {
+                throw ProtocolError.recoverable("bad_message", "each view needs a \"mid\" and a \"width\" and \"height\" of 0.."
+                        + Router.MAX_VIEW_PIXELS + " CSS pixels");
+            }
+            sizes.put(mid.asText(), new int[] {width.asInt(), height.asInt()});
+        }
+        m.room().setViewSizes(m, sizes);
+    }
+
+    private static boolean pixels(JsonNode n) {
+        return n != null && n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 0 && n.asInt() <= Router.MAX_VIEW_PIXELS;
     }
 
     private void leave() throws ProtocolError {

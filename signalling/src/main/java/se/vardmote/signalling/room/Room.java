@@ -434,6 +434,12 @@ public final class Room {
         media.subscribeAnswer(member, answerSdp, version);
     }
 
+    /** How large {@code member} shows the pictures it receives, by section mid (width, height in CSS pixels). */
+    public synchronized void setViewSizes(RoomMember member, java.util.Map<String, int[]> sizes) {
+        if (member.waiting || !member.present) return;
+        media.viewSizes(member, sizes);
+    }
+
     public synchronized MemberInfo setMuted(RoomMember member, boolean audioMuted, boolean videoMuted) {
         if (member.waiting || !member.present) return member.info();
         boolean audioChanged = member.audioMuted != audioMuted;

@@ -88,6 +88,16 @@ final class RoomMedia {
         if (member.offerPending) sendOffer(member);
     }
 
+    /** Tells the router how large {@code member} shows each video it receives (by its section's mid). */
+    void viewSizes(RoomMember member, Map<String, int[]> sizes) {
+        for (RoomMember.Received r : member.received) {
+            int[] size = r.subscription == null ? null : sizes.get(r.track.mid());
+            if (size != null && r.source.stream().kind() == MediaKind.VIDEO) {
+                router.setViewSize(r.subscription, size[0], size[1]);
+            }
+        }
+    }
+
     /** {@code receiver} starts receiving everything {@code publisher} publishes (offered at the next {@link #offerIfChanged}). */
     void receiveAllFrom(RoomMember receiver, RoomMember publisher) {
         for (RoomMember.Published p : publisher.published) addReceiver(receiver, publisher, p);

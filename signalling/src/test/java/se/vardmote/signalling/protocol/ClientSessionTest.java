@@ -170,6 +170,37 @@ class ClientSessionTest {
     }
 
     @Test
+    void aSubscriberSaysHowLargeItShowsEachPictureAndBadSizesAreRefused() throws Exception {
+        List<String> t = book("group", "clinician", "patient");
+        Client clinician = joined(t.get(0));
+        Client patient = joined(t.get(1));
+        ObjectNode publish = LiveRoomsFixture.msg("publish");
+        publish.put("sdp", LiveRoomsFixture.chromiumOffer());
+        clinician.send(publish);
+        String videoMid = null;
+        for (JsonNode track : patient.last("subscribeOffer").get("tracks")) {
+            if (track.get("kind").asText().equals("video")) videoMid = track.get("mid").asText();
+        }
+        int before = patient.received.size();
+        patient.session.onMessage("{\"type\":\"viewSizes\",\"views\":[{\"mid\":\"" + videoMid
+                + "\",\"width\":360,\"height\":270},{\"mid\":\"99\",\"width\":1,\"height\":1}]}");
+        assertEquals(before, patient.received.size(), "taken without a reply (an unknown mid is ignored)");
+
+        for (String bad : List.of("{\"type\":\"viewSizes\"}",
+                "{\"type\":\"viewSizes\",\"views\":{}}",
+                "{\"type\":\"viewSizes\",\"views\":[{\"mid\":\"1\",\"width\":-1,\"height\":10}]}",
+                "{\"type\":\"viewSizes\",\"views\":[{\"mid\":\"1\",\"width\":10.5,\"height\":10}]}",
+                "{\"type\":\"viewSizes\",\"views\":[{\"mid\":\"1\",\"width\":100000,\"height\":10}]}",
+                "{\"type\":\"viewSizes\",\"views\":[{\"width\":10,\"height\":10}]}",
+                "{\"type\":\"viewSizes\",\"views\":[" + "{\"mid\":\"1\",\"width\":1,\"height\":1},".repeat(65)
+                        + "{\"mid\":\"1\",\"width\":1,\"height\":1}]}")) {
+            patient.session.onMessage(bad);
+            assertEquals("bad_message", patient.last("error").get("code").asText(), bad);
+        }
+        assertFalse(patient.closed);
+    }
+
+    @Test
     void aBrokenOfferIsRejectedAndTheSessionGoesOn() throws Exception {
         List<String> t = book("group", "clinician");
         Client c = joined(t.get(0));
