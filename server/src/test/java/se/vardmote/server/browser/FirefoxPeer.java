@@ -48,8 +48,14 @@ final class FirefoxPeer implements AutoCloseable {
     }
 
     static FirefoxPeer join(String name, String joinUrl, Duration stayFor) throws IOException {
+        return join(name, joinUrl, stayFor, "{\"audio\":true,\"video\":{\"width\":320,\"height\":240,\"frameRate\":15}}");
+    }
+
+    /** As {@link #join(String, String, Duration)}, the camera asked for {@code constraints} (getUserMedia's, as JSON). */
+    static FirefoxPeer join(String name, String joinUrl, Duration stayFor, String constraints) throws IOException {
         requireFirefox();
-        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString(), joinUrl, Long.toString(stayFor.toSeconds()));
+        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString(), joinUrl, Long.toString(stayFor.toSeconds()),
+                constraints);
         pb.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
         pb.environment().put("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
         pb.redirectErrorStream(true);
