@@ -73,6 +73,7 @@ class SoakTest {
                     "the warm-up did not return to zero: " + settled + " (first reading " + zero + ")");
             Map<String, Integer> threadsBefore = threadsByName();
             ServerState before = settled.withJvm(liveThreads(), heapAfterGc());
+            HeapHistogram histogramBefore = HeapHistogram.take();
 
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
@@ -95,6 +96,7 @@ class SoakTest {
                 threads = liveThreads();
             }
             ServerState after = counted.withJvm(threads, heapAfterGc());
+            List<String> grown = HeapHistogram.take().growthSince(histogramBefore, 15);
             // Leaks are reported when a later allocation finds a collected, unreleased buffer: allocate some.
             for (int i = 0; i < 64; i++) {
                 ByteBuf b = ByteBufAllocator.DEFAULT.heapBuffer(16);
@@ -106,6 +108,8 @@ class SoakTest {
             out.println("threads before: " + threadsBefore);
             out.println("threads after:  " + threadsByName());
             out.println("Netty leak reports: " + leaks.size());
+            out.println("live objects that grew most (bytes, instances, class):");
+            grown.forEach(line -> out.println("  " + line));
             System.out.println(printed.toString(StandardCharsets.UTF_8));
 
             assertTrue(peak.rooms() >= 3 && peak.transports() >= 18 && peak.routers() >= 3 && peak.streams() >= 18
