@@ -2,6 +2,7 @@ package se.vardmote.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static se.vardmote.media.testkit.Eventually.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +28,9 @@ import se.vardmote.signalling.sip.SipConfig;
  * the meeting's room.
  */
 class DialInTest {
+
+    /** How long the server may take to seat or free a caller. */
+    private static final Duration SERVER_WAIT = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
@@ -61,7 +64,7 @@ class DialInTest {
                 for (char digit : (conferenceId + "#").toCharArray()) keys.press(digit);
                 Thread.sleep(1000);
                 keys.press('#'); // not the leader: join as interpreter
-                await("the caller to be seated", () -> server.signalling().participantCount() == 1);
+                eventually("the caller to be seated", SERVER_WAIT, () -> server.signalling().participantCount() == 1);
                 assertEquals(1, server.signalling().roomCount());
                 String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
@@ -71,7 +74,8 @@ class DialInTest {
             } finally {
                 assertEquals(0, sipp.await(), "sipp: " + sipp.output());
             }
-            await("the seat to be freed after the caller's BYE", () -> server.signalling().roomCount() == 0);
+            eventually("the seat to be freed after the caller's BYE", SERVER_WAIT,
+                    () -> server.signalling().roomCount() == 0);
         }
     }
 
@@ -80,7 +84,7 @@ class DialInTest {
         JsonNode meeting = TestBooking.book(server, "group", false, "clinician");
         SippCall sipp = SippCall.start(dir, "server-ends-call.xml", meeting.get("conferenceId").asText(), server.sipPort(), -1);
         try {
-            await("the caller to be seated", () -> server.signalling().participantCount() == 1);
+            eventually("the caller to be seated", SERVER_WAIT, () -> server.signalling().participantCount() == 1);
             HttpResponse<String> cancelled = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/meetings/" + meeting.get("meetingId").asText()))
                             .header("Authorization", "Bearer " + server.apiKey()).DELETE().build(),
@@ -136,14 +140,6 @@ class DialInTest {
                 Thread.sleep(20);
             }
             timestamp += 1600;
-            Thread.sleep(100);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError(what + " did not happen within 20 s");
             Thread.sleep(100);
         }
     }

@@ -1,9 +1,5 @@
 package se.vardmote.media.phone;
 
-import io.github.jaredmdobson.concentus.OpusApplication;
-import io.github.jaredmdobson.concentus.OpusDecoder;
-import io.github.jaredmdobson.concentus.OpusEncoder;
-import io.github.jaredmdobson.concentus.OpusException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -39,7 +35,9 @@ import se.vardmote.media.rtp.RtpPacket;
  * the room as an Opus stream, unless muted.
  * Created by {@code MediaEngine.createPhoneLeg}. Public methods are safe from any thread.
  *
- * <p>Owns its UDP channel and all call state, on one media worker's event loop. Every 20 ms its
+ * <p>Owns its UDP channel and all call state, on one media worker's event loop: the negotiated codec
+ * ({@link CallCodec}), the caller's voice waiting for the mix ({@link VoiceInput}), the room's mix waiting to be
+ * sent, the prompts and the pacing. Every 20 ms its
  * {@link FramePacer} sends exactly one packet (RTP timestamp +160 at 8 kHz, +960 for Opus's 48 kHz clock): the room's mix when
  * joined, else the queued prompt ({@link PromptPlayer}), else silence, so the gateway never sees a silent, dead stream and never
  * hangs up on an empty room. The first packet after start or after silence carries the marker bit
@@ -53,10 +51,6 @@ public final class PhoneLeg {
     private static final int FRAME = Resampler.FRAME_8K;
     /** Datagrams larger than this are no 20 ms voice packet we negotiated. */
     static final int MAX_DATAGRAM = 1500;
-    /** Received voice kept for the mix: 120 ms; more means the far end bursts, and the oldest goes. */
-    private static final int INPUT_CAPACITY = 6 * FRAME;
-    /** The caller's voice starts flowing into the room once 40 ms are buffered (absorbs the gateway's jitter). */
-    private static final int INPUT_PRIME = 2 * FRAME;
     private static final int MIX_FRAMES = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -68,7 +62,7 @@ public final class PhoneLeg {
     private final Channel channel;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final long[] counts = new long[Counter.values().length];
+    private final long[] counts = new long[PhoneCounter.ALL.length];
 
     // ---- all below: the leg's event loop
     private final RtpPacket rtp = new RtpPacket();
@@ -76,22 +70,14 @@ public final class PhoneLeg {
     private final DtmfReceiver dtmf = new DtmfReceiver();
     private InetSocketAddress negotiated;
     private InetSocketAddress learned;
-    private PhoneCodec codec;
-    private boolean opus;
-    private boolean ulaw;
+    private CallCodec codec;
     private int telephoneEventPayloadType = -1;
-    private OpusDecoder opusDecoder;
-    private OpusEncoder opusEncoder;
     private boolean anyReceived;
     private int lastSequence;
 
-    private final short[] input = new short[INPUT_CAPACITY];
-    private int inputHead;
-    private int inputCount;
-    private boolean inputPrimed;
+    private final VoiceInput input = new VoiceInput();
     /** A clinician muted the caller (or the caller pressed *6): its voice does not reach the room. */
     private boolean muted;
-    private final short[] decoded = new short[960]; // 120 ms at 8 kHz: the longest Opus packet
 
     private final short[][] mixFrames = new short[MIX_FRAMES][FRAME];
     private int mixHead;
@@ -102,7 +88,6 @@ public final class PhoneLeg {
 
     private final short[] outFrame = new short[FRAME];
     private final short[] voiceFrame = new short[FRAME];
-    private final byte[] opusOut = new byte[1275];
     private final int ssrc = RANDOM.nextInt() | 1;
     private int sequence = RANDOM.nextInt(0x10000);
     private int timestamp = RANDOM.nextInt();
@@ -113,31 +98,6 @@ public final class PhoneLeg {
     private Router router;
     private PublishedStream voice;
     private AudioMixer.Member member;
-
-    /** What a leg counts; keys of {@link #counters()}. */
-    private enum Counter {
-        RTP_IN("phone.rtp.in"),
-        RTP_OUT("phone.rtp.out"),
-        DTMF_EVENTS("phone.dtmf.events"),
-        DROPPED_NOT_ALLOWED("phone.dropped.not_allowed_network"),
-        DROPPED_WRONG_SOURCE("phone.dropped.wrong_source"),
-        DROPPED_NO_REMOTE("phone.dropped.no_remote"),
-        DROPPED_MALFORMED("phone.dropped.malformed"),
-        DROPPED_TOO_LARGE("phone.dropped.too_large"),
-        DROPPED_PAYLOAD_TYPE("phone.dropped.payload_type"),
-        DROPPED_LATE("phone.dropped.late"),
-        DROPPED_DECODE("phone.dropped.decode_error"),
-        INPUT_OVERFLOW("phone.input.overflow"),
-        MIX_UNDERRUN("phone.mix.underrun"),
-        TICKS_SKIPPED("phone.ticks.skipped"),
-        MIX_OVERFLOW("phone.mix.overflow");
-
-        final String key;
-
-        Counter(String key) {
-            this.key = key;
-        }
-    }
 
     private PhoneLeg(EventLoop loop, MediaConfig config, PhoneLegListener listener, Runnable onClose, UdpIo io) {
         this.loop = loop;
@@ -187,37 +147,15 @@ public final class PhoneLeg {
      * @param telephoneEventPayloadType the negotiated telephone-event PT, or -1 if none
      */
     public void setRemote(InetSocketAddress rtp, PhoneCodec codec, int telephoneEventPayloadType) {
-        boolean isOpus = "opus".equalsIgnoreCase(codec.name());
-        if (!isOpus && !"PCMU".equalsIgnoreCase(codec.name()) && !"PCMA".equalsIgnoreCase(codec.name())) {
-            throw new IllegalArgumentException("phone codec must be PCMU, PCMA or opus, not " + codec.name());
-        }
-        // Opus codecs are built here, on the caller's thread: their construction is not for the media loop.
-        OpusDecoder decoder = null;
-        OpusEncoder encoder = null;
-        if (isOpus) {
-            try {
-                // Decoded and encoded at 8 kHz: the room's mix for the phone is narrowband anyway, and
-                // Opus resamples internally (RFC 6716 §2: any of 8/12/16/24/48 kHz at the API).
-                decoder = new OpusDecoder(8000, 1);
-                encoder = new OpusEncoder(8000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
-                encoder.setBitrate(20_000);
-            } catch (OpusException e) {
-                throw new IllegalStateException("Opus codec: " + e.getMessage(), e);
-            }
-        }
-        OpusDecoder newDecoder = decoder;
-        OpusEncoder newEncoder = encoder;
+        // Built here, on the caller's thread: an Opus codec's construction is not for the media loop.
+        CallCodec next = CallCodec.of(codec);
         onLoop(() -> {
             if (!rtp.equals(negotiated)) {
                 learned = null; // a re-INVITE moved the media: learn the new source again
             }
             negotiated = rtp;
-            if (this.codec == null || !this.codec.equals(codec)) {
-                this.codec = codec;
-                this.opus = isOpus;
-                this.ulaw = "PCMU".equalsIgnoreCase(codec.name());
-                opusDecoder = newDecoder;
-                opusEncoder = newEncoder;
+            if (this.codec == null || !this.codec.codec.equals(codec)) {
+                this.codec = next; // an unchanged codec keeps its Opus state
             }
             this.telephoneEventPayloadType = telephoneEventPayloadType;
         });
@@ -256,8 +194,7 @@ public final class PhoneLeg {
             this.member = joined;
             mixCount = 0;
             mixPrimed = false;
-            inputCount = 0;
-            inputPrimed = false;
+            input.clear();
         });
         return stream;
     }
@@ -269,8 +206,7 @@ public final class PhoneLeg {
     public void setMuted(boolean mute) {
         onLoop(() -> {
             muted = mute;
-            inputCount = 0;
-            inputPrimed = false;
+            input.clear();
         });
     }
 
@@ -295,8 +231,8 @@ public final class PhoneLeg {
     /** Counters ({@code phone.rtp.in}, {@code phone.dropped.wrong_source}, ...). Any thread; may lag. */
     public Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (Counter c : Counter.values()) {
-            out.put(c.key, c == Counter.TICKS_SKIPPED ? pacer.skippedTicks() : counts[c.ordinal()]);
+        for (PhoneCounter c : PhoneCounter.ALL) {
+            out.put(c.key, c == PhoneCounter.TICKS_SKIPPED ? pacer.skippedTicks() : counts[c.ordinal()]);
         }
         return out;
     }
@@ -334,7 +270,7 @@ public final class PhoneLeg {
         }
     }
 
-    private void count(Counter c) {
+    private void count(PhoneCounter c) {
         counts[c.ordinal()]++;
     }
 
@@ -343,27 +279,27 @@ public final class PhoneLeg {
     void onDatagram(DatagramPacket packet) {
         InetSocketAddress from = packet.sender();
         if (from == null || !allowedNetworks.allows(from.getAddress())) {
-            count(Counter.DROPPED_NOT_ALLOWED);
+            count(PhoneCounter.DROPPED_NOT_ALLOWED);
             return;
         }
         if (negotiated == null) {
-            count(Counter.DROPPED_NO_REMOTE);
+            count(PhoneCounter.DROPPED_NO_REMOTE);
             return;
         }
         if (learned == null) {
             learned = from; // RFC 4961: symmetric RTP, answer where it comes from
         } else if (!learned.equals(from)) {
-            count(Counter.DROPPED_WRONG_SOURCE);
+            count(PhoneCounter.DROPPED_WRONG_SOURCE);
             return;
         }
         ByteBuf buf = packet.content();
         if (buf.readableBytes() > MAX_DATAGRAM) {
-            count(Counter.DROPPED_TOO_LARGE);
+            count(PhoneCounter.DROPPED_TOO_LARGE);
             return;
         }
         RtpPacket rtp = this.rtp;
         if (!rtp.wrap(buf)) {
-            count(Counter.DROPPED_MALFORMED);
+            count(PhoneCounter.DROPPED_MALFORMED);
             return;
         }
         int pt = rtp.payloadType();
@@ -372,19 +308,19 @@ public final class PhoneLeg {
         } else if (pt == codec.payloadType()) {
             onVoice(rtp);
         } else {
-            count(Counter.DROPPED_PAYLOAD_TYPE); // comfort noise (13), RTCP sent to the RTP port, ...
+            count(PhoneCounter.DROPPED_PAYLOAD_TYPE); // comfort noise (13), RTCP sent to the RTP port, ...
         }
     }
 
     private void onTelephoneEvent(RtpPacket rtp) {
         TelephoneEvent event = telephoneEvent;
         if (!event.wrap(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength())) {
-            count(Counter.DROPPED_MALFORMED);
+            count(PhoneCounter.DROPPED_MALFORMED);
             return;
         }
         char key = dtmf.onPacket(rtp.timestamp(), event.event());
         if (key != 0) {
-            count(Counter.DTMF_EVENTS);
+            count(PhoneCounter.DTMF_EVENTS);
             try {
                 listener.onDtmf(this, key);
             } catch (RuntimeException e) {
@@ -396,48 +332,21 @@ public final class PhoneLeg {
     private void onVoice(RtpPacket rtp) {
         int seq = rtp.sequenceNumber();
         if (anyReceived && (short) (seq - lastSequence) <= 0) {
-            count(Counter.DROPPED_LATE); // 20 ms too late is too late for a phone: no reordering here
+            count(PhoneCounter.DROPPED_LATE); // 20 ms too late is too late for a phone: no reordering here
             return;
         }
         anyReceived = true;
         lastSequence = seq;
-        count(Counter.RTP_IN);
-        ByteBuf buf = rtp.buffer();
-        int offset = rtp.payloadOffset();
-        int length = rtp.payloadLength();
-        if (opus) {
-            int n;
-            try {
-                byte[] scratch = opusOut; // receive and send never overlap on the loop
-                if (length > scratch.length) {
-                    count(Counter.DROPPED_TOO_LARGE);
-                    return;
-                }
-                buf.getBytes(offset, scratch, 0, length);
-                n = opusDecoder.decode(scratch, 0, length, decoded, 0, decoded.length, false);
-            } catch (OpusException | RuntimeException e) {
-                count(Counter.DROPPED_DECODE);
-                return;
-            }
-            if (member == null || muted) return; // in the IVR, the lobby or muted the voice goes nowhere
-            for (int i = 0; i < n; i++) pushInput(decoded[i]);
-        } else {
-            if (member == null || muted) return; // in the IVR, the lobby or muted the voice goes nowhere
-            for (int i = 0; i < length; i++) {
-                int code = buf.getUnsignedByte(offset + i);
-                pushInput(ulaw ? G711.ulawToLinear(code) : G711.alawToLinear(code));
-            }
+        count(PhoneCounter.RTP_IN);
+        int n = codec.decode(rtp.buffer(), rtp.payloadOffset(), rtp.payloadLength());
+        if (n < 0) {
+            count(n == CallCodec.TOO_LARGE ? PhoneCounter.DROPPED_TOO_LARGE : PhoneCounter.DROPPED_DECODE);
+            return;
         }
-    }
-
-    private void pushInput(short sample) {
-        if (inputCount == INPUT_CAPACITY) {
-            inputHead = (inputHead + 1) % INPUT_CAPACITY;
-            inputCount--;
-            if (inputHead % FRAME == 0) count(Counter.INPUT_OVERFLOW);
+        if (member == null || muted) return; // in the IVR, the lobby or muted the voice goes nowhere
+        for (int dropped = input.push(codec.decoded(), n); dropped > 0; dropped--) {
+            count(PhoneCounter.INPUT_OVERFLOW);
         }
-        input[(inputHead + inputCount) % INPUT_CAPACITY] = sample;
-        inputCount++;
     }
 
     /** The mixer's frame for this caller arrived (leg loop). Keeps at most {@link #MIX_FRAMES}. */
@@ -445,7 +354,7 @@ public final class PhoneLeg {
         if (mixCount == MIX_FRAMES) {
             mixHead = (mixHead + 1) % MIX_FRAMES;
             mixCount--;
-            count(Counter.MIX_OVERFLOW);
+            count(PhoneCounter.MIX_OVERFLOW);
         }
         System.arraycopy(frame, 0, mixFrames[(mixHead + mixCount) % MIX_FRAMES], 0, FRAME);
         mixCount++;
@@ -457,7 +366,7 @@ public final class PhoneLeg {
     private void sendFrame() {
         boolean audible = fillOutFrame();
         if (member != null) {
-            takeVoice();
+            input.take(voiceFrame);
             member.offer(voiceFrame);
         }
         send(audible);
@@ -475,7 +384,7 @@ public final class PhoneLeg {
             } else {
                 if (mixPrimed) {
                     mixPrimed = false;
-                    count(Counter.MIX_UNDERRUN);
+                    count(PhoneCounter.MIX_UNDERRUN);
                 }
                 java.util.Arrays.fill(out, (short) 0);
             }
@@ -487,25 +396,9 @@ public final class PhoneLeg {
         return filled > 0;
     }
 
-    /** The caller's next 20 ms into {@link #voiceFrame} (silence until 40 ms are buffered). */
-    private void takeVoice() {
-        short[] frame = voiceFrame;
-        if (!inputPrimed && inputCount >= INPUT_PRIME) inputPrimed = true;
-        if (!inputPrimed || inputCount < FRAME) {
-            inputPrimed = false;
-            java.util.Arrays.fill(frame, (short) 0);
-            return;
-        }
-        for (int i = 0; i < FRAME; i++) {
-            frame[i] = input[inputHead];
-            inputHead = (inputHead + 1) % INPUT_CAPACITY;
-        }
-        inputCount -= FRAME;
-    }
-
     private void send(boolean audible) {
         InetSocketAddress to = learned != null ? learned : negotiated;
-        PhoneCodec codec = this.codec;
+        CallCodec codec = this.codec;
         if (to == null || codec == null) {
             return; // nothing negotiated yet: nowhere to send
         }
@@ -513,30 +406,17 @@ public final class PhoneLeg {
         boolean marker = !anySent || (audible && !sending);
         sending = audible;
         anySent = true;
-        int payloadLength;
-        ByteBuf packet;
-        short[] out = outFrame;
-        if (opus) {
-            try {
-                payloadLength = opusEncoder.encode(out, 0, FRAME, opusOut, 0, opusOut.length);
-            } catch (OpusException e) {
-                return;
-            }
-            packet = channel.alloc().directBuffer(RtpPacket.FIXED_HEADER_LENGTH + payloadLength);
-            writeHeader(packet, marker, codec.payloadType());
-            packet.writeBytes(opusOut, 0, payloadLength);
-            timestamp += 960; // RFC 7587 §4.1: Opus's RTP clock is always 48 kHz
-        } else {
-            packet = channel.alloc().directBuffer(RtpPacket.FIXED_HEADER_LENGTH + FRAME);
-            writeHeader(packet, marker, codec.payloadType());
-            for (int i = 0; i < FRAME; i++) {
-                packet.writeByte(ulaw ? G711.linearToUlaw(out[i]) : G711.linearToAlaw(out[i]));
-            }
-            timestamp += FRAME; // 20 ms at 8 kHz
+        int payloadLength = codec.encode(outFrame);
+        if (payloadLength < 0) {
+            return;
         }
+        ByteBuf packet = channel.alloc().directBuffer(RtpPacket.FIXED_HEADER_LENGTH + payloadLength);
+        writeHeader(packet, marker, codec.payloadType());
+        packet.writeBytes(codec.payload(), 0, payloadLength);
+        timestamp += codec.timestampStep(); // 20 ms in the codec's RTP clock
         sequence = (sequence + 1) & 0xFFFF;
         channel.writeAndFlush(new DatagramPacket(packet, to), channel.voidPromise());
-        count(Counter.RTP_OUT);
+        count(PhoneCounter.RTP_OUT);
     }
 
     private void writeHeader(ByteBuf packet, boolean marker, int payloadType) {

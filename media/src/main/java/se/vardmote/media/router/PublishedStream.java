@@ -228,6 +228,29 @@ public final class PublishedStream {
         }
     }
 
+    /**
+     * A keyframe of this layer begins: the subscriptions waiting for it ({@link #switchers}) switch now, before
+     * it is forwarded. Event loop; allocates nothing.
+     */
+    void completeSwitches() {
+        ArrayList<Subscription> waiting = switchers;
+        for (int i = waiting.size() - 1; i >= 0; i--) {
+            Subscription subscription = waiting.remove(i);
+            if (subscription.closed || subscription.target != this) {
+                continue;
+            }
+            subscription.target = null;
+            PublishedStream from = subscription.stream;
+            if (from != this) {
+                from.subscriptions.remove(subscription);
+                subscriptions.add(subscription);
+            }
+            subscription.paused = false;
+            subscription.switchTo(this);
+            router.count(RouterCounter.SIMULCAST_SWITCHED);
+        }
+    }
+
     /** True for a layer of a simulcast track. */
     boolean isLayer() {
         return layers != null;

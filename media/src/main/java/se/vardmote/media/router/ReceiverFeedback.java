@@ -43,17 +43,19 @@ final class ReceiverFeedback {
     private final int[] rembSsrcs = new int[PayloadFeedback.MAX_REMB_SSRCS];
 
     private final Router router;
+    private final RateWindow rateWindow;
     private final int[] due = new int[TransportFeedback.MAX_NACK_ITEMS];
     private int ticks;
 
-    ReceiverFeedback(Router router) {
+    ReceiverFeedback(Router router, RateWindow rateWindow) {
         this.router = router;
+        this.rateWindow = rateWindow;
     }
 
     void tick(ArrayList<RouterTransport> transports, long nowNanos) {
         boolean report = ++ticks % REPORT_EVERY_TICKS == 0;
         if (ticks % LAYER_EVERY_TICKS == 0) {
-            router.allocateLayers(transports, nowNanos);
+            rateWindow.end(transports, nowNanos);
         }
         for (int i = 0; i < transports.size(); i++) {
             RouterTransport state = transports.get(i);

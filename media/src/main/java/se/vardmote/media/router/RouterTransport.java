@@ -1,7 +1,10 @@
 package se.vardmote.media.router;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
+import se.vardmote.media.rtp.RtpHeaderExtension;
+import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.transport.WebRtcTransport;
 
 /**
@@ -10,6 +13,7 @@ import se.vardmote.media.transport.WebRtcTransport;
  * RTCP feedback names). SSRCs are looked up per transport because two browsers may pick the same random SSRC
  * (RFC 3550 §8.1) and two subscribers may be given the same server SSRC. A publisher transport also keeps the
  * transport-wide congestion-control receiver ({@link TransportCcGenerator}) the publisher's estimator needs.
+ * A stream whose SSRC the SDP did not name is bound here by its first packet's MID or RID ({@link #bindByMid}).
  * Owned by the router's event loop; not thread-safe.
  */
 final class RouterTransport {
@@ -47,5 +51,70 @@ final class RouterTransport {
 
     RouterTransport(WebRtcTransport transport) {
         this.transport = transport;
+    }
+
+    /**
+     * RFC 8843 §15: an SSRC not signalled in SDP is associated with its m-section by the MID extension, and
+     * by the payload type with the stream itself or with its RTX stream. A simulcast layer is found by its
+     * RTP stream id (RFC 8852 §3.1; an RTX packet by its repaired-rid, §3.2), with the MID, when the packet
+     * carries one, naming the layer's section. Returns the stream {@code rtp}'s SSRC (or RTX SSRC) is now bound
+     * to, or null when no unbound stream matches. {@code extension} is the caller's scratch cursor. Event loop;
+     * allocates nothing.
+     */
+    PublishedStream bindByMid(RtpPacket rtp, RtpHeaderExtension extension) {
+        int pt = rtp.payloadType();
+        for (int i = 0; i < unbound.size(); i++) {
+            PublishedStream candidate = unbound.get(i);
+            boolean media = !candidate.bound && pt == candidate.payloadType;
+            boolean rtx = !candidate.rtxBound && candidate.rtxPayloadType >= 0 && pt == candidate.rtxPayloadType;
+            if (candidate.midExtensionId == 0 || !(media || rtx)) {
+                continue;
+            }
+            boolean hasMid = rtp.findExtension(candidate.midExtensionId, extension);
+            if (hasMid && !bytesEqual(rtp.buffer(), extension.dataOffset(), extension.dataLength(), candidate.mid)) {
+                continue;
+            }
+            if (candidate.rid == null) {
+                if (!hasMid) {
+                    continue;
+                }
+            } else {
+                int ridId = media ? candidate.ridExtensionId : candidate.repairedRidExtensionId;
+                if (ridId == 0 || !rtp.findExtension(ridId, extension)
+                        || !bytesEqual(rtp.buffer(), extension.dataOffset(), extension.dataLength(), candidate.rid)) {
+                    continue;
+                }
+            }
+            int ssrc = rtp.ssrcInt();
+            if (publishedBySsrc.get(ssrc) != null || publishedByRtxSsrc.get(ssrc) != null) {
+                return null;
+            }
+            if (media) {
+                candidate.ssrc = ssrc;
+                candidate.bound = true;
+                publishedBySsrc.put(ssrc, candidate);
+            } else {
+                candidate.rtxSsrc = ssrc;
+                candidate.rtxBound = true;
+                publishedByRtxSsrc.put(ssrc, candidate);
+            }
+            if (candidate.bound && (candidate.rtxPayloadType < 0 || candidate.rtxBound)) {
+                unbound.remove(i);
+            }
+            return candidate;
+        }
+        return null;
+    }
+
+    private static boolean bytesEqual(ByteBuf buf, int offset, int length, byte[] expected) {
+        if (length != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (buf.getByte(offset + i) != expected[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

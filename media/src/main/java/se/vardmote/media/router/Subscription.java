@@ -131,6 +131,39 @@ public final class Subscription {
     }
 
     /**
+     * Makes {@code layer} (of the track this subscription receives) the one it switches to at that layer's next
+     * keyframe, which is asked for; the layer it has flows until then. Choosing the current layer cancels a
+     * pending switch (and resumes a paused subscription at the next keyframe). Event loop.
+     */
+    void chooseLayer(PublishedStream layer) {
+        if (layer == stream && !paused) {
+            clearTarget();
+            return;
+        }
+        if (target == layer) {
+            return;
+        }
+        clearTarget();
+        target = layer;
+        layer.switchers.add(this);
+        layer.requestKeyframe(false, RouterCounter.RTCP_PLI_SENT);
+    }
+
+    /** Holds back this subscription's video until a layer is chosen for it again. Event loop. */
+    void pauseVideo() {
+        clearTarget();
+        paused = true;
+    }
+
+    /** Cancels a pending layer switch. Event loop. */
+    void clearTarget() {
+        if (target != null) {
+            target.switchers.remove(this);
+            target = null;
+        }
+    }
+
+    /**
      * Sets the offsets so that {@code sequenceNumber}/{@code timestamp} (and the VP8 picture id in {@code vp8},
      * null for another codec) follow what was sent last. Event loop.
      */

@@ -1,16 +1,13 @@
 package se.vardmote.media.transport;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -29,8 +26,6 @@ import se.vardmote.media.MediaConfig;
 import se.vardmote.media.dtls.DtlsCertificate;
 import se.vardmote.media.dtls.HandshakePool;
 import se.vardmote.media.ice.IceLiteAgent;
-import se.vardmote.media.ice.MessageIntegrity;
-import se.vardmote.media.ice.StunBinding;
 import se.vardmote.media.ice.StunMessage;
 import se.vardmote.media.net.AllowedNetworks;
 import se.vardmote.media.net.PacketKind;
@@ -43,10 +38,10 @@ import se.vardmote.media.net.UdpIo;
  *
  * <p>Demultiplexing (RFC 7983) happens on the loop: the source must be in the allowed networks, then the
  * first byte says STUN (answered here, ICE-lite), DTLS or SRTP/SRTCP (handed to the transport that owns
- * the source address). Every drop is counted, nothing is logged per packet.
+ * the source address; STUN by {@link StunResponder}). Every drop is counted, nothing is logged per packet.
  *
- * <p>With ICE-TCP on, the worker also listens on a TCP port (RFC 6544 passive candidates) whose connections
- * live on the same loop ({@link TcpMediaLink}); their RFC 4571 frames go through the same demultiplexing,
+ * <p>With ICE-TCP on, the worker also listens on a TCP port (RFC 6544 passive candidates, {@link IceTcpListener})
+ * whose connections live on the same loop ({@link TcpMediaLink}); their RFC 4571 frames go through the same demultiplexing,
  * and what a transport sends goes back over the connection its selected address names.
  *
  * <p>Threads: {@link #createTransport}, {@link #eventLoop}, {@link #port}, {@link #transportCount},
@@ -82,8 +77,7 @@ public final class MediaWorker implements TransportFactory {
     // Loop-only state
     private final long[] counts = new long[WorkerCounter.values().length];
     private final HashMap<InetSocketAddress, WorkerTransport> byAddress = new HashMap<>();
-    private final StunMessage stun = new StunMessage();
-    private final MessageIntegrity integrity = new MessageIntegrity();
+    private final StunResponder stun = new StunResponder(this);
     private ScheduledFuture<?> consentTask;
 
     // Any thread: the ufrag is known before the transport's first packet, possibly before the loop runs it
@@ -91,10 +85,7 @@ public final class MediaWorker implements TransportFactory {
     private volatile Channel channel;
     private volatile DatagramWriter writer;
     private volatile int port;
-    private volatile Channel tcpServer;
-    private volatile int tcpPort = -1;
-    /** ICE-TCP connections by their remote address. Read from any thread (the DTLS thread sends too). */
-    private final ConcurrentHashMap<InetSocketAddress, TcpMediaLink> tcpLinks = new ConcurrentHashMap<>();
+    private final IceTcpListener tcp = new IceTcpListener(this);
     private volatile long loopThreadId = -1;
     /** Whether each router placed here has closed; a closed one drops out when next counted. */
     private final Set<BooleanSupplier> routers = ConcurrentHashMap.newKeySet();
@@ -133,32 +124,10 @@ public final class MediaWorker implements TransportFactory {
         this.writer = new DatagramWriter(ch, config.udpGso());
         this.channel = ch;
         this.port = ((InetSocketAddress) ch.localAddress()).getPort();
-        if (config.tcpEnabled()) bindTcp(io);
+        if (config.tcpEnabled()) tcp.bind(io, loop, config, index);
         long periodMillis = Math.max(50, Math.min(1000, config.consentTimeout().toMillis() / 2));
         // One periodic task per worker rather than a timer per transport or per packet (RFC 7675 §5.1)
         consentTask = loop.scheduleAtFixedRate(this::expireConsent, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-    }
-
-    /** The ICE-TCP listener, on this worker's loop for itself and its connections. Blocks. */
-    private void bindTcp(UdpIo io) throws InterruptedException {
-        int wanted = config.tcpFirstPort() == 0 ? 0 : config.tcpFirstPort() + index;
-        Channel server = new ServerBootstrap().group(loop, loop).channel(io.tcpServerChannelClass())
-                .option(ChannelOption.SO_BACKLOG, 256)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(TcpMediaLink.LOW_WATER_BYTES, TcpMediaLink.HIGH_WATER_BYTES))
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        TcpMediaLink.install(ch.pipeline(), MediaWorker.this);
-                    }
-                })
-                .bind(new InetSocketAddress(config.bindAddress(), wanted))
-                .sync()
-                .channel();
-        this.tcpServer = server;
-        this.tcpPort = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     @Override
@@ -187,19 +156,18 @@ public final class MediaWorker implements TransportFactory {
 
     /** The ICE-TCP port actually bound, or -1 when ICE-TCP is off. Any thread. */
     public int tcpPort() {
-        return tcpPort;
+        return tcp.port();
     }
 
     /** Whether the worker's sockets are open (UDP, and the ICE-TCP listener when it has one). Any thread. */
     public boolean isServing() {
         Channel ch = channel;
-        Channel server = tcpServer;
-        return ch != null && ch.isActive() && (!config.tcpEnabled() || (server != null && server.isActive()));
+        return ch != null && ch.isActive() && (!config.tcpEnabled() || tcp.isActive());
     }
 
     /** Open ICE-TCP connections. Any thread. */
     public int tcpLinkCount() {
-        return tcpLinks.size();
+        return tcp.linkCount();
     }
 
     public int index() {
@@ -263,9 +231,7 @@ public final class MediaWorker implements TransportFactory {
             for (WorkerTransport t : new ArrayList<>(byUfrag.values())) t.closeOnLoop("media_engine_closed");
             Channel ch = channel;
             if (ch != null) ch.close();
-            Channel server = tcpServer;
-            if (server != null) server.close();
-            for (TcpMediaLink link : new ArrayList<>(tcpLinks.values())) link.close();
+            tcp.close();
         };
         if (loop.inEventLoop()) {
             shutdown.run();
@@ -309,7 +275,7 @@ public final class MediaWorker implements TransportFactory {
         byUfrag.remove(transport.localUfrag(), transport);
         for (InetSocketAddress a : addresses) {
             byAddress.remove(a, transport);
-            TcpMediaLink link = tcpLinks.get(a);
+            TcpMediaLink link = tcp.link(a);
             if (link != null && link.transport() == transport) link.close(); // its connections go with it
         }
     }
@@ -333,19 +299,27 @@ public final class MediaWorker implements TransportFactory {
 
     /** The ICE-TCP connection from {@code remote}, or null. Any thread. */
     TcpMediaLink tcpLink(InetSocketAddress remote) {
-        return tcpLinks.isEmpty() ? null : tcpLinks.get(remote);
+        return tcp.link(remote);
     }
 
     /** False when the worker already holds {@link #MAX_TCP_LINKS} connections. Loop. */
     boolean addTcpLink(TcpMediaLink link) {
-        if (tcpLinks.size() >= MAX_TCP_LINKS) return false;
-        TcpMediaLink previous = tcpLinks.put(link.remote(), link);
-        if (previous != null) previous.close();
-        return true;
+        return tcp.add(link);
     }
 
     void removeTcpLink(TcpMediaLink link) {
-        if (link.remote() != null) tcpLinks.remove(link.remote(), link);
+        tcp.remove(link);
+    }
+
+    /** The live transport whose ICE ufrag is {@code ufrag}, or null. Any thread. */
+    WorkerTransport transportByUfrag(String ufrag) {
+        return byUfrag.get(ufrag);
+    }
+
+    /** A valid connectivity check from {@code from} binds that address to {@code transport}. Loop. */
+    void bindAddress(InetSocketAddress from, WorkerTransport transport) {
+        WorkerTransport previous = byAddress.put(from, transport);
+        if (previous != null && previous != transport) previous.forgetAddress(from);
     }
 
     /** Source filter (RFC 7983 demux happens only after it). */
@@ -371,7 +345,7 @@ public final class MediaWorker implements TransportFactory {
             return;
         }
         switch (PacketKind.of(content)) {
-            case STUN -> onStun(content, from, null);
+            case STUN -> stun.onStun(content, from, null);
             case DTLS -> {
                 WorkerTransport t = byAddress.get(from);
                 if (t == null) count(WorkerCounter.DROPPED_UNKNOWN_ADDRESS);
@@ -405,7 +379,7 @@ public final class MediaWorker implements TransportFactory {
         }
         PacketKind kind = PacketKind.of(frame);
         if (kind == PacketKind.STUN) {
-            onStun(frame, link.remote(), link);
+            stun.onStun(frame, link.remote(), link);
             return;
         }
         WorkerTransport t = link.transport();
@@ -422,63 +396,6 @@ public final class MediaWorker implements TransportFactory {
             }
             default -> count(WorkerCounter.DROPPED_UNKNOWN_KIND);
         }
-    }
-
-    /** A STUN message from {@code from}: a datagram, or a frame of the ICE-TCP connection {@code link}. */
-    private void onStun(ByteBuf content, InetSocketAddress from, TcpMediaLink link) {
-        if (!stun.wrap(content)) {
-            count(WorkerCounter.STUN_DROPPED_MALFORMED);
-            return;
-        }
-        if (!stun.isBindingRequest()) {
-            // Responses and indications need no answer from a lite agent (RFC 8445 §2.5)
-            count(WorkerCounter.STUN_DROPPED_NOT_REQUEST);
-            return;
-        }
-        String ufrag = stun.localUfrag();
-        WorkerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
-        if (t == null || t.isClosed()) {
-            count(WorkerCounter.STUN_DROPPED_UNKNOWN_UFRAG);
-            return;
-        }
-        if (link != null && link.transport() != null && link.transport() != t) {
-            count(WorkerCounter.STUN_DROPPED_OTHER_TRANSPORT); // one connection serves one transport
-            return;
-        }
-        IceLiteAgent agent = t.agent();
-        InetSocketAddress before = agent.selectedAddress();
-        switch (agent.onBindingRequest(stun, from, integrity, System.nanoTime())) {
-            case BAD_INTEGRITY -> {
-                count(WorkerCounter.STUN_DROPPED_BAD_INTEGRITY);
-                return;
-            }
-            case BAD_USERNAME -> {
-                count(WorkerCounter.STUN_DROPPED_BAD_USERNAME);
-                return;
-            }
-            case TOO_MANY_ADDRESSES -> {
-                count(WorkerCounter.STUN_DROPPED_TOO_MANY_ADDRESSES);
-                return;
-            }
-            case ACCEPTED -> { }
-        }
-        if (link != null) {
-            link.bind(t);
-        } else {
-            WorkerTransport previous = byAddress.put(from, t);
-            if (previous != null && previous != t) previous.forgetAddress(from);
-        }
-        if (before != null && !before.equals(agent.selectedAddress())) count(WorkerCounter.ICE_SELECTED_CHANGED);
-        ByteBuf response = channel.alloc().buffer(128);
-        StunBinding.writeSuccessResponse(response, stun, from, agent.key(), integrity);
-        if (link != null) {
-            countOut(response.readableBytes());
-            link.write(response, false);
-        } else {
-            countOut(response.readableBytes());
-            writer.write(response, from);
-        }
-        count(WorkerCounter.STUN_ANSWERED);
     }
 
     private void expireConsent() {

@@ -1,6 +1,7 @@
 package se.vardmote.media.dtls;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static se.vardmote.media.testkit.Eventually.eventually;
 
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import se.vardmote.media.srtp.SrtpProfile;
 
 /** The server's DTLS code against our bctls client, over an in-memory datagram pair. */
 class DtlsTransportTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
 
     private static final DtlsCertificate SERVER_CERT = DtlsCertificate.generate("vardmote-test-server");
     private static final DtlsCertificate CLIENT_CERT = DtlsCertificate.generate("vardmote-test-client");
@@ -157,14 +160,6 @@ class DtlsTransportTest {
         server.close();
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) fail("timed out waiting: " + what);
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void refusesHandshakesBeyondThePerSourceCap() throws Exception {
         byte[] hello = clientHello();
@@ -185,12 +180,12 @@ class DtlsTransportTest {
             // A refused handshake kept nothing and failed nothing: once a place is free its retransmission gets in
             assertFalse(c.events().failure.isDone());
             a.server().close();
-            waitFor(() -> pool.inProgress() == 1, "a's place given back");
+            eventually("a's place given back", WAIT, () -> pool.inProgress() == 1);
             assertEquals(DtlsTransport.Intake.ACCEPTED, c.hello(hello));
-            waitFor(() -> c.sent().get() > 0, "the server's flight to c");
+            eventually("the server's flight to c", WAIT, () -> c.sent().get() > 0);
             b.server().close();
             c.server().close();
-            waitFor(() -> pool.inProgress() == 0, "every place given back");
+            eventually("every place given back", WAIT, () -> pool.inProgress() == 0);
             assertEquals(4L, pool.counters().get("dtls.handshakes.admitted"));
         }
     }
@@ -214,7 +209,7 @@ class DtlsTransportTest {
             assertEquals(DtlsTransport.Intake.ACCEPTED, c.hello(hello));
             a.server().close();
             c.server().close();
-            waitFor(() -> pool.inProgress() == 0, "every place given back");
+            eventually("every place given back", WAIT, () -> pool.inProgress() == 0);
             assertEquals(0, b.sent().get());
         }
     }
@@ -226,11 +221,11 @@ class DtlsTransportTest {
             HalfOpen silent = halfOpen(pool, FIRST);
             long start = System.nanoTime();
             assertEquals(DtlsTransport.Intake.ACCEPTED, silent.hello(hello));
-            waitFor(() -> silent.sent().get() > 0, "the server's first flight");
+            eventually("the server's first flight", WAIT, () -> silent.sent().get() > 0);
             assertEquals("dtls_timeout", silent.events().failure.get(5, TimeUnit.SECONDS));
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(tookMillis >= 600 && tookMillis < 3000, "abandoned at its deadline, took " + tookMillis + " ms");
-            waitFor(() -> pool.busyThreads() == 0 && pool.inProgress() == 0, "the thread and the place freed");
+            eventually("the thread and the place freed", WAIT, () -> pool.busyThreads() == 0 && pool.inProgress() == 0);
             assertEquals(1L, pool.counters().get("dtls.handshakes.abandoned.running"));
             assertEquals(0L, pool.counters().get("dtls.handshakes.abandoned.queued"));
             assertEquals(DtlsTransport.Intake.DROPPED, silent.hello(hello), "the association is over");
@@ -258,7 +253,7 @@ class DtlsTransportTest {
             assertEquals(0, pool.inProgress(), "its place is free at once");
             assertEquals(1L, pool.counters().get("dtls.handshakes.abandoned.queued"));
             busy.countDown();
-            waitFor(() -> pool.busyThreads() == 0, "the thread free");
+            eventually("the thread free", WAIT, () -> pool.busyThreads() == 0);
             Thread.sleep(100);
             assertEquals(0, queued.sent().get(), "it never ran");
             assertEquals(0L, pool.counters().get("dtls.handshakes.abandoned.running"));

@@ -28,6 +28,7 @@ import se.vardmote.media.router.Router;
 import se.vardmote.media.router.RtpCodec;
 import se.vardmote.media.router.StreamDescription;
 import se.vardmote.media.router.SubscriberParameters;
+import se.vardmote.media.testkit.FakeTransport;
 
 /**
  * A room with two browsers (Opus tones, through a router with recording transports) and one phone leg on a real
@@ -38,7 +39,7 @@ class AudioMixerTest {
 
     private DefaultEventLoop roomLoop;
     private Router router;
-    private final List<RecordingTransport> transports = new ArrayList<>();
+    private final List<FakeTransport> transports = new ArrayList<>();
     private MediaEngine engine;
     private PhoneLeg leg;
     private GatewayPeer gateway;
@@ -47,7 +48,7 @@ class AudioMixerTest {
     void start() throws Exception {
         roomLoop = new DefaultEventLoop();
         router = new Router(roomLoop, receiver -> {
-            RecordingTransport t = new RecordingTransport("t" + transports.size(), roomLoop, receiver);
+            FakeTransport t = new FakeTransport("t" + transports.size(), roomLoop, receiver).sent(FakeTransport.Sent.COPY);
             transports.add(t);
             return t;
         });
@@ -71,9 +72,9 @@ class AudioMixerTest {
 
     @Test
     void phoneHearsTheBrowsersAndBrowsersHearThePhone() throws Exception {
-        RecordingTransport alice = (RecordingTransport) router.createTransport();
-        RecordingTransport bob = (RecordingTransport) router.createTransport();
-        RecordingTransport listener = (RecordingTransport) router.createTransport();
+        FakeTransport alice = (FakeTransport) router.createTransport();
+        FakeTransport bob = (FakeTransport) router.createTransport();
+        FakeTransport listener = (FakeTransport) router.createTransport();
         router.publish(alice, opusStream(0x1111));
         router.publish(bob, opusStream(0x2222));
         leg.setRemote(gateway.address(), PhoneCodec.PCMU, 101);
@@ -109,7 +110,7 @@ class AudioMixerTest {
         assertTrue(gateway.ulawTonePower(gatewayBefore, 440) < 0.01 * toPhone, "the phone does not hear itself");
 
         // The subscriber of the phone's stream receives Opus RTP that decodes to the phone's tone.
-        List<byte[]> rtp = List.copyOf(listener.sentRtp);
+        List<byte[]> rtp = List.copyOf(listener.sentRtpCopies);
         assertTrue(rtp.size() >= 50, "voice packets forwarded: " + rtp.size());
         OpusDecoder decoder = new OpusDecoder(48_000, 1);
         short[] pcm = new short[960];
@@ -140,8 +141,8 @@ class AudioMixerTest {
 
     @Test
     void aMutedPhoneStillHearsTheRoomWhileTheRoomHearsSilenceFromIt() throws Exception {
-        RecordingTransport alice = (RecordingTransport) router.createTransport();
-        RecordingTransport listener = (RecordingTransport) router.createTransport();
+        FakeTransport alice = (FakeTransport) router.createTransport();
+        FakeTransport listener = (FakeTransport) router.createTransport();
         router.publish(alice, opusStream(0x1111));
         leg.setRemote(gateway.address(), PhoneCodec.PCMU, 101);
         PublishedStream voice = leg.joinMix(router);
@@ -158,7 +159,7 @@ class AudioMixerTest {
             if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
             if (f == 25) gatewayFrom = gateway.receivedCount();
             if (f == 50) {
-                unmutedAt = listener.sentRtp.size();
+                unmutedAt = listener.sentRtpCopies.size();
                 leg.setMuted(false);
             }
             sendRtp(alice, aliceFrames[f]);
@@ -167,7 +168,7 @@ class AudioMixerTest {
         Thread.sleep(100);
 
         assertTrue(gateway.ulawTonePower(gatewayFrom, 600) > 1_000_000, "muted, the phone still hears the room");
-        List<byte[]> rtp = List.copyOf(listener.sentRtp);
+        List<byte[]> rtp = List.copyOf(listener.sentRtpCopies);
         OpusDecoder decoder = new OpusDecoder(48_000, 1);
         double muted = decodedPower(decoder, rtp, unmutedAt / 3, unmutedAt);
         double unmuted = decodedPower(decoder, rtp, unmutedAt + (rtp.size() - unmutedAt) / 2, rtp.size());
@@ -216,7 +217,7 @@ class AudioMixerTest {
         return packets;
     }
 
-    private void sendRtp(RecordingTransport from, byte[] rtp) throws Exception {
+    private void sendRtp(FakeTransport from, byte[] rtp) throws Exception {
         ByteBuf packet = Unpooled.wrappedBuffer(rtp.clone());
         roomLoop.submit(() -> {
             try {

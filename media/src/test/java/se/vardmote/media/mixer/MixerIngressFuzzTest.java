@@ -13,25 +13,26 @@ import se.vardmote.media.router.PublishedStream;
 import se.vardmote.media.router.Router;
 import se.vardmote.media.router.RtpCodec;
 import se.vardmote.media.router.StreamDescription;
+import se.vardmote.media.testkit.FakeTransport;
 
 class MixerIngressFuzzTest {
 
-    private static final List<RecordingTransport> TRANSPORTS = new ArrayList<>();
+    private static final List<FakeTransport> TRANSPORTS = new ArrayList<>();
     private static Router ROUTER;
     private static AudioMixer MIXER;
-    private static RecordingTransport BROWSER;
+    private static FakeTransport BROWSER;
 
     /** Set up on first use, not in a static initialiser: the loop runs this class's lambdas. */
     private static void setUpOnce() {
         if (ROUTER != null) return;
         DefaultEventLoop loop = new DefaultEventLoop();
         ROUTER = new Router(loop, receiver -> {
-            RecordingTransport t = new RecordingTransport("t" + TRANSPORTS.size(), loop, receiver);
+            FakeTransport t = new FakeTransport("t" + TRANSPORTS.size(), loop, receiver).sent(FakeTransport.Sent.COPY);
             TRANSPORTS.add(t);
             return t;
         });
         MIXER = AudioMixer.withManualTicks(ROUTER);
-        BROWSER = (RecordingTransport) ROUTER.createTransport();
+        BROWSER = (FakeTransport) ROUTER.createTransport();
         ROUTER.publish(BROWSER, new StreamDescription(MediaKind.AUDIO, 0x4242, "0",
                 new RtpCodec("opus", 48_000, 2, 111), Map.of()));
         PublishedStream voice = ROUTER.publishLocal(new StreamDescription(MediaKind.AUDIO, 0x9999, "phone",
@@ -62,6 +63,6 @@ class MixerIngressFuzzTest {
         }
         MIXER.tick();
         MIXER.tick();
-        for (RecordingTransport t : TRANSPORTS) t.sentRtp.clear();
+        for (FakeTransport t : TRANSPORTS) t.sentRtpCopies.clear();
     }
 }

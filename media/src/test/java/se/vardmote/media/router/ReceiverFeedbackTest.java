@@ -15,6 +15,7 @@ import se.vardmote.media.rtcp.ReceiverReport;
 import se.vardmote.media.rtcp.RtcpCompound;
 import se.vardmote.media.rtcp.TransportCcFeedback;
 import se.vardmote.media.rtcp.TransportFeedback;
+import se.vardmote.media.testkit.FakeTransport;
 
 /** What the router sends publishers as their receiver: transport-cc feedback and receiver reports. */
 class ReceiverFeedbackTest extends RouterFixture {

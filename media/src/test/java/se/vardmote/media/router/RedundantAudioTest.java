@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import se.vardmote.media.MediaKind;
 import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.rtp.RtpPacketFixture;
+import se.vardmote.media.testkit.FakeTransport;
 
 /** Redundant audio (RED, RFC 2198) from a publisher reaches each subscriber in the form it decodes. */
 class RedundantAudioTest extends RouterFixture {

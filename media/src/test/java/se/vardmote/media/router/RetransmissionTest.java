@@ -15,6 +15,7 @@ import se.vardmote.media.rtcp.RtcpCompound;
 import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.rtp.RtpPacketFixture;
+import se.vardmote.media.testkit.FakeTransport;
 
 /** Retransmission at the server: publisher RTX unwrapped, subscriber NACKs answered from the stream's cache. */
 class RetransmissionTest extends RouterFixture {

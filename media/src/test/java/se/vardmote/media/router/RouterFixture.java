@@ -25,6 +25,7 @@ import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.rtp.RtpPacketFixture;
+import se.vardmote.media.testkit.FakeTransport;
 
 /**
  * A router on its own loop with fake transports, a settable clock, and the packets a Chromium publisher

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import se.vardmote.media.MediaKind;
+import se.vardmote.media.testkit.FakeTransport;
 
 /**
  * Feeds arbitrary datagrams to a router's RTP and RTCP ingress: nothing may throw, and every buffer the

@@ -25,6 +25,7 @@ import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.rtp.RtpPacketFixture;
+import se.vardmote.media.testkit.FakeTransport;
 
 class RouterTest extends RouterFixture {
 

@@ -19,6 +19,7 @@ import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.rtp.RtpPacketFixture;
 import se.vardmote.media.rtp.Vp8Descriptor;
+import se.vardmote.media.testkit.FakeTransport;
 
 /**
  * A VP8 simulcast track of three layers (rids q, h, f, as the web client and Chromium send them): each layer

@@ -1,6 +1,7 @@
 package se.vardmote.media.transport;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static se.vardmote.media.testkit.Eventually.eventually;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import se.vardmote.media.MediaConfig;
@@ -25,6 +25,8 @@ import se.vardmote.media.dtls.QueuedDatagramTransport;
  * silent, against the engine's handshake bounds, while a real peer from another loopback address connects.
  */
 class DtlsHandshakeFloodTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static final String PEER_PASSWORD = "peerpasswordpeerpassword";
 
@@ -85,14 +87,6 @@ class DtlsHandshakeFloodTest {
         return engine.counters().get(name);
     }
 
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) fail("timed out waiting: " + what);
-            Thread.sleep(10);
-        }
-    }
-
     private static byte[] rtp(int seq) {
         byte[] p = new byte[12 + 100];
         p[0] = (byte) 0x80;
@@ -107,7 +101,7 @@ class DtlsHandshakeFloodTest {
         MediaWorker worker = start(new DtlsHandshakeLimits(4, 8, 2), Duration.ofSeconds(4));
         InetAddress attacker = loopback(1);
         List<Peer> flood = flood(worker, List.of(attacker, attacker, attacker, attacker, attacker, attacker), clientHello());
-        waitFor(() -> counter("dtls.handshakes.refused.per_source") == 4, "four of six refused");
+        eventually("four of six refused", WAIT, () -> counter("dtls.handshakes.refused.per_source") == 4);
         assertEquals(2L, counter("dtls.handshakes.admitted"), "two from one address at most");
         assertEquals(2, engine.handshakes().inProgress());
 
@@ -117,20 +111,21 @@ class DtlsHandshakeFloodTest {
         assertSame(real.transport(), real.receiver().connected.get(5, TimeUnit.SECONDS));
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         // The real peer's place is freed just after it is told it connected; the flood's two stay open.
-        waitFor(() -> engine.handshakes().inProgress() == 2,
-                "the real peer's place freed while the flood's two are still open (connected after " + tookMillis + " ms)");
+        eventually("the real peer's place freed while the flood's two are still open (connected after " + tookMillis
+                + " ms)", WAIT, () -> engine.handshakes().inProgress() == 2);
         real.peer().sendSrtp(rtp(1), false);
         assertNotNull(real.receiver().rtp.poll(5, TimeUnit.SECONDS), "media flows");
 
         // At their deadline the flood's two handshakes are abandoned and their transports close; the refused
         // four kept nothing and failed nothing.
-        waitFor(() -> counter("dtls.handshakes.abandoned.running") == 2, "the flood abandoned at its deadline");
-        waitFor(() -> flood.stream().filter(p -> p.receiver().closed.isDone()).count() == 2, "two flood transports closed");
+        eventually("the flood abandoned at its deadline", WAIT, () -> counter("dtls.handshakes.abandoned.running") == 2);
+        eventually("two flood transports closed", WAIT,
+                () -> flood.stream().filter(p -> p.receiver().closed.isDone()).count() == 2);
         for (Peer p : flood) {
             if (p.receiver().closed.isDone()) assertEquals("dtls_timeout", p.receiver().closed.get());
         }
-        waitFor(() -> engine.handshakes().inProgress() == 0 && engine.handshakes().busyThreads() == 0,
-                "every place and thread free");
+        eventually("every place and thread free", WAIT,
+                () -> engine.handshakes().inProgress() == 0 && engine.handshakes().busyThreads() == 0);
         assertEquals(1L, counter("dtls.handshakes.completed"));
         assertEquals(0L, counter("dtls.handshakes.refused.too_many"));
         assertEquals(0L, counter("dtls.handshakes.abandoned.queued"));
@@ -143,7 +138,7 @@ class DtlsHandshakeFloodTest {
         List<InetAddress> sources = new ArrayList<>();
         for (int i = 3; i < 11; i++) sources.add(loopback(i)); // eight addresses, one each: the bound is full
         flood(worker, sources, clientHello());
-        waitFor(() -> engine.handshakes().inProgress() == 8, "the bound full");
+        eventually("the bound full", WAIT, () -> engine.handshakes().inProgress() == 8);
 
         // bctls's client resends its ClientHello after 1 s, then 2 s more: the flood's places free at 2 s
         Peer real = checkedPeer(worker, loopback(2));

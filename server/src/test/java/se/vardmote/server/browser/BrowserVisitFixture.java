@@ -1,5 +1,7 @@
 package se.vardmote.server.browser;
 
+import static se.vardmote.media.testkit.Eventually.eventually;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,10 +56,6 @@ abstract class BrowserVisitFixture {
 
     /** Polls the server until {@code condition} holds; fails after {@link #SERVER_NOTICES_WITHIN}. */
     static void awaitServer(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + SERVER_NOTICES_WITHIN.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError(what + " did not happen within " + SERVER_NOTICES_WITHIN);
-            Thread.sleep(100);
-        }
+        eventually(what, SERVER_NOTICES_WITHIN, condition);
     }
 }

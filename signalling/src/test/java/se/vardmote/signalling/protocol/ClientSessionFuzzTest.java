@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import se.vardmote.media.router.Router;
+import se.vardmote.media.testkit.FakeTransport;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingConfig;
 import se.vardmote.signalling.meeting.Meeting;
@@ -56,7 +57,8 @@ class ClientSessionFuzzTest {
         String frame = data.consumeRemainingAsString()
                 .replace("PATIENT", PATIENT.participantId())
                 .replace("CLINICIAN", CLINICIAN.participantId());
-        Rooms rooms = new Rooms(() -> new Router(LOOP, receiver -> new FakeTransport(LOOP, receiver)), 8);
+        Rooms rooms = new Rooms(() -> new Router(LOOP, receiver -> new FakeTransport(LOOP, receiver)
+                .connected(false).sent(FakeTransport.Sent.RELEASE)), 8);
         try {
             Output clinicianOut = new Output();
             // No meeting service is needed once seated: the session is handed its seat by the room directly.

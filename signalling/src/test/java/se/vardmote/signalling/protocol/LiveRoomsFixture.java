@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import se.vardmote.media.router.Router;
+import se.vardmote.media.testkit.FakeTransport;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingConfig;
 import se.vardmote.signalling.limit.SourceRateLimit;
@@ -61,7 +62,8 @@ public final class LiveRoomsFixture implements AutoCloseable {
         meetings = new MeetingService(database, tokens, "http://127.0.0.1:8080", Clock.systemUTC());
         rooms = new Rooms(() -> {
             Router router = new Router(loop, receiver -> {
-                FakeTransport t = new FakeTransport(loop, receiver);
+                FakeTransport t = new FakeTransport(loop, receiver)
+                        .connected(false).sent(FakeTransport.Sent.RELEASE);
                 transports.add(t);
                 return t;
             });
@@ -77,7 +79,7 @@ public final class LiveRoomsFixture implements AutoCloseable {
 
     /** Transports made and not yet closed. */
     long openTransports() {
-        return transports.stream().filter(t -> !t.closed).count();
+        return transports.stream().filter(t -> !t.isClosed()).count();
     }
 
     /** Waits (at most 5 s) for the reconnect grace of a drop to end. */

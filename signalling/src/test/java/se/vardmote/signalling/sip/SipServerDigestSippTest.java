@@ -3,6 +3,7 @@ package se.vardmote.signalling.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static se.vardmote.media.testkit.Eventually.eventually;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -73,7 +74,7 @@ class SipServerDigestSippTest {
     void rightCredentialsGetInAndTheByeFollowsTheCall() throws Exception {
         start(CREDENTIALS);
         SipServerSippTest.assertSucceeded(call("digest-dial.xml", "u1", "gateway-1", "right-pass 1"));
-        SipServerSippTest.eventually(() -> admission.leaves.get() == 1, "the seat to be released");
+        eventually("the seat to be released", SipServerSippTest.WAIT, () -> admission.leaves.get() == 1);
         Map<String, Long> c = server.counters();
         assertEquals(1L, c.get("digest.challenged"));
         assertEquals(1L, c.get("digest.accepted"));
@@ -86,7 +87,7 @@ class SipServerDigestSippTest {
     void rightCredentialsOverTcpToo() throws Exception {
         start(CREDENTIALS);
         SipServerSippTest.assertSucceeded(call("digest-dial.xml", "t1", "gateway-1", "right-pass 1"));
-        SipServerSippTest.eventually(() -> admission.leaves.get() == 1, "the seat to be released");
+        eventually("the seat to be released", SipServerSippTest.WAIT, () -> admission.leaves.get() == 1);
     }
 
     @Test

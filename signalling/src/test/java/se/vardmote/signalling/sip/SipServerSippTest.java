@@ -2,6 +2,7 @@ package se.vardmote.signalling.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static se.vardmote.media.testkit.Eventually.eventually;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +24,9 @@ import se.vardmote.signalling.meeting.Role;
  * for media, meetings and rooms. RFC 4733 digits need the real phone leg and are tested end to end with it.
  */
 class SipServerSippTest {
+
+    /** How long a SIP exchange's effects may take to show. */
+    static final Duration WAIT = Duration.ofSeconds(10);
 
     static final String ID = ConferenceId.generate(new Random(11));
     static final String MASKED = "Telefon ••• 4567"; // sipp's From is 0701234567
@@ -72,19 +75,11 @@ class SipServerSippTest {
         assertEquals(0, r.exitCode(), () -> "sipp failed:\n" + r.errors());
     }
 
-    static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void directDialReachesTheMeetingAndHangingUpReleasesTheSeat() throws Exception {
         start(SipConfig.forTests());
         assertSucceeded(call("direct-dial.xml", ID));
-        eventually(() -> admission.leaves.get() == 1, "the seat to be released");
+        eventually("the seat to be released", WAIT, () -> admission.leaves.get() == 1);
         FakePhoneAdmission.Admitted a = admission.last();
         assertEquals(Role.INTERPRETER, a.caller().role());
         assertEquals(DialRoute.DIRECT, a.caller().route());
@@ -93,9 +88,9 @@ class SipServerSippTest {
         assertEquals("PCMA/8", media.codec(), "the gateway's first G.711 choice");
         assertEquals(101, media.telephoneEvent());
         assertEquals("127.0.0.1", media.remote().getHostString());
-        eventually(media::closed, "the media to close");
+        eventually("the media to close", WAIT, media::closed);
         assertEquals(List.of("dial_in m-" + ID + " interpreter direct " + MASKED), audit.events);
-        eventually(() -> server.activeCalls() == 0, "the call to end");
+        eventually("the call to end", WAIT, () -> server.activeCalls() == 0);
         assertEquals(1L, server.counters().get("bye.caller"));
     }
 
@@ -103,7 +98,7 @@ class SipServerSippTest {
     void directDialOverTcpWorksToo() throws Exception {
         start(SipConfig.forTests());
         assertSucceeded(call("direct-dial.xml", ID, "t1", Map.of()));
-        eventually(() -> admission.leaves.get() == 1, "the seat to be released");
+        eventually("the seat to be released", WAIT, () -> admission.leaves.get() == 1);
     }
 
     @Test
@@ -123,7 +118,7 @@ class SipServerSippTest {
         assertEquals(DialRoute.IVR, a.caller().route());
         assertTrue(medias.get(0).played().contains("sv/welcome"));
         assertEquals(11L, server.counters().get("info.dtmf"));
-        eventually(() -> admission.leaves.get() == 1, "the seat to be released");
+        eventually("the seat to be released", WAIT, () -> admission.leaves.get() == 1);
     }
 
     @Test
@@ -147,7 +142,7 @@ class SipServerSippTest {
         assertSucceeded(call("ivr-three-wrong-ids.xml", "1000"));
         assertTrue(admission.callers.isEmpty());
         assertTrue(medias.get(0).played().contains("sv/goodbye"));
-        eventually(medias.get(0)::closed, "the media to close");
+        eventually("the media to close", WAIT, medias.get(0)::closed);
         assertEquals(1L, server.counters().get("bye.server"));
     }
 
@@ -178,10 +173,10 @@ class SipServerSippTest {
     void endOfTheMeetingSendsBye() throws Exception {
         start(SipConfig.forTests());
         sipp.start("server-ends-call.xml", server.port(), ID, "u1", Map.of());
-        eventually(() -> admission.last() != null, "the caller to be admitted");
+        eventually("the caller to be admitted", WAIT, () -> admission.last() != null);
         admission.last().listener().removed("meeting ended");
         assertSucceeded(sipp.await());
-        eventually(medias.get(0)::closed, "the media to close");
+        eventually("the media to close", WAIT, medias.get(0)::closed);
         assertEquals(0, server.activeCalls());
     }
 
@@ -218,7 +213,7 @@ class SipServerSippTest {
     void cancelWhileRingingIsAnswered487() throws Exception {
         start(SipConfig.forTests().withAnswerDelay(Duration.ofSeconds(5)));
         assertSucceeded(call("cancel.xml", ID));
-        eventually(() -> !medias.isEmpty() && medias.get(0).closed(), "the media to close");
+        eventually("the media to close", WAIT, () -> !medias.isEmpty() && medias.get(0).closed());
         assertTrue(admission.callers.isEmpty());
         assertEquals(1L, server.counters().get("cancelled"));
     }
