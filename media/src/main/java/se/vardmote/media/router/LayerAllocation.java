@@ -235,7 +235,7 @@ final class LayerAllocation {
                 return; // the publisher sends no layer at the moment: nothing to choose, nothing to pause
             }
             if (!s.paused || s.target != null) {
-                router.pauseVideo(s);
+                s.pauseVideo();
                 router.count(RouterCounter.SIMULCAST_VIDEO_PAUSED);
             }
             return;
@@ -245,7 +245,7 @@ final class LayerAllocation {
             return;
         }
         router.count(rate(want) > from ? RouterCounter.SIMULCAST_LAYER_UP : RouterCounter.SIMULCAST_LAYER_DOWN);
-        router.chooseLayer(s, want);
+        s.chooseLayer(want);
     }
 
     /** Collects the subscriber's simulcast video subscriptions into {@link #tracks}; returns how many. */

@@ -312,15 +312,7 @@ public final class Router {
         }
     }
 
-    /** {@link LayerAllocation}'s choice for {@code subscription}: see {@link Subscription#chooseLayer}. */
-    void chooseLayer(Subscription subscription, PublishedStream layer) {
-        subscription.chooseLayer(layer);
-    }
 
-    /** {@link LayerAllocation}'s choice for {@code subscription}: see {@link Subscription#pauseVideo}. */
-    void pauseVideo(Subscription subscription) {
-        subscription.pauseVideo();
-    }
 
     /** The router as every transport it creates sees it. Calls arrive on the loop. */
     private final class Ingress implements RtpReceiver {

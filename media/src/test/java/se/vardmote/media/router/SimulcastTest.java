@@ -124,7 +124,7 @@ class SimulcastTest extends RouterFixture {
         sendLayers(3, -1);
         onLoop(() -> {
             publisher.clearSent();
-            router.chooseLayer(subscription, track.layers[2]);
+            subscription.chooseLayer(track.layers[2]);
             return null;
         });
         assertTrue(onLoop(() -> publisher.sentRtcp.stream().anyMatch(p -> isPliFor(p, LAYER_SSRCS[2]))),
@@ -162,7 +162,7 @@ class SimulcastTest extends RouterFixture {
     void dropsALatePacketOfTheNewLayerFromBeforeTheSwitch() throws Exception {
         publishAndBind();
         onLoop(() -> {
-            router.chooseLayer(subscription, track.layers[1]);
+            subscription.chooseLayer(track.layers[1]);
             return null;
         });
         RtpPacketFixture early = layerPacket(1, false, false);

@@ -17,7 +17,7 @@ import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingKind;
 import se.vardmote.signalling.meeting.Participant;
 import se.vardmote.signalling.meeting.Role;
-import se.vardmote.signalling.protocol.FakeTransport;
+import se.vardmote.media.testkit.FakeTransport;
 import se.vardmote.signalling.sdp.OfferedTrack;
 
 /** The live rooms on a real router whose transports never touch the network, with a clock moved by hand. */
@@ -40,7 +40,7 @@ class RoomsTest {
     private Rooms rooms(Duration grace) {
         JoinWindow window = (m, now) -> !now.isBefore(m.startsAt().minus(Duration.ofMinutes(10)))
                 && now.isBefore(m.endsAt().plus(grace));
-        rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver)), 8, window, grace,
+        rooms = new Rooms(() -> new Router(loop, receiver -> new FakeTransport(loop, receiver).connected(false).sent(FakeTransport.Sent.RELEASE)), 8, window, grace,
                 AuditSink.NONE, clock);
         return rooms;
     }
