@@ -5,36 +5,14 @@
 // JSON line: {"screen","lang","violations":[{"id","impact","targets"}],"passes","preview","verdicts","errors","documentLang"}.
 // With seconds to stay, it then stays in the page (a visit goes on for the other side) before closing.
 import { readFileSync } from 'node:fs';
-import puppeteer from 'puppeteer-core';
+import { launchFirefox } from './firefox-launch.mjs';
 
 const [url, axePath, lang, screen] = process.argv.slice(2, 6);
 const stay = Number(process.argv[6] || 0);
 const axeSource = readFileSync(axePath, 'utf8');
-const prefs = {
-  'media.navigator.streams.fake': true,
-  'media.navigator.permission.disabled': true,
-  'permissions.default.camera': 1,
-  'permissions.default.microphone': 1,
-  'media.peerconnection.ice.loopback': true,
-  'media.peerconnection.ice.default_address_only': false,
-  'media.peerconnection.ice.obfuscate_host_addresses': false,
-  'media.autoplay.default': 0,
-  'toolkit.telemetry.enabled': false,
-  'datareporting.healthreport.uploadEnabled': false,
-  'app.update.enabled': false,
-  'browser.safebrowsing.malware.enabled': false,
-  'browser.safebrowsing.phishing.enabled': false,
-  'network.captive-portal-service.enabled': false,
-  'services.settings.server': 'http://127.0.0.1:9/',
-};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const browser = await puppeteer.launch({
-  browser: 'firefox',
-  executablePath: process.env.FIREFOX || '/usr/bin/firefox-esr',
-  headless: true,
-  extraPrefsFirefox: prefs,
-});
+const browser = await launchFirefox();
 const errors = [];
 try {
   const page = await browser.newPage();

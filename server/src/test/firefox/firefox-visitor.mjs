@@ -4,34 +4,12 @@
 // second ({"frames":…,"minFrames":…,"videos":…,"audioPackets":…,"minAudioPackets":…,"audios":…,"state":…,
 // "error":…,"sent":[{"rid":…,"width":…}…]}; the minima are over the streams, so one stalled stream shows; "sent"
 // lists the video layers it sends) until <seconds> pass.
-import puppeteer from 'puppeteer-core';
+import { launchFirefox } from './firefox-launch.mjs';
 
 const [url, seconds] = [process.argv[2], Number(process.argv[3] || 60)];
 const constraints = process.argv[4] ? JSON.parse(process.argv[4]) : { audio: true, video: { width: 320, height: 240, frameRate: 15 } };
-const prefs = {
-  'media.navigator.streams.fake': true,
-  'media.navigator.permission.disabled': true,
-  'permissions.default.camera': 1,
-  'permissions.default.microphone': 1,
-  'media.peerconnection.ice.loopback': true,
-  'media.peerconnection.ice.default_address_only': false,
-  'media.peerconnection.ice.obfuscate_host_addresses': false,
-  'media.autoplay.default': 0,
-  'toolkit.telemetry.enabled': false,
-  'datareporting.healthreport.uploadEnabled': false,
-  'app.update.enabled': false,
-  'browser.safebrowsing.malware.enabled': false,
-  'browser.safebrowsing.phishing.enabled': false,
-  'network.captive-portal-service.enabled': false,
-  'services.settings.server': 'http://127.0.0.1:9/',
-};
 
-const browser = await puppeteer.launch({
-  browser: 'firefox',
-  executablePath: process.env.FIREFOX || '/usr/bin/firefox-esr',
-  headless: true,
-  extraPrefsFirefox: prefs,
-});
+const browser = await launchFirefox();
 try {
   const page = await browser.newPage();
   await page.evaluateOnNewDocument((wanted) => {

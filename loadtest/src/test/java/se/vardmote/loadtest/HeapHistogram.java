@@ -39,8 +39,16 @@ final class HeapHistogram {
 
     /** The {@code limit} classes whose bytes grew most from {@code before} to this, one line each. */
     List<String> growthSince(HeapHistogram before, int limit) {
+        return growthSince(before, limit, "");
+    }
+
+    /** As {@link #growthSince(HeapHistogram, int)}, among the classes whose names start with one of {@code prefixes}. */
+    List<String> growthSince(HeapHistogram before, int limit, String... prefixes) {
         List<Map.Entry<String, long[]>> grown = new ArrayList<>();
         for (Map.Entry<String, long[]> e : byClass.entrySet()) {
+            boolean wanted = false;
+            for (String prefix : prefixes) wanted |= e.getKey().startsWith(prefix);
+            if (!wanted) continue;
             long[] then = before.byClass.getOrDefault(e.getKey(), new long[2]);
             long[] delta = {e.getValue()[0] - then[0], e.getValue()[1] - then[1]};
             if (delta[1] > 0) grown.add(Map.entry(e.getKey(), delta));

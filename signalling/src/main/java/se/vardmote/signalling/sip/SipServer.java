@@ -1,10 +1,8 @@
 package se.vardmote.signalling.sip;
 
-import gov.nist.javax.sip.message.SIPMessage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,13 +26,9 @@ import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
-import javax.sip.address.SipURI;
-import javax.sip.address.TelURL;
 import javax.sip.address.URI;
-import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.FromHeader;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import se.vardmote.signalling.limit.SourceRateLimit;
@@ -216,8 +210,8 @@ public final class SipServer implements SipListener, AutoCloseable {
     }
 
     private void dispatch(Request request, ServerTransaction tx, Dialog dialog) {
-        SipCall call = calls.get(callIdOf(request));
-        if (!outsiders.admits(sourceOf(request), request, tx, call, responses)) return;
+        SipCall call = calls.get(SipRequests.callIdOf(request));
+        if (!outsiders.admits(SipRequests.sourceOf(request), request, tx, call, responses)) return;
         switch (request.getMethod()) {
             case Request.INVITE -> {
                 if (call != null && dialog != null && call.state == SipCall.State.CONFIRMED) onReInvite(call, request, tx);
@@ -241,7 +235,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     private void onInvite(Request request, ServerTransaction tx) {
         count("invites");
         responses.respond(tx, request, Response.TRYING, null);
-        DialPlan.Destination destination = dialPlan.route(userOf(request.getRequestURI()));
+        DialPlan.Destination destination = dialPlan.route(SipRequests.userOf(request.getRequestURI()));
         if (destination == null) {
             count("refused.not_found");
             responses.respond(tx, request, Response.NOT_FOUND, null);
@@ -271,7 +265,7 @@ public final class SipServer implements SipListener, AutoCloseable {
         }
         PhoneSdpOffer offer;
         try {
-            offer = PhoneSdpOffer.parse(bodyOf(request));
+            offer = PhoneSdpOffer.parse(SipRequests.bodyOf(request));
         } catch (IllegalArgumentException e) {
             count("refused.not_acceptable");
             responses.respond(tx, request, Response.NOT_ACCEPTABLE_HERE, null); // late offer too: not supported
@@ -283,9 +277,9 @@ public final class SipServer implements SipListener, AutoCloseable {
             responses.respond(tx, request, Response.NOT_ACCEPTABLE_HERE, null);
             return;
         }
-        SipCall call = new SipCall(callIdOf(request), tx, destination, meeting,
-                MaskedNumber.of(userOf(((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI())),
-                transportOf(request));
+        SipCall call = new SipCall(SipRequests.callIdOf(request), tx, destination, meeting,
+                MaskedNumber.of(SipRequests.userOf(((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI())),
+                SipRequests.transportOf(request));
         try {
             call.media = mediaFactory.create();
         } catch (RuntimeException e) {
@@ -320,7 +314,7 @@ public final class SipServer implements SipListener, AutoCloseable {
     }
 
     private void onAck(Request request) {
-        SipCall call = calls.get(callIdOf(request));
+        SipCall call = calls.get(SipRequests.callIdOf(request));
         if (call == null || call.state != SipCall.State.ANSWERED) return; // ACK of a re-INVITE or of an error
         confirm(call);
     }
@@ -340,7 +334,7 @@ public final class SipServer implements SipListener, AutoCloseable {
 
     private void onReInvite(SipCall call, Request request, ServerTransaction tx) {
         String direction = "sendrecv";
-        String body = bodyOf(request);
+        String body = SipRequests.bodyOf(request);
         if (body != null && !body.isEmpty()) {
             PhoneSdpOffer offer;
             PhoneSdpAnswer answer;
@@ -395,7 +389,7 @@ public final class SipServer implements SipListener, AutoCloseable {
             responses.respondWithAllowAccept(tx, request, Response.UNSUPPORTED_MEDIA_TYPE);
             return;
         }
-        char key = DtmfInfo.parse(contentType, bodyOf(request));
+        char key = DtmfInfo.parse(contentType, SipRequests.bodyOf(request));
         responses.respond(tx, request, Response.OK, null);
         if (key == DtmfInfo.NONE) {
             count("info.unreadable");
@@ -471,36 +465,6 @@ public final class SipServer implements SipListener, AutoCloseable {
         } catch (java.text.ParseException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static InetAddress sourceOf(Request request) {
-        if (request instanceof SIPMessage m) {
-            InetAddress a = m.getPeerPacketSourceAddress();
-            return a != null ? a : m.getRemoteAddress();
-        }
-        return null;
-    }
-
-    private static String callIdOf(Request request) {
-        return ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
-    }
-
-    private static String transportOf(Request request) {
-        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
-        return via == null ? "udp" : via.getTransport().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static String userOf(URI uri) {
-        if (uri instanceof SipURI s) return s.getUser();
-        if (uri instanceof TelURL t) return (t.isGlobal() ? "+" : "") + t.getPhoneNumber();
-        return null;
-    }
-
-    private static String bodyOf(Request request) {
-        byte[] raw = request.getRawContent();
-        if (raw == null) return null;
-        if (raw.length > PhoneSdpOffer.MAX_BYTES) return "";
-        return new String(raw, StandardCharsets.UTF_8);
     }
 
     private static Runnable guarded(Runnable task) {

@@ -152,14 +152,19 @@ class ClientSessionTest {
         assertFalse(c.closed);
     }
 
+    /** {@code client} publishes Chromium's offer (microphone and camera). */
+    private static void publishChromiumOffer(Client client) throws Exception {
+        ObjectNode publish = LiveRoomsFixture.msg("publish");
+        publish.put("sdp", LiveRoomsFixture.chromiumOffer());
+        client.send(publish);
+    }
+
     @Test
     void publishingOffersTheStreamsToTheOthers() throws Exception {
         List<String> t = book("group", "clinician", "patient");
         Client clinician = joined(t.get(0));
         Client patient = joined(t.get(1));
-        ObjectNode publish = LiveRoomsFixture.msg("publish");
-        publish.put("sdp", LiveRoomsFixture.chromiumOffer());
-        clinician.send(publish);
+        publishChromiumOffer(clinician);
         String answer = clinician.last("publishAnswer").get("sdp").asText();
         assertTrue(answer.contains("a=setup:passive"));
         assertFalse(answer.contains("m=application"));
@@ -174,9 +179,7 @@ class ClientSessionTest {
         List<String> t = book("group", "clinician", "patient");
         Client clinician = joined(t.get(0));
         Client patient = joined(t.get(1));
-        ObjectNode publish = LiveRoomsFixture.msg("publish");
-        publish.put("sdp", LiveRoomsFixture.chromiumOffer());
-        clinician.send(publish);
+        publishChromiumOffer(clinician);
         String videoMid = null;
         for (JsonNode track : patient.last("subscribeOffer").get("tracks")) {
             if (track.get("kind").asText().equals("video")) videoMid = track.get("mid").asText();
