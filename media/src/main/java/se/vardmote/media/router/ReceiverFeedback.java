@@ -27,6 +27,8 @@ final class ReceiverFeedback {
     /** RFC 3550 §6.4.2: the RC field has 5 bits. */
     static final int MAX_REPORT_BLOCKS = 31;
     private static final int RR_HEADER_LENGTH = 8;
+    /** A cap sent earlier is raised, without loss, once the subscribers' estimates exceed it by this factor. */
+    static final double CAP_RISE = 1.05;
     /** A subscriber's estimate older than this (its browser stopped sending REMB) no longer caps anyone. */
     static final long ESTIMATE_FRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A subscriber that reported lost packets within this caps its publishers; the last cap then stays. */
@@ -140,43 +142,67 @@ final class ReceiverFeedback {
      * its downlink less its audio streams, shared equally among the video streams it receives; the least of
      * these over the publisher's video subscribers. A browser caps its send-side estimate at a REMB, so a
      * subscriber on a slow link gets a picture it can hold instead of losses. Only subscribers that reported
-     * lost packets in the last {@link #CAP_AFTER_LOSS_NANOS} count; nothing is sent while none does (the
-     * publisher keeps the last cap, or, never capped, sends what its own uplink allows).
+     * lost packets in the last {@link #CAP_AFTER_LOSS_NANOS} lower the cap: a receive-side estimate also falls
+     * when the receiving browser stalls (a busy CPU), and a cap then holds the publisher near what the estimate
+     * lets through, which the estimate in turn never climbs far above. While none does, a cap sent earlier
+     * follows the subscribers' estimates up, never down, so a link that recovered is used again; a publisher
+     * never capped is sent nothing and sends what its own uplink allows.
      */
     private void sendRemb(RouterTransport state, long nowNanos) {
-        long cap = Long.MAX_VALUE;
         int ssrcs = 0;
         ArrayList<PublishedStream> published = state.published;
         for (int i = 0; i < published.size(); i++) {
             PublishedStream stream = published.get(i);
             // Simulcast layers are chosen per subscriber instead; a cap would starve the subscribers that can
             // take the top layer.
+            if (stream.video && stream.bound && !stream.closed && !stream.local && !stream.isLayer()
+                    && ssrcs < rembSsrcs.length) {
+                rembSsrcs[ssrcs++] = stream.ssrc;
+            }
+        }
+        if (ssrcs == 0) {
+            return;
+        }
+        long cap = leastShare(state, nowNanos, true);
+        if (cap == Long.MAX_VALUE) {
+            long risen = state.rembCap == 0 ? Long.MAX_VALUE : leastShare(state, nowNanos, false);
+            if (risen == Long.MAX_VALUE || risen <= state.rembCap * CAP_RISE) {
+                return;
+            }
+            cap = risen;
+        }
+        state.rembCap = Math.max(MIN_CAP, cap);
+        ByteBuf packet = state.transport.allocatePacket(PayloadFeedback.rembLength(ssrcs));
+        PayloadFeedback.writeRemb(packet, Router.ROUTER_SSRC, state.rembCap, rembSsrcs, ssrcs);
+        state.transport.sendRtcp(packet);
+        router.count(RouterCounter.RTCP_REMB_SENT);
+    }
+
+    /**
+     * The least share of a downlink among the subscribers of {@code state}'s single-layer video streams with a
+     * fresh estimate ({@code losing}: only those that reported lost packets lately); MAX_VALUE for none.
+     */
+    private static long leastShare(RouterTransport state, long nowNanos, boolean losing) {
+        long least = Long.MAX_VALUE;
+        ArrayList<PublishedStream> published = state.published;
+        for (int i = 0; i < published.size(); i++) {
+            PublishedStream stream = published.get(i);
             if (!stream.video || !stream.bound || stream.closed || stream.local || stream.isLayer()) {
                 continue;
             }
-            if (ssrcs < rembSsrcs.length) {
-                rembSsrcs[ssrcs++] = stream.ssrc;
-            }
             for (int j = 0; j < stream.subscriptions.size(); j++) {
                 RouterTransport subscriber = stream.subscriptions.get(j).subscriber;
-                // Only a subscriber whose downlink lost packets lately caps the publisher: a receive-side estimate
-                // also falls when the receiving browser stalls (a busy CPU), and a cap then holds the publisher
-                // near what the estimate lets through, which the estimate in turn never climbs far above.
                 if (subscriber == null || !subscriber.hasDownlinkEstimate
-                        || nowNanos - subscriber.downlinkEstimateNanos > ESTIMATE_FRESH_NANOS
-                        || subscriber.lossReportedNanos == 0 || nowNanos - subscriber.lossReportedNanos > CAP_AFTER_LOSS_NANOS) {
+                        || nowNanos - subscriber.downlinkEstimateNanos > ESTIMATE_FRESH_NANOS) {
                     continue;
                 }
-                cap = Math.min(cap, share(subscriber));
+                boolean lost = subscriber.lossReportedNanos != 0 && nowNanos - subscriber.lossReportedNanos <= CAP_AFTER_LOSS_NANOS;
+                if (!losing || lost) {
+                    least = Math.min(least, share(subscriber));
+                }
             }
         }
-        if (cap == Long.MAX_VALUE || ssrcs == 0) {
-            return;
-        }
-        ByteBuf packet = state.transport.allocatePacket(PayloadFeedback.rembLength(ssrcs));
-        PayloadFeedback.writeRemb(packet, Router.ROUTER_SSRC, Math.max(MIN_CAP, cap), rembSsrcs, ssrcs);
-        state.transport.sendRtcp(packet);
-        router.count(RouterCounter.RTCP_REMB_SENT);
+        return least;
     }
 
     /** One video stream's share of what {@code subscriber} estimates its downlink at. */

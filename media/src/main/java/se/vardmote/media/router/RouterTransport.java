@@ -44,6 +44,8 @@ final class RouterTransport {
     long estimateFellNanos;
     /** When the subscriber's browser last reported a lost packet (a NACK), or 0: its downlink drops packets. */
     long lossReportedNanos;
+    /** A publisher: the REMB cap last sent to it (bits per second), 0 while it was never capped. */
+    long rembCap;
     /** What the router sent this subscriber (media and repairs). */
     final BitrateMeter sent = new BitrateMeter();
     /** Which simulcast layer of each track this subscriber gets; created with its first simulcast subscription. */

@@ -178,6 +178,33 @@ class ReceiverFeedbackTest extends RouterFixture {
     }
 
     @Test
+    void aCapSentAfterLossFollowsTheEstimateUpOnceTheLossHasPassedButNeverDownWithoutLoss() throws Exception {
+        FakeTransport[] room = room(Map.of());
+        receiveRtp(room[0], chromiumPacket(1, 0, 1));
+        receiveRtcp(room[1], nack(1));
+        receiveRtcp(room[1], remb(500_000));
+        aSecondOfFeedback();
+        assertEquals(1, rembs(room[0]).size(), "capped after the loss");
+
+        clock.addAndGet(ReceiverFeedback.CAP_AFTER_LOSS_NANOS + 1); // the loss has passed
+        publisherClear(room[0]);
+        receiveRtcp(room[1], remb(400_000));
+        aSecondOfFeedback();
+        assertTrue(rembs(room[0]).isEmpty(), "a lower estimate without loss does not lower the cap (a stalled browser)");
+
+        receiveRtcp(room[1], remb(900_000));
+        aSecondOfFeedback();
+        List<Long> sent = rembs(room[0]);
+        assertEquals(1, sent.size(), "the link recovered: the cap follows the estimate up");
+        assertTrue(Math.abs(sent.get(0) - 900_000) <= 900_000 / (1 << 17), "raised to " + sent);
+
+        publisherClear(room[0]);
+        receiveRtcp(room[1], remb(920_000));
+        aSecondOfFeedback();
+        assertTrue(rembs(room[0]).isEmpty(), "within 5 % of the cap: nothing new to say");
+    }
+
+    @Test
     void aVeryLowEstimateStillLetsAudioAndAThinPictureThrough() throws Exception {
         FakeTransport[] room = room(Map.of());
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
