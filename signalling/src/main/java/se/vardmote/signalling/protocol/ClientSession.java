@@ -11,6 +11,9 @@ import java.util.function.LongSupplier;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingConfig;
 import se.vardmote.signalling.SignallingSession;
+import se.vardmote.signalling.echo.EchoRefused;
+import se.vardmote.signalling.echo.EchoSession;
+import se.vardmote.signalling.echo.EchoSessions;
 import se.vardmote.signalling.limit.SourceRateLimit;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingService;
@@ -43,6 +46,10 @@ import se.vardmote.signalling.token.TokenService;
  * <p>Guessing join links is limited per source address: after {@value #MAX_INVALID_JOINS} joins refused
  * {@code invalid_token} within {@link #INVALID_JOIN_WINDOW}, joins from that address are refused
  * {@code too_many_attempts} for the rest of the window, before their token is even read.
+ *
+ * <p>Before joining, a connection may run an echo test ({@code echo}, the pre-call check): its publish offer is
+ * answered and its own streams come back on a subscribe offer, through an {@link EchoSession} that ends with
+ * {@code leave}, a {@code join}, a new {@code echo}, the connection, or at its time limit.
  */
 public final class ClientSession implements SignallingSession, MemberListener {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
@@ -62,7 +69,12 @@ public final class ClientSession implements SignallingSession, MemberListener {
     /** The connection's address as {@link SourceRateLimit#sourceOf} keys it; kept in memory only. */
     private final Object source;
 
+    /** Echo tests, or null where this server offers none. */
+    private final EchoSessions echoes;
+
     private volatile RoomMember member;
+    /** The echo test this connection runs before (or instead of) joining; null when none. */
+    private volatile EchoSession echo;
     private volatile boolean closed;
     /** When this participant's join link expires: its TURN credentials last as long. */
     private volatile java.time.Instant linkExpiresAt;
@@ -78,6 +90,13 @@ public final class ClientSession implements SignallingSession, MemberListener {
      */
     public ClientSession(SessionOutput output, Rooms rooms, MeetingService meetings, TokenService tokens, SignallingConfig config,
                          SourceRateLimit invalidJoins, Object source) {
+        this(output, rooms, meetings, tokens, config, invalidJoins, source, null);
+    }
+
+    /** @param echoes the server's echo tests ({@code null}: {@code echo} is answered {@code echo_unavailable}) */
+    public ClientSession(SessionOutput output, Rooms rooms, MeetingService meetings, TokenService tokens, SignallingConfig config,
+                         SourceRateLimit invalidJoins, Object source, EchoSessions echoes) {
+        this.echoes = echoes;
         this.output = output;
         this.rooms = rooms;
         this.meetings = meetings;
@@ -127,11 +146,18 @@ public final class ClientSession implements SignallingSession, MemberListener {
         switch (type) {
             case "join" -> join(message);
             case "publish" -> publish(message);
-            case "subscribeAnswer" -> subscribeAnswer(message);
+            case "subscribeAnswer" -> {
+                if (member == null && echo != null) echoAnswer(message);
+                else subscribeAnswer(message);
+            }
+            case "echo" -> echo(message);
             case "mute" -> mute(message);
             case "candidate" -> requireSeated(); // ICE-lite: the server learns addresses from the checks themselves
             case "ping" -> send(object("pong"));
-            case "leave" -> leave();
+            case "leave" -> {
+                if (member == null && echo != null) leaveEcho();
+                else leave();
+            }
             case "admit" -> act(message, (m, target) -> m.room().admit(m, target));
             case "deny" -> act(message, (m, target) -> m.room().deny(m, target));
             case "verifyIdentity" -> verifyIdentity(message);
@@ -151,6 +177,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
                     + wait + " s, then open the link again");
         }
         String token = text(message, "token", MAX_TOKEN_CHARS);
+        endEcho();
         TokenClaims claims;
         try {
             claims = tokens.verify(token);
@@ -189,6 +216,68 @@ public final class ClientSession implements SignallingSession, MemberListener {
     private ProtocolError invalidToken(String message) {
         invalidJoins.record(source);
         return ProtocolError.fatal("invalid_token", message);
+    }
+
+    /** An echo test: answer the offer, then offer the client's own streams back (docs/protocol.md). */
+    private void echo(JsonNode message) throws ProtocolError {
+        if (member != null) throw ProtocolError.recoverable("already_joined", "an echo test runs before joining, not during a visit");
+        String sdp = text(message, "sdp", Json.MAX_MESSAGE_CHARS);
+        if (echoes == null) throw ProtocolError.recoverable("echo_unavailable", "this server offers no echo test");
+        endEcho();
+        EchoSession session;
+        try {
+            session = echoes.start(source, sdp, this::echoTimeLimit);
+        } catch (EchoRefused e) {
+            throw ProtocolError.recoverable(e.code(), e.getMessage());
+        } catch (SdpException e) {
+            throw sdpRejected(e);
+        }
+        if (closed) {
+            session.end();
+            return;
+        }
+        echo = session;
+        ObjectNode answer = object("publishAnswer");
+        answer.put("sdp", session.publishAnswer());
+        answer.put("echoSeconds", echoes.limits().maxDuration().toSeconds());
+        send(answer);
+        subscribeOffer(session.subscribeOffer(), session.subscribeVersion(), session.tracks());
+    }
+
+    private void echoAnswer(JsonNode message) throws ProtocolError {
+        EchoSession session = echo;
+        String sdp = text(message, "sdp", Json.MAX_MESSAGE_CHARS);
+        JsonNode version = message.get("version");
+        if (version == null || !version.canConvertToLong()) {
+            throw ProtocolError.recoverable("bad_message", "\"version\" must be the number of the offer being answered");
+        }
+        try {
+            session.subscribeAnswer(sdp, version.asLong());
+        } catch (SdpException e) {
+            throw sdpRejected(e);
+        }
+    }
+
+    private void leaveEcho() {
+        endEcho();
+        send(object("left"));
+        close();
+    }
+
+    /** The echo test reached its time limit (on the echo timer's thread): tell the client; the connection stays. */
+    private void echoTimeLimit() {
+        EchoSession session = echo;
+        if (closed || session == null || !session.isEnded()) return;
+        echo = null;
+        ObjectNode msg = object("echoEnded");
+        msg.put("reason", "time_limit");
+        send(msg);
+    }
+
+    private void endEcho() {
+        EchoSession session = echo;
+        echo = null;
+        if (session != null) session.end();
     }
 
     private void publish(JsonNode message) throws ProtocolError {
@@ -301,6 +390,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
     @Override
     public void onClose() {
         closed = true;
+        endEcho();
         RoomMember m = member;
         member = null;
         if (m != null) rooms.dropped(m);
@@ -309,6 +399,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
     /** This side ends the session ({@code leave}, a fatal error): the member leaves at once. */
     private void close() {
         closed = true;
+        endEcho();
         RoomMember m = member;
         member = null;
         if (m != null) rooms.leave(m);

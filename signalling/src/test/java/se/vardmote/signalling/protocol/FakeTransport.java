@@ -38,6 +38,9 @@ public final class FakeTransport implements WebRtcTransport {
     @Override public void sendRtcp(ByteBuf packet) { packet.release(); }
     @Override public ByteBuf allocatePacket(int length) { return PooledByteBufAllocator.DEFAULT.heapBuffer(length + 32); }
     @Override public EventLoop eventLoop() { return loop; }
+    /** For tests in other packages. */
+    public boolean isClosedForTest() { return closed; }
+    public String remoteUfragForTest() { return remoteUfrag; }
     @Override public void close() {
         if (closed) return;
         closed = true;
