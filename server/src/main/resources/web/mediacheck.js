@@ -126,12 +126,12 @@
     return session;
   }
 
-  /** Waits until {@code pc} is connected (ICE and DTLS done); false after {@code timeoutMs} or on failure. */
-  function connected(pc, timeoutMs, session) {
+  /** Waits until {@code pc} is connected (ICE and DTLS done); false after {@code timeoutMs}, on failure or when stopped. */
+  function connected(pc, timeoutMs, session, stopped) {
     return new Promise((resolve) => {
       const started = performance.now();
       const poll = () => {
-        if (session.ended) return resolve(false);
+        if (session.ended || stopped()) return resolve(false);
         if (pc.connectionState === 'connected') return resolve(true);
         if (pc.connectionState === 'failed' || performance.now() - started > timeoutMs) return resolve(false);
         setTimeout(poll, 100);
@@ -177,7 +177,7 @@
         result.reason = e.code;
         return result;
       }
-      if (!(await connected(session.publishPc, CONNECT_TIMEOUT_MS, session))) {
+      if (!(await connected(session.publishPc, CONNECT_TIMEOUT_MS, session, stopped))) {
         if (stopped() || session.error) {
           result.reason = session.error || 'stopped';
           return result;
