@@ -147,12 +147,17 @@
     stats.forEach((s) => {
       if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
     });
+    // Firefox names no selected pair on the transport: its pair says so itself (selected), or is the nominated one.
+    if (!pair) stats.forEach((s) => { if (s.type === 'candidate-pair' && s.selected) pair = s; });
     if (!pair) stats.forEach((s) => { if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s; });
     if (!pair) return null;
     const local = stats.get(pair.localCandidateId);
     const remote = stats.get(pair.remoteCandidateId);
     return {
-      rttMs: typeof pair.currentRoundTripTime === 'number' ? pair.currentRoundTripTime * 1000 : null,
+      // currentRoundTripTime where the browser has it; else the mean over the pair's checks so far.
+      rttMs: typeof pair.currentRoundTripTime === 'number' ? pair.currentRoundTripTime * 1000
+        : pair.responsesReceived > 0 && typeof pair.totalRoundTripTime === 'number'
+          ? 1000 * pair.totalRoundTripTime / pair.responsesReceived : null,
       kbps: typeof pair.availableOutgoingBitrate === 'number' ? pair.availableOutgoingBitrate / 1000 : null,
       tcp: (remote && remote.protocol === 'tcp') || (local && local.protocol === 'tcp'),
       pair: `${local && local.protocol} ${local && local.address}:${local && local.port} -> ${remote && remote.protocol} ${remote && remote.address}:${remote && remote.port}`,
@@ -206,7 +211,8 @@
       result.kbps = last.kbps !== null ? Math.round(last.kbps) : null;
       result.tcp = !!last.tcp;
       result.pair = last.pair;
-      const good = (result.rttMs === null || result.rttMs <= GOOD_RTT_MS) && result.kbps !== null && result.kbps >= GOOD_KBPS;
+      // A browser that reports no send estimate (Firefox has no availableOutgoingBitrate) is judged by its round trip.
+      const good = (result.rttMs === null || result.rttMs <= GOOD_RTT_MS) && (result.kbps === null || result.kbps >= GOOD_KBPS);
       result.verdict = good ? 'ok' : 'weak';
       return result;
     } finally {

@@ -516,7 +516,9 @@
 
     function renderMedia() {
       const m = state.media;
-      const key = 'media_' + m.verdict + (m.verdict === 'ok' && m.tcp ? '_tcp' : '');
+      const measured = m.verdict === 'ok' || m.verdict === 'weak';
+      // Figures as measured: a browser without a send estimate (Firefox) gets the round trip alone.
+      const key = 'media_' + m.verdict + (m.verdict === 'ok' && m.tcp ? '_tcp' : '') + (measured && m.kbps === null ? '_rtt' : '');
       el.media.dataset.rttMs = m.rttMs === null ? '' : String(m.rttMs);
       el.media.dataset.kbps = m.kbps === null ? '' : String(m.kbps);
       el.media.dataset.tcp = String(!!m.tcp);
