@@ -1,6 +1,7 @@
 // vardmote pre-call check: what a person sees before a visit (on /join, before the lobby) and on /check
 // (no token, nothing joined). Camera preview, camera / microphone / speaker pickers, a live microphone level,
-// a test tone, a light check from the camera's own frames and a check of the connection to this server.
+// a test tone, a light check from the camera's own frames, a check of the connection to this server, a check of the
+// media path to its media port and an echo test (both in mediacheck.js).
 // Nothing here is needed to join: the Join button works from the first moment.
 //
 // Used through window.vardmotePrecall.run(options); holds no words of its own (the host's t() gives them).
@@ -49,10 +50,15 @@
           <label for="speaker-picker" data-i18n="speakerLabel">Högtalare</label>
           <select id="speaker-picker" data-testid="speaker-picker"></select>
         </div>
-        <button type="button" class="secondary" data-testid="speaker-test" data-i18n="speakerTest">Spela testljud</button>
+        <div class="precall-buttons">
+          <button type="button" class="secondary" data-testid="speaker-test" data-i18n="speakerTest">Spela testljud</button>
+          <button type="button" class="secondary" data-testid="echo-test" aria-pressed="false" data-i18n="echoStart">Hör dig själv (ekotest)</button>
+        </div>
         <div class="precall-verdicts" aria-live="polite">
           <p class="precall-light"><strong data-i18n="lightHeading">Ljus:</strong> <span data-testid="light-verdict" data-verdict="checking"></span></p>
           <p><strong data-i18n="networkHeading">Anslutning:</strong> <span data-testid="network-verdict" data-verdict="checking"></span></p>
+          <p><strong data-i18n="mediaHeading">Videoanslutning:</strong> <span data-testid="media-verdict" data-verdict="checking"></span></p>
+          <p class="precall-echo" hidden><strong data-i18n="echoHeading">Ekotest:</strong> <span data-testid="echo-verdict" data-verdict="idle"></span></p>
         </div>
       </div>
     </div>
@@ -190,6 +196,10 @@
       light: q('light-verdict'),
       lightRow: root.querySelector('.precall-light'),
       network: q('network-verdict'),
+      media: q('media-verdict'),
+      echo: q('echo-verdict'),
+      echoRow: root.querySelector('.precall-echo'),
+      echoButton: q('echo-test'),
       devicesNote: q('precall-devices'),
       join: q('join'),
     };
@@ -198,6 +208,8 @@
       devices: { ...rememberedDevices() },      // {videoinput, audioinput, audiooutput}: device ids
       light: { verdict: 'checking', mean: null, centre: null, edge: null, samples: 0 },
       network: { verdict: 'checking', rttMs: null },
+      media: { verdict: 'checking', rttMs: null, kbps: null, tcp: false },
+      echo: { verdict: 'idle', energy: 0 },
       micLevel: 0,
       audioOnly,
     };
@@ -205,6 +217,7 @@
     let audio = null;           // {context, analyser, source}
     let stopped = false;
     let lightCandidate = null;  // a new light verdict shows once two samples in a row agree
+    let echo = null;            // the echo test while it runs (mediacheck.js)
     const canvas = document.createElement('canvas');
     canvas.width = LIGHT_WIDTH;
     canvas.height = LIGHT_HEIGHT;
@@ -229,6 +242,7 @@
       });
     }
     el.speakerTest.addEventListener('click', playTestTone);
+    el.echoButton.addEventListener('click', toggleEcho);
     el.camera.addEventListener('change', () => changeDevice('video', el.camera.value));
     el.microphone.addEventListener('change', () => changeDevice('audio', el.microphone.value));
     el.speaker.addEventListener('change', () => {
@@ -241,6 +255,7 @@
 
     renderLight();
     renderNetwork();
+    renderMedia();
     openDevices().then(() => {
       if (stopped) return;
       listDevices();
@@ -252,6 +267,38 @@
       state.network = result;
       renderNetwork();
     });
+    const checks = window.vardmoteMediaCheck;
+    if (checks) {
+      checks.checkPath({ isStopped: () => stopped }).then((result) => {
+        if (stopped) return;
+        state.media = result;
+        renderMedia();
+      });
+    }
+
+    /** The echo test: starts, or stops early when pressed again. */
+    async function toggleEcho() {
+      if (echo) {
+        echo.stop();
+        return;
+      }
+      const track = state.stream && state.stream.getAudioTracks()[0];
+      if (!track || !checks) {
+        state.echo = { verdict: 'nomic', energy: 0 };
+        renderEcho();
+        return;
+      }
+      const handle = checks.startEcho(track, { sinkId: state.devices.audiooutput });
+      echo = handle;
+      controller.echo = handle;
+      state.echo = { verdict: 'running', energy: 0 };
+      renderEcho();
+      const result = await handle.result;
+      if (echo === handle) echo = null;
+      if (stopped) return;
+      state.echo = result;
+      renderEcho();
+    }
 
     /** Camera and microphone as remembered (or the defaults), the camera left out for interpreters. */
     async function openDevices() {
@@ -455,7 +502,7 @@
     function renderVerdict(node, key, verdict, params) {
       node.dataset.verdict = verdict;
       node.dataset.i18nKey = key;
-      const mark = verdict === 'ok' ? '✓ ' : verdict === 'checking' ? '' : '⚠ ';
+      const mark = verdict === 'ok' ? '✓ ' : verdict === 'checking' || verdict === 'running' ? '' : '⚠ ';
       node.textContent = mark + t(key, params);
     }
 
@@ -467,10 +514,33 @@
       renderVerdict(el.network, 'network_' + state.network.verdict, state.network.verdict, { ms: state.network.rttMs });
     }
 
+    function renderMedia() {
+      const m = state.media;
+      const measured = m.verdict === 'ok' || m.verdict === 'weak';
+      // Figures as measured: a browser without a send estimate (Firefox) gets the round trip alone.
+      const key = 'media_' + m.verdict + (m.verdict === 'ok' && m.tcp ? '_tcp' : '') + (measured && m.kbps === null ? '_rtt' : '');
+      el.media.dataset.rttMs = m.rttMs === null ? '' : String(m.rttMs);
+      el.media.dataset.kbps = m.kbps === null ? '' : String(m.kbps);
+      el.media.dataset.tcp = String(!!m.tcp);
+      renderVerdict(el.media, key, m.verdict, { ms: m.rttMs, mbit: m.kbps === null ? '?' : (m.kbps / 1000).toFixed(1) });
+    }
+
+    function renderEcho() {
+      const running = state.echo.verdict === 'running';
+      el.echoRow.hidden = state.echo.verdict === 'idle';
+      el.echoButton.setAttribute('aria-pressed', String(running));
+      el.echoButton.dataset.i18n = running ? 'echoStop' : 'echoStart';
+      el.echoButton.textContent = t(el.echoButton.dataset.i18n);
+      el.echo.dataset.energy = String(state.echo.energy || 0);
+      if (state.echo.verdict !== 'idle') renderVerdict(el.echo, 'echo_' + state.echo.verdict, state.echo.verdict);
+    }
+
     /** Says everything again in the host's current language. */
     function relabel() {
       renderLight();
       renderNetwork();
+      renderMedia();
+      renderEcho();
       if (!el.devicesNote.hidden && el.devicesNote.dataset.i18n) el.devicesNote.textContent = t(el.devicesNote.dataset.i18n);
       listDevices();
     }
@@ -480,6 +550,7 @@
       if (stopped) return;
       stopped = true;
       timers.forEach(clearInterval);
+      if (echo) echo.stop();
       if (navigator.mediaDevices && navigator.mediaDevices.removeEventListener) {
         navigator.mediaDevices.removeEventListener('devicechange', listDevices);
       }
@@ -493,7 +564,7 @@
       root.hidden = true;
     }
 
-    const controller = { state, done, relabel, stop };
+    const controller = { state, done, relabel, stop, echo: null };
     window.vardmotePrecall.current = controller;
     return controller;
   }

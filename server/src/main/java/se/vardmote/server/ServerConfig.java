@@ -19,6 +19,7 @@ import se.vardmote.media.Cidr;
 import se.vardmote.media.MediaConfig;
 import se.vardmote.signalling.SignallingConfig;
 import se.vardmote.signalling.TurnServers;
+import se.vardmote.signalling.echo.EchoLimits;
 import se.vardmote.signalling.meeting.MeetingRules;
 import se.vardmote.signalling.store.Database;
 
@@ -53,6 +54,8 @@ import se.vardmote.signalling.store.Database;
  *                              {@link MediaConfig#TCP_OFF} for none, 0 for ephemeral ports (tests)
  * @param retentionDays         a meeting, its seats and its audit events are deleted this long after its end
  * @param drainSeconds          on SIGTERM, how long live visits may go on before the server closes
+ * @param echo                  limits on the pre-call check's echo tests ({@code VARDMOTE_ECHO_MAX_SESSIONS},
+ *                              {@code VARDMOTE_ECHO_PER_SOURCE_PER_MINUTE})
  * @param trustedProxies        networks of the reverse proxies in front of the HTTP port, whose
  *                              {@code X-Forwarded-For} names the client for the per-address limits; empty
  *                              (the default) trusts none and limits by the TCP peer
@@ -79,7 +82,8 @@ public record ServerConfig(
         int mediaTcpPort,
         int retentionDays,
         int drainSeconds,
-        List<Cidr> trustedProxies) {
+        List<Cidr> trustedProxies,
+        EchoLimits echo) {
 
     public static final String CONFIG = "VARDMOTE_CONFIG";
     public static final String HTTP_PORT = "VARDMOTE_HTTP_PORT";
@@ -105,12 +109,15 @@ public record ServerConfig(
     public static final String RETENTION_DAYS = "VARDMOTE_RETENTION_DAYS";
     public static final String DRAIN_SECONDS = "VARDMOTE_DRAIN_SECONDS";
     public static final String TRUSTED_PROXIES = "VARDMOTE_TRUSTED_PROXIES";
+    public static final String ECHO_MAX_SESSIONS = "VARDMOTE_ECHO_MAX_SESSIONS";
+    public static final String ECHO_PER_SOURCE_PER_MINUTE = "VARDMOTE_ECHO_PER_SOURCE_PER_MINUTE";
 
     /** The keys a properties file may set (everything but {@link #CONFIG} itself). */
     static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(HTTP_PORT, MEDIA_PORT, MEDIA_WORKERS,
             BIND_ADDRESS, ADVERTISED_ADDRESSES, MEDIA_ALLOWED_NETWORKS, PUBLIC_URL, DATA_DIR, API_KEY, DB_URL, DB_USER,
             DB_PASSWORD, MAX_GROUP_PARTICIPANTS, JOIN_EARLY_MINUTES, JOIN_GRACE_MINUTES, CONFERENCE_ID_RETENTION_DAYS,
-            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET, MEDIA_TCP_PORT, RETENTION_DAYS, DRAIN_SECONDS, TRUSTED_PROXIES);
+            MEDIA_UDP_GSO, TURN_URLS, TURN_SECRET, MEDIA_TCP_PORT, RETENTION_DAYS, DRAIN_SECONDS, TRUSTED_PROXIES,
+            ECHO_MAX_SESSIONS, ECHO_PER_SOURCE_PER_MINUTE);
 
     /** RFC 7675 consent freshness: 30 s without valid STUN ends a transport. */
     static final Duration CONSENT_TIMEOUT = Duration.ofSeconds(30);
@@ -129,6 +136,7 @@ public record ServerConfig(
         advertisedAddresses = List.copyOf(advertisedAddresses);
         mediaAllowedNetworks = List.copyOf(mediaAllowedNetworks);
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        if (echo == null) echo = EchoLimits.DEFAULTS;
         for (Cidr proxy : trustedProxies) {
             if (proxy.prefixLength() == 0) {
                 throw new InvalidConfigException(TRUSTED_PROXIES, "'" + proxy + "' trusts every address, so any "
@@ -201,6 +209,19 @@ public record ServerConfig(
     static final int DEFAULT_RETENTION_DAYS = 90;
     static final int DEFAULT_DRAIN_SECONDS = 30;
 
+    /** The settings before {@code echo}: the default limits on echo tests. */
+    public ServerConfig(int httpPort, int mediaPort, int mediaWorkers, InetAddress bindAddress,
+                        List<InetAddress> advertisedAddresses, List<Cidr> mediaAllowedNetworks, String publicUrl,
+                        Path dataDir, String apiKey, String dbUrl, String dbUser, String dbPassword,
+                        int maxGroupParticipants, int joinEarlyMinutes, int joinGraceMinutes,
+                        int conferenceIdRetentionDays, boolean mediaUdpGso, TurnServers turn, int mediaTcpPort,
+                        int retentionDays, int drainSeconds, List<Cidr> trustedProxies) {
+        this(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses, mediaAllowedNetworks, publicUrl,
+                dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants, joinEarlyMinutes, joinGraceMinutes,
+                conferenceIdRetentionDays, mediaUdpGso, turn, mediaTcpPort, retentionDays, drainSeconds, trustedProxies,
+                EchoLimits.DEFAULTS);
+    }
+
     /** The settings before {@code trustedProxies}: no proxy trusted. */
     public ServerConfig(int httpPort, int mediaPort, int mediaWorkers, InetAddress bindAddress,
                         List<InetAddress> advertisedAddresses, List<Cidr> mediaAllowedNetworks, String publicUrl,
@@ -263,7 +284,7 @@ public record ServerConfig(
 
     /** The signalling layer's settings (no STUN/TURN servers: ICE-lite on a reachable address needs none). */
     public SignallingConfig signallingConfig() {
-        return new SignallingConfig(maxGroupParticipants, List.of(), turn);
+        return new SignallingConfig(maxGroupParticipants, List.of(), turn, echo);
     }
 
     /** These settings with other TURN servers. */
@@ -271,7 +292,7 @@ public record ServerConfig(
         return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
                 mediaAllowedNetworks, publicUrl, dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants,
                 joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, servers, mediaTcpPort,
-                retentionDays, drainSeconds, trustedProxies);
+                retentionDays, drainSeconds, trustedProxies, echo);
     }
 
     /** These settings with another database ({@code VARDMOTE_DB_URL}, {@code _USER}, {@code _PASSWORD}). */
@@ -279,7 +300,15 @@ public record ServerConfig(
         return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
                 mediaAllowedNetworks, publicUrl, dataDir, apiKey, url, user, password, maxGroupParticipants,
                 joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, turn, mediaTcpPort,
-                retentionDays, drainSeconds, trustedProxies);
+                retentionDays, drainSeconds, trustedProxies, echo);
+    }
+
+    /** These settings with other limits on echo tests. */
+    public ServerConfig withEcho(EchoLimits limits) {
+        return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
+                mediaAllowedNetworks, publicUrl, dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants,
+                joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, turn, mediaTcpPort,
+                retentionDays, drainSeconds, trustedProxies, limits);
     }
 
     /** These settings with other trusted proxies. */
@@ -287,7 +316,7 @@ public record ServerConfig(
         return new ServerConfig(httpPort, mediaPort, mediaWorkers, bindAddress, advertisedAddresses,
                 mediaAllowedNetworks, publicUrl, dataDir, apiKey, dbUrl, dbUser, dbPassword, maxGroupParticipants,
                 joinEarlyMinutes, joinGraceMinutes, conferenceIdRetentionDays, mediaUdpGso, turn, mediaTcpPort,
-                retentionDays, drainSeconds, proxies);
+                retentionDays, drainSeconds, proxies, echo);
     }
 
     @Override
@@ -304,7 +333,7 @@ public record ServerConfig(
                 + ", maxGroupParticipants=" + maxGroupParticipants + ", joinEarlyMinutes=" + joinEarlyMinutes
                 + ", joinGraceMinutes=" + joinGraceMinutes + ", conferenceIdRetentionDays=" + conferenceIdRetentionDays
                 + ", retentionDays=" + retentionDays + ", drainSeconds=" + drainSeconds
-                + ", trustedProxies=" + trustedProxies
+                + ", trustedProxies=" + trustedProxies + ", echo=" + echo
                 + ", turn=" + turn + "]";
     }
 
@@ -342,16 +371,25 @@ public record ServerConfig(
         int drain = intValue(values, DRAIN_SECONDS, DEFAULT_DRAIN_SECONDS);
         boolean gso = booleanValue(values, MEDIA_UDP_GSO, true);
         TurnServers turn = turnServers(values);
+        int echoSessions = intValue(values, ECHO_MAX_SESSIONS, EchoLimits.DEFAULT_MAX_SESSIONS);
+        if (echoSessions < 0 || echoSessions > 10_000) {
+            throw new InvalidConfigException(ECHO_MAX_SESSIONS, "must be between 0 (no echo test) and 10000, was " + echoSessions);
+        }
+        int echoPerSource = intValue(values, ECHO_PER_SOURCE_PER_MINUTE, EchoLimits.DEFAULT_PER_SOURCE_PER_MINUTE);
+        if (echoPerSource < 1 || echoPerSource > 10_000) {
+            throw new InvalidConfigException(ECHO_PER_SOURCE_PER_MINUTE, "must be between 1 and 10000, was " + echoPerSource);
+        }
+        EchoLimits echo = new EchoLimits(echoSessions, echoPerSource, EchoLimits.DEFAULT_MAX_DURATION);
         ServerConfig config = new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed, publicUrl,
                 dataDir, text(values, API_KEY, null), text(values, DB_URL, null), text(values, DB_USER, null),
                 text(values, DB_PASSWORD, null), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays, drain,
-                proxies);
+                proxies, echo);
         // With a fixed port the default URL is known now; with port 0 it is derived once bound.
         if (config.publicUrl() == null && httpPort != 0) {
             return new ServerConfig(httpPort, mediaPort, workers, bind, advertised, allowed,
                     config.publicUrlFor(httpPort), dataDir, config.apiKey(), config.dbUrl(), config.dbUser(),
                     config.dbPassword(), maxGroup, early, grace, retention, gso, turn, tcpPort, keepDays, drain,
-                    proxies);
+                    proxies, echo);
         }
         return config;
     }

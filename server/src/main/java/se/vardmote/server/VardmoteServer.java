@@ -215,6 +215,7 @@ public final class VardmoteServer implements AutoCloseable {
                     all.put("http.forwarded.missing", clients.missingCount());
                     all.put("http.forwarded.malformed", clients.malformedCount());
                     signalling.joinRefusals().forEach((reason, n) -> all.put("join.refused." + reason, n));
+                    all.putAll(signalling.echoCounters());
                     media.routerCounters().forEach((k, v) -> all.merge(k, v, Long::sum));
                     if (sipCounters != null) {
                         sipCounters.counters().forEach((k, v) -> all.put(ServerMetrics.SIP_PREFIX + k, v));

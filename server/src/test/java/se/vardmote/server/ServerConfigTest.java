@@ -86,6 +86,21 @@ class ServerConfigTest {
     }
 
     @Test
+    void readsTheLimitsOnEchoTests() {
+        assertEquals(se.vardmote.signalling.echo.EchoLimits.DEFAULTS, ServerConfig.fromEnvironment(Map.of()).signallingConfig().echo());
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("VARDMOTE_ECHO_MAX_SESSIONS", "5",
+                "VARDMOTE_ECHO_PER_SOURCE_PER_MINUTE", "30"));
+        assertEquals(5, c.signallingConfig().echo().maxSessions());
+        assertEquals(30, c.signallingConfig().echo().perSourcePerMinute());
+        assertEquals(0, ServerConfig.fromEnvironment(Map.of("VARDMOTE_ECHO_MAX_SESSIONS", "0")).echo().maxSessions(), "0: no echo tests");
+        for (String[] bad : new String[][] {{"VARDMOTE_ECHO_MAX_SESSIONS", "-1"}, {"VARDMOTE_ECHO_PER_SOURCE_PER_MINUTE", "0"},
+                {"VARDMOTE_ECHO_PER_SOURCE_PER_MINUTE", "many"}}) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ServerConfig.fromEnvironment(Map.of(bad[0], bad[1])));
+            assertEquals(bad[0], e.variable(), e.getMessage());
+        }
+    }
+
+    @Test
     void udpGsoCanBeTurnedOffForTheMediaPlane() {
         ServerConfig c = ServerConfig.fromEnvironment(Map.of("VARDMOTE_MEDIA_UDP_GSO", "false"));
         assertFalse(c.mediaUdpGso());

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import se.vardmote.media.MediaEngine;
+import se.vardmote.signalling.echo.EchoSessions;
 import se.vardmote.signalling.limit.SourceRateLimit;
 import se.vardmote.signalling.meeting.AuditLog;
 import se.vardmote.signalling.meeting.Meeting;
@@ -30,6 +31,8 @@ public final class Signalling implements AutoCloseable {
     private final Rooms rooms;
     /** Joins with invalid tokens per source address, over all connections. */
     private final SourceRateLimit invalidJoins;
+    /** The pre-call check's echo tests, each on a router of its own. */
+    private final EchoSessions echoes;
 
     /** Room events (joined, left, waiting, admitted, denied, identity_verified, muted, removed, ended) go to {@code audit}. */
     public Signalling(MediaEngine media, MeetingService meetings, TokenService tokens, AuditLog audit, SignallingConfig config) {
@@ -42,6 +45,7 @@ public final class Signalling implements AutoCloseable {
         this.meetings = meetings;
         this.tokens = tokens;
         this.config = config;
+        this.echoes = new EchoSessions(media::createRouter, config.echo(), System::nanoTime);
         this.rooms = new Rooms(media::createRouter, config.maxGroupParticipants(), joinWindow(meetings),
                 meetings.rules().joinGrace(), audit, Clock.systemUTC());
         try {
@@ -84,7 +88,7 @@ public final class Signalling implements AutoCloseable {
      * ({@link ClientSession#MAX_INVALID_JOINS} a minute).
      */
     public SignallingSession openSession(SessionOutput output, SocketAddress remote) {
-        return new ClientSession(output, rooms, meetings, tokens, config, invalidJoins, SourceRateLimit.sourceOf(remote));
+        return new ClientSession(output, rooms, meetings, tokens, config, invalidJoins, SourceRateLimit.sourceOf(remote), echoes);
     }
 
     /**
@@ -93,6 +97,19 @@ public final class Signalling implements AutoCloseable {
      */
     public Map<String, Long> joinRefusals() {
         return Map.of("invalid_token", invalidJoins.recordedCount(), "too_many_attempts", invalidJoins.refusedCount());
+    }
+
+    /**
+     * The echo tests' counters, for the metrics: {@code echo.started}, {@code echo.refused.busy},
+     * {@code echo.refused.too_many_checks}, {@code echo.ended.time_limit}.
+     */
+    public Map<String, Long> echoCounters() {
+        return echoes.counters();
+    }
+
+    /** Echo tests going on now. */
+    public int echoCount() {
+        return echoes.activeCount();
     }
 
     /** The live rooms, for other ways in (the telephone side seats callers through them). */
@@ -117,6 +134,7 @@ public final class Signalling implements AutoCloseable {
 
     @Override
     public void close() {
+        echoes.close();
         rooms.closeAll();
     }
 }

@@ -17,17 +17,18 @@ import java.util.Optional;
 public final class StaticFiles {
 
     /** The files and their content types; everything else is 404. */
-    private static final Map<String, String> KNOWN = Map.of(
-            "join.html", ResponseWriter.HTML,
-            "index.html", ResponseWriter.HTML,
-            "check.html", ResponseWriter.HTML,
-            "client.js", "text/javascript; charset=utf-8",
-            "precall.js", "text/javascript; charset=utf-8",
-            "check.js", "text/javascript; charset=utf-8",
-            "language.js", "text/javascript; charset=utf-8",
-            "messages-sv.js", "text/javascript; charset=utf-8",
-            "messages-en.js", "text/javascript; charset=utf-8",
-            "style.css", "text/css; charset=utf-8");
+    private static final Map<String, String> KNOWN = Map.ofEntries(
+            Map.entry("join.html", ResponseWriter.HTML),
+            Map.entry("index.html", ResponseWriter.HTML),
+            Map.entry("check.html", ResponseWriter.HTML),
+            Map.entry("client.js", "text/javascript; charset=utf-8"),
+            Map.entry("precall.js", "text/javascript; charset=utf-8"),
+            Map.entry("mediacheck.js", "text/javascript; charset=utf-8"),
+            Map.entry("check.js", "text/javascript; charset=utf-8"),
+            Map.entry("language.js", "text/javascript; charset=utf-8"),
+            Map.entry("messages-sv.js", "text/javascript; charset=utf-8"),
+            Map.entry("messages-en.js", "text/javascript; charset=utf-8"),
+            Map.entry("style.css", "text/css; charset=utf-8"));
 
     private final Map<String, byte[]> contents;
 

@@ -52,7 +52,12 @@ class AccessibilityVisitTest extends BrowserVisitFixture {
 
         try (PrecallPage check = new PrecallPage(chromium.browser, server.baseUrl() + "/check", desk(locale))) {
             check.awaitVerdict("network-verdict", TIMEOUT);
+            check.awaitVerdict("media-verdict", TIMEOUT);
             assertEquals(language, check.page.getAttribute("html", "lang"));
+            // The echo test's verdict row shows once it is pressed: audit the page with it.
+            check.page.waitForFunction("() => window.vardmotePrecall.current.state.stream");
+            check.page.click("[data-testid=echo-test]");
+            check.page.waitForSelector("[data-testid=echo-verdict][data-verdict=running]");
             audit(check.page, "check", language, violations);
         }
 
@@ -62,6 +67,7 @@ class AccessibilityVisitTest extends BrowserVisitFixture {
              PrecallPage patient = new PrecallPage(chromium.browser, seats.get(1).get("joinUrl").asText(), desk(locale))) {
             clinician.awaitState("joined", TIMEOUT);
             patient.awaitVerdict("network-verdict", TIMEOUT);
+            patient.awaitVerdict("media-verdict", TIMEOUT);
             audit(patient.page, "precall", language, violations);
 
             patient.page.click("[data-testid=join]");

@@ -65,6 +65,26 @@ final class Impairment implements AutoCloseable {
     }
 
     /**
+     * Drops every datagram to the server's media UDP ports and every segment to its ICE-TCP ports, and nothing
+     * else: the signalling port (HTTP, WebSocket) stays open, as on a network that blocks video calls.
+     */
+    static Impairment blockMediaPorts(List<Integer> udpPorts, List<Integer> tcpPorts) throws IOException, InterruptedException {
+        requirePrivateNamespace();
+        Impairment impairment = new Impairment();
+        impairment.clear();
+        nft("add", "table", "inet", TABLE);
+        nft("add", "chain", "inet", TABLE, "out", "{ type filter hook output priority 0; }");
+        for (int port : udpPorts) nft("add", "rule", "inet", TABLE, "out", "udp", "dport", Integer.toString(port), "counter", "drop");
+        for (int port : tcpPorts) nft("add", "rule", "inet", TABLE, "out", "tcp", "dport", Integer.toString(port), "counter", "drop");
+        return impairment;
+    }
+
+    /** Whether this namespace has the impairment table now (false once {@link #close()} removed it). */
+    static boolean present() throws IOException, InterruptedException {
+        return nft("list", "tables").contains(TABLE);
+    }
+
+    /**
      * A network that lets out nothing but TCP to a TURN server: every UDP datagram is dropped except those
      * to and from the TURN server's relay address ({@code relayAddress}, the relay's own path to the media
      * server), and TCP to the media server's ICE-TCP ports too.

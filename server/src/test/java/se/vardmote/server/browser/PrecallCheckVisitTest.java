@@ -163,6 +163,7 @@ class PrecallCheckVisitTest extends BrowserVisitFixture {
                         Visitor.DEFAULT_FRAMES)) {
                     page.awaitVerdict("network-verdict", CHECK_TIMEOUT);
                     page.awaitVerdict("light-verdict", CHECK_TIMEOUT);
+                    page.awaitVerdict("media-verdict", Duration.ofSeconds(30));
                     page.page.waitForFunction("() => Number(document.querySelector('[data-testid=mic-level]').dataset.level) > 0.3");
                     assertEquals(lang, page.page.getAttribute("html", "lang"));
                     BoundingBox join = page.page.querySelector("[data-testid=join]").boundingBox();

@@ -37,11 +37,16 @@ final class PrecallPage implements AutoCloseable {
 
     /** data-verdict of {@code testId} once it is no longer {@code checking}; fails after {@code timeout}. */
     String awaitVerdict(String testId, Duration timeout) {
+        return awaitVerdict(testId, timeout, "checking");
+    }
+
+    /** data-verdict of {@code testId} once it is no longer {@code pending}; fails after {@code timeout}. */
+    String awaitVerdict(String testId, Duration timeout, String pending) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String verdict = null;
         while (System.nanoTime() < deadline) {
             verdict = page.getAttribute("[data-testid=" + testId + "]", "data-verdict");
-            if (verdict != null && !"checking".equals(verdict)) return verdict;
+            if (verdict != null && !pending.equals(verdict)) return verdict;
             page.waitForTimeout(100);
         }
         throw new AssertionError(testId + " still " + verdict + " after " + timeout.toSeconds() + " s");

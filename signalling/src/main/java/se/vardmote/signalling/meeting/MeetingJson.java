@@ -25,7 +25,9 @@ final class MeetingJson {
 
     /**
      * {@code meetingId, conferenceId, subject, kind, lobby, startsAt, durationMinutes, status,
-     * participants[{participantId, role, displayName, joinUrl}]} where joinUrl is {@code <publicUrl>/join#<token>}.
+     * participants[{participantId, role, displayName, joinUrl}], checkUrl} where joinUrl is {@code <publicUrl>/join#<token>}
+     * and checkUrl {@code <publicUrl>/check}: the pre-call check without a token, for invitations ("test picture and
+     * sound before the visit"); it carries nothing of the meeting.
      *
      * <p>Each call issues fresh tokens, valid until the meeting's end plus the join grace. The token rides in
      * the fragment so that it never reaches a server log or a Referer header. A cancelled meeting's seats
@@ -40,6 +42,7 @@ final class MeetingJson {
             if (meeting.isCancelled()) seat.remove("joinUrl");
             participants.add(seat);
         }
+        out.put("checkUrl", publicUrl + "/check");
         return out;
     }
 

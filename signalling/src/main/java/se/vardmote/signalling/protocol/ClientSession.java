@@ -14,6 +14,9 @@ import se.vardmote.media.router.Router;
 import se.vardmote.signalling.SessionOutput;
 import se.vardmote.signalling.SignallingConfig;
 import se.vardmote.signalling.SignallingSession;
+import se.vardmote.signalling.echo.EchoRefused;
+import se.vardmote.signalling.echo.EchoSession;
+import se.vardmote.signalling.echo.EchoSessions;
 import se.vardmote.signalling.limit.SourceRateLimit;
 import se.vardmote.signalling.meeting.Meeting;
 import se.vardmote.signalling.meeting.MeetingService;
@@ -34,6 +37,11 @@ import se.vardmote.signalling.token.InvalidTokenException;
 import se.vardmote.signalling.token.TokenClaims;
 import se.vardmote.signalling.token.TokenService;
 
+import static se.vardmote.signalling.protocol.ServerMessages.lobby;
+import static se.vardmote.signalling.protocol.ServerMessages.object;
+import static se.vardmote.signalling.protocol.ServerMessages.participant;
+import static se.vardmote.signalling.protocol.ServerMessages.participants;
+
 /**
  * One WebSocket connection speaking the vardmote protocol (docs/protocol.md). Frames arrive one at a
  * time from the connection's thread; room events arrive from other threads and only write output.
@@ -46,6 +54,10 @@ import se.vardmote.signalling.token.TokenService;
  * <p>Guessing join links is limited per source address: after {@value #MAX_INVALID_JOINS} joins refused
  * {@code invalid_token} within {@link #INVALID_JOIN_WINDOW}, joins from that address are refused
  * {@code too_many_attempts} for the rest of the window, before their token is even read.
+ *
+ * <p>Before joining, a connection may run an echo test ({@code echo}, the pre-call check): its publish offer is
+ * answered and its own streams come back on a subscribe offer, through an {@link EchoSession} that ends with
+ * {@code leave}, a {@code join}, a new {@code echo}, the connection, or at its time limit.
  */
 public final class ClientSession implements SignallingSession, MemberListener {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
@@ -68,7 +80,12 @@ public final class ClientSession implements SignallingSession, MemberListener {
     /** The connection's address as {@link SourceRateLimit#sourceOf} keys it; kept in memory only. */
     private final Object source;
 
+    /** Echo tests, or null where this server offers none. */
+    private final EchoSessions echoes;
+
     private volatile RoomMember member;
+    /** The echo test this connection runs before (or instead of) joining; null when none. */
+    private volatile EchoSession echo;
     private volatile boolean closed;
     /** When this participant's join link expires: its TURN credentials last as long. */
     private volatile java.time.Instant linkExpiresAt;
@@ -84,6 +101,13 @@ public final class ClientSession implements SignallingSession, MemberListener {
      */
     public ClientSession(SessionOutput output, Rooms rooms, MeetingService meetings, TokenService tokens, SignallingConfig config,
                          SourceRateLimit invalidJoins, Object source) {
+        this(output, rooms, meetings, tokens, config, invalidJoins, source, null);
+    }
+
+    /** @param echoes the server's echo tests ({@code null}: {@code echo} is answered {@code echo_unavailable}) */
+    public ClientSession(SessionOutput output, Rooms rooms, MeetingService meetings, TokenService tokens, SignallingConfig config,
+                         SourceRateLimit invalidJoins, Object source, EchoSessions echoes) {
+        this.echoes = echoes;
         this.output = output;
         this.rooms = rooms;
         this.meetings = meetings;
@@ -133,12 +157,19 @@ public final class ClientSession implements SignallingSession, MemberListener {
         switch (type) {
             case "join" -> join(message);
             case "publish" -> publish(message);
-            case "subscribeAnswer" -> subscribeAnswer(message);
+            case "subscribeAnswer" -> {
+                if (member == null && echo != null) echoAnswer(message);
+                else subscribeAnswer(message);
+            }
+            case "echo" -> echo(message);
             case "mute" -> mute(message);
             case "viewSizes" -> viewSizes(message);
             case "candidate" -> requireSeated(); // ICE-lite: the server learns addresses from the checks themselves
             case "ping" -> send(object("pong"));
-            case "leave" -> leave();
+            case "leave" -> {
+                if (member == null && echo != null) leaveEcho();
+                else leave();
+            }
             case "admit" -> act(message, (m, target) -> m.room().admit(m, target));
             case "deny" -> act(message, (m, target) -> m.room().deny(m, target));
             case "verifyIdentity" -> verifyIdentity(message);
@@ -158,6 +189,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
                     + wait + " s, then open the link again");
         }
         String token = text(message, "token", MAX_TOKEN_CHARS);
+        endEcho();
         TokenClaims claims;
         try {
             claims = tokens.verify(token);
@@ -196,6 +228,68 @@ public final class ClientSession implements SignallingSession, MemberListener {
     private ProtocolError invalidToken(String message) {
         invalidJoins.record(source);
         return ProtocolError.fatal("invalid_token", message);
+    }
+
+    /** An echo test: answer the offer, then offer the client's own streams back (docs/protocol.md). */
+    private void echo(JsonNode message) throws ProtocolError {
+        if (member != null) throw ProtocolError.recoverable("already_joined", "an echo test runs before joining, not during a visit");
+        String sdp = text(message, "sdp", Json.MAX_MESSAGE_CHARS);
+        if (echoes == null) throw ProtocolError.recoverable("echo_unavailable", "this server offers no echo test");
+        endEcho();
+        EchoSession session;
+        try {
+            session = echoes.start(source, sdp, this::echoTimeLimit);
+        } catch (EchoRefused e) {
+            throw ProtocolError.recoverable(e.code(), e.getMessage());
+        } catch (SdpException e) {
+            throw sdpRejected(e);
+        }
+        if (closed) {
+            session.end();
+            return;
+        }
+        echo = session;
+        ObjectNode answer = object("publishAnswer");
+        answer.put("sdp", session.publishAnswer());
+        answer.put("echoSeconds", echoes.limits().maxDuration().toSeconds());
+        send(answer);
+        subscribeOffer(session.subscribeOffer(), session.subscribeVersion(), session.tracks());
+    }
+
+    private void echoAnswer(JsonNode message) throws ProtocolError {
+        EchoSession session = echo;
+        String sdp = text(message, "sdp", Json.MAX_MESSAGE_CHARS);
+        JsonNode version = message.get("version");
+        if (version == null || !version.canConvertToLong()) {
+            throw ProtocolError.recoverable("bad_message", "\"version\" must be the number of the offer being answered");
+        }
+        try {
+            session.subscribeAnswer(sdp, version.asLong());
+        } catch (SdpException e) {
+            throw sdpRejected(e);
+        }
+    }
+
+    private void leaveEcho() {
+        endEcho();
+        send(object("left"));
+        close();
+    }
+
+    /** The echo test reached its time limit (on the echo timer's thread): tell the client; the connection stays. */
+    private void echoTimeLimit() {
+        EchoSession session = echo;
+        if (closed || session == null || !session.isEnded()) return;
+        echo = null;
+        ObjectNode msg = object("echoEnded");
+        msg.put("reason", "time_limit");
+        send(msg);
+    }
+
+    private void endEcho() {
+        EchoSession session = echo;
+        echo = null;
+        if (session != null) session.end();
     }
 
     private void publish(JsonNode message) throws ProtocolError {
@@ -335,6 +429,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
     @Override
     public void onClose() {
         closed = true;
+        endEcho();
         RoomMember m = member;
         member = null;
         if (m != null) rooms.dropped(m);
@@ -343,6 +438,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
     /** This side ends the session ({@code leave}, a fatal error): the member leaves at once. */
     private void close() {
         closed = true;
+        endEcho();
         RoomMember m = member;
         member = null;
         if (m != null) rooms.leave(m);
@@ -370,7 +466,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
         msg.put("subject", meeting.subject());
         msg.set("participants", participants(others));
         if (p.role() == Role.CLINICIAN) msg.set("lobby", lobby(lobby));
-        msg.set("iceServers", iceServers());
+        msg.set("iceServers", ServerMessages.iceServers(config, linkExpiresAt));
         send(msg);
     }
 
@@ -439,18 +535,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
 
     @Override
     public void subscribeOffer(String sdp, long version, List<OfferedTrack> tracks) {
-        ObjectNode msg = object("subscribeOffer");
-        msg.put("sdp", sdp);
-        msg.put("version", version);
-        ArrayNode list = msg.putArray("tracks");
-        for (OfferedTrack t : tracks) {
-            if (!t.active()) continue;
-            ObjectNode o = list.addObject();
-            o.put("mid", t.mid());
-            o.put("participantId", t.streamId());
-            o.put("kind", t.kind().sdpName());
-        }
-        send(msg);
+        send(ServerMessages.subscribeOffer(sdp, version, tracks));
     }
 
     @Override
@@ -465,68 +550,8 @@ public final class ClientSession implements SignallingSession, MemberListener {
         output.close();
     }
 
-    // --- output ---
-
-    private ArrayNode participants(List<MemberInfo> infos) {
-        ArrayNode list = Json.MAPPER.createArrayNode();
-        for (MemberInfo i : infos) list.add(participant(i));
-        return list;
-    }
-
-    private static ObjectNode participant(MemberInfo i) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("participantId", i.participantId());
-        o.put("role", i.role().wireName());
-        o.put("displayName", i.displayName());
-        o.put("audioMuted", i.audioMuted());
-        o.put("videoMuted", i.videoMuted());
-        if (i.identityVerified() != null) o.put("identityVerified", i.identityVerified().wireName());
-        else o.putNull("identityVerified");
-        o.put("joinedVia", i.joinedVia().wireName());
-        o.put("reconnecting", i.reconnecting());
-        return o;
-    }
-
-    private static ArrayNode lobby(List<LobbyEntry> entries) {
-        ArrayNode list = Json.MAPPER.createArrayNode();
-        for (LobbyEntry e : entries) {
-            ObjectNode o = list.addObject();
-            o.put("participantId", e.participantId());
-            o.put("role", e.role().wireName());
-            o.put("displayName", e.displayName());
-            o.put("joinedVia", e.joinedVia().wireName());
-        }
-        return list;
-    }
-
-    private ArrayNode iceServers() {
-        ArrayNode list = Json.MAPPER.createArrayNode();
-        List<SignallingConfig.IceServer> servers = new java.util.ArrayList<>(config.iceServers());
-        if (config.turn().configured()) {
-            java.time.Instant now = java.time.Instant.now();
-            servers.add(config.turn().credentials(linkExpiresAt == null ? now : linkExpiresAt, now));
-        }
-        for (SignallingConfig.IceServer s : servers) {
-            ObjectNode o = list.addObject();
-            ArrayNode urls = o.putArray("urls");
-            s.urls().forEach(urls::add);
-            if (s.username() != null) o.put("username", s.username());
-            if (s.credential() != null) o.put("credential", s.credential());
-        }
-        return list;
-    }
-
-    private static ObjectNode object(String type) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("type", type);
-        return o;
-    }
-
     private void sendError(String code, String message) {
-        ObjectNode o = object("error");
-        o.put("code", code);
-        o.put("message", message);
-        send(o);
+        send(ServerMessages.error(code, message));
     }
 
     private void send(ObjectNode message) {

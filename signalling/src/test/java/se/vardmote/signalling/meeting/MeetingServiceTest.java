@@ -154,6 +154,7 @@ class MeetingServiceTest {
                 assertEquals(new TokenClaims(m.meetingId(), p.participantId(), p.role(),
                         m.endsAt().plus(MeetingService.GRACE_AFTER_END)), claims);
             }
+            assertEquals("https://vard.example.se/check", json.get("checkUrl").asText(), "invitations may link the check; no token");
             // The parse of our own output as a booking round-trips the fields a booking system sends.
             BookingRequest again = BookingRequest.parse(json);
             assertEquals(request(), again);

@@ -53,6 +53,10 @@ public final class LiveRoomsFixture implements AutoCloseable {
     public final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
     /** The limit on invalid joins that every client of this fixture shares, as the server's connections do. */
     public final SourceRateLimit invalidJoins = ClientSession.invalidJoinLimit(nanos::get);
+    /** Echo tests of every client: two at once, three per source a minute, 1.5 s each at most. */
+    public static final se.vardmote.signalling.echo.EchoLimits ECHO_LIMITS =
+            new se.vardmote.signalling.echo.EchoLimits(2, 3, Duration.ofMillis(1500));
+    final se.vardmote.signalling.echo.EchoSessions echoes;
     /** The address clients come from unless a test says otherwise. */
     static final Object DEFAULT_SOURCE = "192.0.2.10";
 
@@ -70,6 +74,15 @@ public final class LiveRoomsFixture implements AutoCloseable {
             routers.add(router);
             return router;
         }, 8, joinWindow, meetings.rules().joinGrace(), audit, Clock.systemUTC(), RECONNECT_GRACE);
+        echoes = new se.vardmote.signalling.echo.EchoSessions(() -> {
+            Router router = new Router(loop, receiver -> {
+                FakeTransport t = new FakeTransport(loop, receiver);
+                transports.add(t);
+                return t;
+            });
+            routers.add(router);
+            return router;
+        }, ECHO_LIMITS, nanos::get);
     }
 
     /** Subscriptions over every router made, read on the routers' loop. */
@@ -89,6 +102,7 @@ public final class LiveRoomsFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        echoes.close();
         rooms.closeAll();
         loop.shutdownGracefully();
         database.close();
@@ -175,7 +189,7 @@ public final class LiveRoomsFixture implements AutoCloseable {
         final ClientSession session;
 
         Client(Object source) {
-            session = new ClientSession(this, rooms, meetings, tokens, SignallingConfig.defaults(), invalidJoins, source);
+            session = new ClientSession(this, rooms, meetings, tokens, SignallingConfig.defaults(), invalidJoins, source, echoes);
         }
 
         @Override public void send(String json) {
