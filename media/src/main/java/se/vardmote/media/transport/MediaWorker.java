@@ -185,9 +185,19 @@ public final class MediaWorker implements TransportFactory {
         return routers.size();
     }
 
-    /** Called by MediaEngine when it places a router here; {@code closed} answers the router's {@code isClosed}. */
+    /**
+     * Called by MediaEngine when it places a router here; {@code closed} answers the router's {@code isClosed}.
+     * Closed ones are dropped here too: with one worker nothing else ever counts them (the least of one is
+     * found without comparing), and each kept its closed router, flyweights and all, for the process's life.
+     */
     public void routerCreated(BooleanSupplier closed) {
+        routers.removeIf(BooleanSupplier::getAsBoolean);
         routers.add(closed);
+    }
+
+    /** Routers this worker still tracks, closed ones not yet dropped included (tests). */
+    int trackedRouters() {
+        return routers.size();
     }
 
     /**

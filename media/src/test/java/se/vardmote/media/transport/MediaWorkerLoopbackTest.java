@@ -307,6 +307,18 @@ class MediaWorkerLoopbackTest {
     }
 
     @Test
+    void aWorkerKeepsNoClosedRouterBeyondTheNextPlacement() throws Exception {
+        // One worker, as by default: placement never compares, so the worker itself must drop closed routers.
+        for (int i = 0; i < 100; i++) {
+            Router router = engine.createRouter();
+            router.close();
+        }
+        worker.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS); // the closes ran on the loop
+        engine.createRouter();
+        assertTrue(worker.trackedRouters() <= 2, "closed routers kept: " + worker.trackedRouters());
+    }
+
+    @Test
     void placesTheNextRouterOnTheWorkerWithTheFewestLiveRouters() throws Exception {
         engine.close();
         MediaConfig base = MediaConfig.loopbackForTests();
