@@ -37,6 +37,11 @@ try {
     // Web Audio: headless Firefox here has no sound device, so its AudioContext stays suspended and the meter
     // cannot move (Chromium's tests check the meter); reported, not asserted.
     out.audioContext = await page.evaluate(() => new AudioContext().state);
+    await sleep(600);
+    out.micTouchHint = await page.evaluate(() => {
+      const hint = document.querySelector('[data-testid=mic-level-touch]');
+      return hint && !hint.hidden ? hint.textContent : null;
+    });
     for (let i = 0; i < 200; i++) {
       out.verdicts = await page.evaluate(() => {
         const v = {};

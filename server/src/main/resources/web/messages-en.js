@@ -101,6 +101,7 @@
   cameraLabel: 'Camera',
   microphoneLabel: 'Microphone',
   micLevelLabel: 'Microphone level – say something, the bar should move',
+  micLevelTouch: 'Click or tap anywhere on the page and the bar will show the sound',
   speakerLabel: 'Speaker',
   speakerTest: 'Play test sound',
   cameraN: 'Camera {n}',

@@ -101,6 +101,7 @@
   cameraLabel: 'Kamera',
   microphoneLabel: 'Mikrofon',
   micLevelLabel: 'Mikrofonnivå – säg något, stapeln ska röra sig',
+  micLevelTouch: 'Klicka eller tryck någonstans på sidan så visar stapeln ljudet',
   speakerLabel: 'Högtalare',
   speakerTest: 'Spela testljud',
   cameraN: 'Kamera {n}',

@@ -45,6 +45,7 @@
           <select id="microphone-picker" data-testid="microphone-picker"></select>
           <label for="mic-level" class="precall-hint" data-i18n="micLevelLabel">Mikrofonnivå – säg något, stapeln ska röra sig</label>
           <meter id="mic-level" data-testid="mic-level" min="0" max="1" low="0.15" high="0.95" optimum="0.6" value="0" data-level="0"></meter>
+          <p class="precall-hint" data-testid="mic-level-touch" data-i18n="micLevelTouch" hidden>Klicka eller tryck någonstans på sidan så visar stapeln ljudet</p>
         </div>
         <div class="precall-field precall-speaker">
           <label for="speaker-picker" data-i18n="speakerLabel">Högtalare</label>
@@ -192,6 +193,7 @@
       cameraRow: root.querySelector('.precall-camera'),
       speakerRow: root.querySelector('.precall-speaker'),
       micLevel: q('mic-level'),
+      micLevelTouch: q('mic-level-touch'),
       speakerTest: q('speaker-test'),
       light: q('light-verdict'),
       lightRow: root.querySelector('.precall-light'),
@@ -410,11 +412,15 @@
         const Context = window.AudioContext || window.webkitAudioContext;
         if (!Context) return null;
         audio = { context: new Context(), analyser: null, source: null };
-        // A browser may start it suspended until the person touches the page.
+        // A browser may start it suspended until the person touches the page (Firefox's autoplay policy): the
+        // meter then cannot move, so the page says what to do rather than show a microphone that seems dead.
+        const shown = () => { el.micLevelTouch.hidden = !audio || audio.context.state !== 'suspended'; };
+        audio.context.addEventListener('statechange', shown);
         const resume = () => audio && audio.context.state === 'suspended' && audio.context.resume().catch(() => {});
         resume();
-        root.addEventListener('pointerdown', resume);
-        root.addEventListener('keydown', resume);
+        setTimeout(shown, 500);
+        document.addEventListener('pointerdown', resume);
+        document.addEventListener('keydown', resume);
       }
       return audio.context;
     }

@@ -78,17 +78,17 @@ record ServerSdp(String iceUfrag, String icePwd, String fingerprint, String setu
     }
 
     private static int parseInt(String s, int min, int max) {
-        if (s.isEmpty() || s.length() > 10) return -1;
-        long v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch < '0' || ch > '9') return -1;
-            v = v * 10 + (ch - '0');
-        }
+        long v = parseUnsigned(s);
         return v < min || v > max ? -1 : (int) v;
     }
 
     private static long parseSsrc(String s) {
+        long v = parseUnsigned(s);
+        return v > 0xFFFFFFFFL ? -1 : v;
+    }
+
+    /** Up to 10 decimal digits as a number; -1 for anything else. */
+    private static long parseUnsigned(String s) {
         if (s.isEmpty() || s.length() > 10) return -1;
         long v = 0;
         for (int i = 0; i < s.length(); i++) {
@@ -96,7 +96,7 @@ record ServerSdp(String iceUfrag, String icePwd, String fingerprint, String setu
             if (ch < '0' || ch > '9') return -1;
             v = v * 10 + (ch - '0');
         }
-        return v > 0xFFFFFFFFL ? -1 : v;
+        return v;
     }
 
     private static final class Builder {

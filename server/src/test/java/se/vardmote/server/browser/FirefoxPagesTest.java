@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The pages a patient meets, in Firefox ESR as in Chromium: the pre-call check on /check works (the camera
  * preview plays, the checks reach a verdict) and the check and the visit have no WCAG 2.1 AA violation that
  * axe-core finds, in Swedish and in English. (The microphone meter is checked in Chromium: headless Firefox here
- * has no sound device, so its Web Audio never starts.) The Chromium side, at every size and colour scheme, is
+ * has no sound device, so its Web Audio stays suspended, which the page must then say, as it must to a patient
+ * whose Firefox holds audio until the page is touched.) The Chromium side, at every size and colour scheme, is
  * {@link AccessibilityVisitTest}.
  */
 class FirefoxPagesTest extends BrowserVisitFixture {
@@ -40,6 +41,10 @@ class FirefoxPagesTest extends BrowserVisitFixture {
         assertTrue(result.get("verdicts").size() >= 2, "the light and network checks report: " + result);
         result.get("verdicts").fields().forEachRemaining(v ->
                 assertTrue(!v.getValue().asText().equals("checking"), v.getKey() + " reached no verdict: " + result));
+        if ("suspended".equals(result.get("audioContext").asText())) {
+            assertTrue(result.get("micTouchHint").isTextual(),
+                    "with its Web Audio suspended the page tells the person to touch it, not a dead meter: " + result);
+        }
         assertEquals(0, result.get("errors").size(), "uncaught errors in Firefox: " + result.get("errors"));
     }
 

@@ -138,10 +138,14 @@ class ImpairedNetworkVisitTest extends BrowserVisitFixture {
             double plis = Visitor.total(after[i], "videos", "plis") - Visitor.total(before[i], "videos", "plis");
             double nacks = Visitor.total(after[i], "videos", "nacks") - Visitor.total(before[i], "videos", "nacks");
             Map<String, Object> sent = visitors.get(i).sent();
-            System.out.printf("[impaired] 5%% loss, %s: %s decodes %.1f frames/s per picture, freezes %.1f s of %d × %.0f s, "
+            // The loss is UDP's: a visit that chose ICE-TCP would measure a clean link.
+            Map<String, Object> paths = visitors.get(i).selectedLocalCandidates();
+            failures.append(paths.values().stream().allMatch(c -> String.valueOf(c).endsWith("/udp")) ? ""
+                    : name + "'s connections do not run over UDP: " + paths + "; ");
+            System.out.printf("[impaired] 5%% loss, %s: %s (%s) decodes %.1f frames/s per picture, freezes %.1f s of %d × %.0f s, "
                             + "%.0f audio packets, %.0f PLIs, %.0f NACKs; %d datagrams dropped so far; its camera sends %s "
                             + "frames/s (limited by %s)%n",
-                    label, name, fps, freezes, streams, seconds, audio, plis, nacks, loss.dropped(),
+                    label, name, paths.values(), fps, freezes, streams, seconds, audio, plis, nacks, loss.dropped(),
                     sent.get("framesPerSecond"), sent.get("qualityLimitationReason"));
             failures.append(fps >= minFramesPerSecond ? "" : name + " decoded " + fps + " frames/s per picture under 5 % loss; ");
             failures.append(freezes <= MAX_FREEZE_SHARE_UNDER_LOSS * streams * seconds ? ""

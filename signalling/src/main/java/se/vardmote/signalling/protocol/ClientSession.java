@@ -281,9 +281,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
         EchoSession session = echo;
         if (closed || session == null || !session.isEnded()) return;
         echo = null;
-        ObjectNode msg = object("echoEnded");
-        msg.put("reason", "time_limit");
-        send(msg);
+        send(object("echoEnded", "reason", "time_limit"));
     }
 
     private void endEcho() {
@@ -479,16 +477,12 @@ public final class ClientSession implements SignallingSession, MemberListener {
 
     @Override
     public void lobbyUpdated(List<LobbyEntry> lobby) {
-        ObjectNode msg = object("lobbyUpdated");
-        msg.set("lobby", lobby(lobby));
-        send(msg);
+        send(object("lobbyUpdated", "lobby", lobby(lobby)));
     }
 
     @Override
     public void mutedBy(String byParticipantId) {
-        ObjectNode msg = object("mutedBy");
-        msg.put("participantId", byParticipantId);
-        send(msg);
+        send(object("mutedBy", "participantId", byParticipantId));
     }
 
     @Override
@@ -499,38 +493,28 @@ public final class ClientSession implements SignallingSession, MemberListener {
 
     @Override
     public void serverDraining(java.time.Instant closesAt) {
-        ObjectNode msg = object("serverDraining");
-        msg.put("closesAt", closesAt.toString());
-        send(msg);
+        send(object("serverDraining", "closesAt", closesAt.toString()));
     }
 
     @Override
     public void meetingEnded(String reason) {
-        ObjectNode msg = object("meetingEnded");
-        msg.put("reason", reason);
-        send(msg);
+        send(object("meetingEnded", "reason", reason));
         endedByRoom();
     }
 
     @Override
     public void participantJoined(MemberInfo participant) {
-        ObjectNode msg = object("participantJoined");
-        msg.set("participant", participant(participant));
-        send(msg);
+        send(object("participantJoined", "participant", participant(participant)));
     }
 
     @Override
     public void participantLeft(String participantId) {
-        ObjectNode msg = object("participantLeft");
-        msg.put("participantId", participantId);
-        send(msg);
+        send(object("participantLeft", "participantId", participantId));
     }
 
     @Override
     public void participantUpdated(MemberInfo participant) {
-        ObjectNode msg = object("participantUpdated");
-        msg.set("participant", participant(participant));
-        send(msg);
+        send(object("participantUpdated", "participant", participant(participant)));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package se.vardmote.signalling.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -19,6 +20,20 @@ final class ServerMessages {
     static ObjectNode object(String type) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("type", type);
+        return o;
+    }
+
+    /** A message of {@code type} with one text field. */
+    static ObjectNode object(String type, String field, String value) {
+        ObjectNode o = object(type);
+        o.put(field, value);
+        return o;
+    }
+
+    /** A message of {@code type} with one object or list field. */
+    static ObjectNode object(String type, String field, JsonNode value) {
+        ObjectNode o = object(type);
+        o.set(field, value);
         return o;
     }
 
