@@ -23,6 +23,7 @@
     videoMuted: false,
     audioOnly: false,           // interpreters start with the microphone only
     lobby: [],                  // clinicians: who waits, [{participantId, role, displayName, joinedVia}]
+    chimes: 0,                  // clinicians: arrival chimes played
     mutedBy: null,              // the clinician who last muted us
     reconnects: 0,              // how often this page has reconnected by itself
     devices: {},                // the device ids in use: {videoinput, audioinput, audiooutput} (chosen in the check)
@@ -71,7 +72,7 @@
   /** Fills every [data-i18n] (text) and [data-i18n-label] (aria-label) in the page, and the page's lang and dir. */
   function applyLanguage() {
     LANGUAGE.apply(lang, ui ? ui.language : null);
-    document.title = t('title') + ' – vardmote';
+    updateTitle();
     if (!ui) return;
     renderMute();
     renderCamera();
@@ -716,12 +717,53 @@
     if (who) announce('announceLeft', { name: who.displayName });
   }
 
-  /** Clinicians hear who has come into the waiting room. */
+  /**
+   * Clinicians hear who has come into the waiting room: a screen reader says who, a short chime sounds for
+   * everyone else, and the tab's title counts those waiting ("(2) Videobesök"), so a clinician working in
+   * another tab or window sees it too.
+   */
   function onLobbyUpdated(list) {
     const before = new Set((vm.lobby || []).map((e) => e.participantId));
     renderLobby(list);
-    (list || []).filter((e) => !before.has(e.participantId))
-      .forEach((e) => announce('announceWaiting', { name: e.displayName, role: t('role_' + e.role) }));
+    const arrived = (list || []).filter((e) => !before.has(e.participantId));
+    arrived.forEach((e) => announce('announceWaiting', { name: e.displayName, role: t('role_' + e.role) }));
+    if (arrived.length > 0) chime();
+  }
+
+  function updateTitle() {
+    const waiting = vm.self && vm.self.role === 'clinician' ? (vm.lobby || []).length : 0;
+    document.title = (waiting > 0 ? `(${waiting}) ` : '') + t('title') + ' – vardmote';
+  }
+
+  /** Two soft rising notes, on the chosen speaker where the browser lets a page choose; counted for tests. */
+  let chimeContext = null;
+  function chime() {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    try {
+      if (!chimeContext) {
+        chimeContext = new Context();
+        if (vm.devices.audiooutput && typeof chimeContext.setSinkId === 'function') {
+          chimeContext.setSinkId(vm.devices.audiooutput).catch(() => {});
+        }
+      }
+      if (chimeContext.state === 'suspended') chimeContext.resume().catch(() => {});
+      const now = chimeContext.currentTime;
+      [[523, 0], [784, 0.18]].forEach(([frequency, at]) => {
+        const tone = chimeContext.createOscillator();
+        const gain = chimeContext.createGain();
+        tone.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.0001, now + at);
+        gain.gain.exponentialRampToValueAtTime(0.2, now + at + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.35);
+        tone.connect(gain).connect(chimeContext.destination);
+        tone.start(now + at);
+        tone.stop(now + at + 0.4);
+      });
+      vm.chimes += 1;
+    } catch (e) {
+      // no sound: the announcement and the title still tell
+    }
   }
 
   /** A state shown on a tile: a symbol (not read out) and the catalogue's words. */
@@ -948,6 +990,7 @@
   /** Clinicians: the waiting list with Admit and Deny per person. */
   function renderLobby(list) {
     vm.lobby = list || [];
+    updateTitle();
     if (!vm.self || vm.self.role !== 'clinician') return;
     ui.lobby.hidden = false;
     ui.lobbyEmpty.hidden = vm.lobby.length > 0;

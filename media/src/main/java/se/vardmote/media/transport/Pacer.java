@@ -14,9 +14,12 @@ import io.netty.buffer.ByteBuf;
  * receiver's estimator would read as congestion, so the pacer smooths bursts and never holds a backlog.
  * Retransmissions are video and keep their place in the FIFO.
  *
- * <p>The rate is {@link #PACING_FACTOR} times the estimate, as in libwebrtc's pacer: the estimate is the
- * receiver's REMB, which stays near what it already receives and lags every step up; pacing at the estimate
- * itself would cap the subscriber at its own lagging estimate. No estimate, no pacing.
+ * <p>The rate is {@link #PACING_FACTOR} times the estimate, as in libwebrtc's pacer, and never less than
+ * {@link #AVERAGE_FACTOR} times what the transport sent on average over the last {@link #AVERAGE_NANOS}: the
+ * estimate is the receiver's REMB, which stays near what it already receives, lags every step up and falls
+ * when the receiving browser stalls; pacing below the average would hold the subscriber at its own lagging
+ * estimate (a CI run's clinician, its browser starved of CPU, stayed on everyone's lowest layer so). The pacer
+ * only spreads bursts; the average is the REMB cap's and the layer choice's to keep. No estimate, no pacing.
  *
  * <p>Owned by the transport's event loop; preallocated ring, no allocation per packet.
  */
@@ -34,6 +37,9 @@ final class Pacer {
     /** The budget never holds more than this long's worth of the rate, and at least two full packets. */
     static final long MAX_BUDGET_NANOS = 10_000_000L;
     static final int MIN_BUDGET_BYTES = 2 * 1200;
+    /** The pace never falls below this times the average sent over the last {@link #AVERAGE_NANOS}. */
+    static final double AVERAGE_FACTOR = 1.5;
+    static final long AVERAGE_NANOS = 1_000_000_000L;
     /** No packet waits longer than this. */
     static final long MAX_WAIT_NANOS = 100_000_000L;
     /** Packets held at once; one more is sent unpaced. A keyframe of a 1080p picture is about 100. */
@@ -45,7 +51,11 @@ final class Pacer {
     private int head;
     private int size;
 
-    private long bytesPerSecond; // 0: not pacing
+    private long estimateBytesPerSecond; // 0: not pacing
+    private long bytesPerSecond; // the pace: from the estimate, at least the average's share
+    private long windowStart;
+    private long windowBytes;
+    private long averageBytesPerSecond; // over the last window
     private double budget;
     private long refilledAt;
     private boolean scheduled;
@@ -57,7 +67,13 @@ final class Pacer {
     /** The receiver's downlink estimate in bits per second; 0 or less stops pacing (what waits goes next tick). */
     void setEstimate(long bitsPerSecond, long nowNanos) {
         refill(nowNanos);
-        bytesPerSecond = bitsPerSecond <= 0 ? 0 : (long) (bitsPerSecond * PACING_FACTOR / 8);
+        estimateBytesPerSecond = bitsPerSecond <= 0 ? 0 : (long) (bitsPerSecond * PACING_FACTOR / 8);
+        pace();
+    }
+
+    private void pace() {
+        bytesPerSecond = estimateBytesPerSecond == 0 ? 0
+                : Math.max(estimateBytesPerSecond, (long) (AVERAGE_FACTOR * averageBytesPerSecond));
     }
 
     long bytesPerSecond() {
@@ -69,6 +85,7 @@ final class Pacer {
      * false when the queue is full and the caller must send it itself.
      */
     boolean offer(ByteBuf packet, long nowNanos) {
+        average(packet.readableBytes(), nowNanos);
         if (bytesPerSecond == 0 && size == 0) {
             sink.sendPaced(packet);
             return true;
@@ -95,6 +112,7 @@ final class Pacer {
     /** Audio or RTCP sent past the queue: it spends budget, so the video after it waits for it. */
     void bypassed(int bytes, long nowNanos) {
         if (bytesPerSecond == 0) return;
+        average(bytes, nowNanos);
         refill(nowNanos);
         budget -= bytes;
     }
@@ -109,8 +127,9 @@ final class Pacer {
             queue[head] = null;
             head = (head + 1) % CAPACITY;
             size--;
+            // A packet sent late is not charged: the debt would hold back the ones after it longer still.
             if (late) sink.count(WorkerCounter.OUT_PACED_OVERDUE);
-            budget -= packet.readableBytes();
+            else budget -= packet.readableBytes();
             sink.sendPaced(packet);
         }
         return size > 0;
@@ -139,6 +158,18 @@ final class Pacer {
 
     void scheduled(boolean value) {
         scheduled = value;
+    }
+
+    /** Counts what is sent and, once a window ends, sets the pace from the estimate and the window's average. */
+    private void average(int bytes, long nowNanos) {
+        windowBytes += bytes;
+        long elapsed = nowNanos - windowStart;
+        if (elapsed < AVERAGE_NANOS) return;
+        averageBytesPerSecond = (long) (windowBytes * 1e9 / elapsed);
+        windowStart = nowNanos;
+        windowBytes = 0;
+        refill(nowNanos);
+        pace();
     }
 
     private void refill(long nowNanos) {

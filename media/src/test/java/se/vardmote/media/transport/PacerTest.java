@@ -156,6 +156,24 @@ class PacerTest {
     }
 
     @Test
+    void aLaggingEstimateNeverPacesBelowWhatIsSentOnAverage() {
+        Sent sink = new Sent();
+        Pacer pacer = new Pacer(sink);
+        pacer.setEstimate(80_000, 0); // a stalled browser's REMB: 25 000 bytes/s at 2.5 x
+        assertEquals(25_000, pacer.bytesPerSecond());
+        // 100 000 bytes/s go out for two seconds, one 1000-byte packet every 10 ms
+        for (long t = 0; t <= 2_000 * MS; t += 10 * MS) {
+            sink.now = t;
+            pacer.offer(packet(1, 1000), t);
+            pacer.drain(t);
+        }
+        assertTrue(pacer.bytesPerSecond() >= 1.4 * 100_000, "the pace follows the average: " + pacer.bytesPerSecond());
+        assertEquals(0, pacer.queued(), "nothing is held back at the average rate");
+        pacer.setEstimate(0, 2_001 * MS);
+        assertEquals(0, pacer.bytesPerSecond(), "no estimate, no pacing");
+    }
+
+    @Test
     void anIdleMomentDoesNotSaveUpABurst() {
         Sent sink = new Sent();
         Pacer pacer = new Pacer(sink);

@@ -69,4 +69,44 @@ class PhoneLayoutVisitTest extends BrowserVisitFixture {
         }
         awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
     }
+
+    /** Phones and tablets, portrait and landscape, from the smallest phone the issue names to a tablet. */
+    private static final int[][] SIZES = {{360, 640}, {640, 360}, {844, 390}, {768, 1024}, {1024, 768}};
+
+    @Test
+    void fromASmallPhoneToATabletInBothOrientationsTheOtherPersonIsLargeAndEveryControlInView() throws Exception {
+        List<String> links = book("two-party", "clinician", "patient");
+        try (Visitor clinician = new Visitor(chromium.browser, "clinician", links.get(0));
+             Visitor patient = new Visitor(chromium.browser, "patient", links.get(1), Visitor.SMALL_FRAMES, p -> { },
+                     Visitor.phone().setViewportSize(SIZES[0][0], SIZES[0][1]))) {
+            patient.awaitReceived("the clinician's video", MEDIA_TIMEOUT, s -> Visitor.flowing(s, "videos", "frames", 10) == 1);
+            for (int[] size : SIZES) {
+                int width = size[0];
+                int height = size[1];
+                patient.page.setViewportSize(width, height);
+                patient.page.waitForTimeout(300);
+                BoundingBox remote = box(patient.page, "video[data-participant-id]");
+                BoundingBox own = box(patient.page, "#own-video");
+                System.out.printf("[layout] %dx%d: the clinician %.0fx%.0f at (%.0f, %.0f), the self-view %.0fx%.0f%n",
+                        width, height, remote.width, remote.height, remote.x, remote.y, own.width, own.height);
+                String at = width + "x" + height + ": ";
+                assertTrue(remote.width * remote.height >= 4 * own.width * own.height, at + "the other person is far larger");
+                assertTrue(remote.height >= 0.45 * Math.min(height, width * 3 / 4.0),
+                        at + "the other person takes the screen, not a thumbnail: " + remote.width + "x" + remote.height);
+                assertTrue(remote.y >= 0 && remote.y + remote.height <= height, at + "the other person is in view");
+                int overflow = ((Number) patient.page.evaluate(
+                        "() => document.documentElement.scrollWidth - window.innerWidth")).intValue();
+                assertTrue(overflow <= 0, at + "nothing runs off the side: " + overflow + " px");
+                for (ElementHandle button : patient.page.querySelectorAll("nav.controls button")) {
+                    BoundingBox b = button.boundingBox();
+                    if (b == null || !button.isVisible()) continue;
+                    assertTrue(b.height >= 44 && b.width >= 44, at + "touch target " + b.width + "x" + b.height);
+                    assertTrue(b.y >= 0 && b.y + b.height <= height && b.x >= 0 && b.x + b.width <= width,
+                            at + "'" + button.textContent() + "' is in view without scrolling");
+                    assertTrue(!overlap(b, remote), at + "'" + button.textContent() + "' lies over the other person");
+                }
+            }
+        }
+        awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
+    }
 }

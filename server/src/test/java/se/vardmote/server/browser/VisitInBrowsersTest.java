@@ -1,6 +1,7 @@
 package se.vardmote.server.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,6 +134,9 @@ class VisitInBrowsersTest extends BrowserVisitFixture {
                 patient.awaitState("waiting", MEDIA_TIMEOUT);
                 String admit = "[data-testid=admit][data-participant-id='" + patientId + "']";
                 clinician.page.waitForSelector(admit);
+                // The clinician is told without looking: a chime, and the tab's title counts who waits.
+                assertEquals(1, ((Number) clinician.page.evaluate("() => window.vardmote.chimes")).intValue(), "one chime");
+                assertTrue(clinician.page.title().startsWith("(1) "), "the title counts one waiting: " + clinician.page.title());
                 // The clinician publishes all along; give anything that leaked a few seconds to show.
                 patient.page.waitForTimeout(3000);
                 Map<String, Object> waiting = patient.received();
@@ -153,6 +157,7 @@ class VisitInBrowsersTest extends BrowserVisitFixture {
                 }
                 assertEquals(0, ((Number) clinician.page.evaluate("() => window.vardmote.lobby.length")).intValue());
                 assertEquals(0, clinician.page.locator("[data-testid=admit]").count(), "the lobby list is empty again");
+                assertFalse(clinician.page.title().startsWith("("), "nobody waits: " + clinician.page.title());
             }
         }
         awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
