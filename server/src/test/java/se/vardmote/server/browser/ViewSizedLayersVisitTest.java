@@ -8,16 +8,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Layers chosen by tile size. A group visit of three in Chromium, every camera sending simulcast (640×360 and 320×180). The patient's window is
- * small, so its tiles are about 150 px wide: the server sends it the 320 px layers, which fill them, although its
+ * small, so its tiles are about 256 px wide: the server sends it the 320 px layers, which fill them, although its
  * line would carry the top ones; the two in large windows get everyone's 640 px layer. When the patient's window
  * grows, its tiles grow and it gets the top layers too. And the same for a Firefox publisher, whose simulcast differs
  * from Chromium's (its own SSRCs and RTX per layer, its own keyframe cadence).
  */
 class ViewSizedLayersVisitTest extends BrowserVisitFixture {
     private static final Duration TIMEOUT = Duration.ofSeconds(45);
-    /** What a small window shows: tiles about 150 px wide. */
-    private static final int SMALL_WIDTH = 640;
-    private static final int SMALL_HEIGHT = 400;
+    /**
+     * A small upright window: its tiles are about 256×192 CSS px (a tile's height is what leaves the buttons in
+     * view). Not a short landscape one: a phone on its side shows the other person as tall as it can.
+     */
+    private static final int SMALL_WIDTH = 380;
+    private static final int SMALL_HEIGHT = 480;
 
     @Test
     void aSmallWindowGetsTheLayerThatFillsItsTilesAndTheTopOneWhenItGrows() throws Exception {
