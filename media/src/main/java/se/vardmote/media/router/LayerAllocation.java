@@ -104,6 +104,12 @@ final class LayerAllocation {
                 total += rate(top) - rate(planned[i]);
                 planned[i] = top;
                 s.allocated = true;
+                if (grew) {
+                    // A fall the receiver reported before the view grew says nothing of the larger picture: only
+                    // one after it steps the track down again (a busy browser's estimate dips now and then).
+                    handledFallNanos = Math.max(handledFallNanos, subscriber.estimateFellNanos);
+                    overuseRounds = 0;
+                }
             } else if (planned[i] == null && !(s.paused && s.target == null)) {
                 // The layer it had is no longer sent (the publisher's uplink shrank): one that is, at once.
                 PublishedStream fit = bestFit(s.stream.layers, Math.min(ceilings[i], budget - total));

@@ -203,6 +203,7 @@ class SimulcastTest extends RouterFixture {
         sendLayers(1, 1);
         assertSame(track.layers[1], subscription.stream());
 
+        remb(1_000_000); // the estimate dipped while the tile was small (below the top layer): no reason to refuse it
         router.setViewSize(subscription, 1280, 720); // the tile grows (the phone turned, a speaker view)
         runWindows(1, new int[] {6, 25, 94});
         assertSame(track.layers[2], onLoop(() -> subscription.target),
