@@ -748,18 +748,7 @@
         }
       }
       if (chimeContext.state === 'suspended') chimeContext.resume().catch(() => {});
-      const now = chimeContext.currentTime;
-      [[523, 0], [784, 0.18]].forEach(([frequency, at]) => {
-        const tone = chimeContext.createOscillator();
-        const gain = chimeContext.createGain();
-        tone.frequency.value = frequency;
-        gain.gain.setValueAtTime(0.0001, now + at);
-        gain.gain.exponentialRampToValueAtTime(0.2, now + at + 0.02);
-        gain.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.35);
-        tone.connect(gain).connect(chimeContext.destination);
-        tone.start(now + at);
-        tone.stop(now + at + 0.4);
-      });
+      window.vardmotePrecall.playNotes(chimeContext, [[523, 0], [784, 0.18]], 0.2, 0.35);
       vm.chimes += 1;
     } catch (e) {
       // no sound: the announcement and the title still tell

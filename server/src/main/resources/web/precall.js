@@ -463,18 +463,7 @@
       } catch (e) {
         // the default output plays it
       }
-      const now = context.currentTime;
-      [[660, 0], [880, 0.25]].forEach(([frequency, at]) => {
-        const tone = context.createOscillator();
-        const gain = context.createGain();
-        tone.frequency.value = frequency;
-        gain.gain.setValueAtTime(0.0001, now + at);
-        gain.gain.exponentialRampToValueAtTime(0.3, now + at + 0.02);
-        gain.gain.exponentialRampToValueAtTime(0.0001, now + at + 0.4);
-        tone.connect(gain).connect(context.destination);
-        tone.start(now + at);
-        tone.stop(now + at + 0.45);
-      });
+      playNotes(context, [[660, 0], [880, 0.25]], 0.3, 0.4);
       state.tonesPlayed = (state.tonesPlayed || 0) + 1;
       el.speakerTest.dataset.played = String(state.tonesPlayed);
     }
@@ -575,5 +564,21 @@
     return controller;
   }
 
-  window.vardmotePrecall = { run, current: null, measureLight, lightVerdict, rememberedDevices, constraintFor };
+  /** Short notes ([frequency Hz, start s]) that swell to {@code peak} and fade over {@code length} s. */
+  function playNotes(context, notes, peak, length) {
+    const now = context.currentTime;
+    notes.forEach(([frequency, at]) => {
+      const tone = context.createOscillator();
+      const gain = context.createGain();
+      tone.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, now + at);
+      gain.gain.exponentialRampToValueAtTime(peak, now + at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + at + length);
+      tone.connect(gain).connect(context.destination);
+      tone.start(now + at);
+      tone.stop(now + at + length + 0.05);
+    });
+  }
+
+  window.vardmotePrecall = { run, current: null, measureLight, lightVerdict, rememberedDevices, constraintFor, playNotes };
 })();
