@@ -57,7 +57,11 @@ public final class ProbeController {
         this.lastEstimate = startBps;
     }
 
-    /** The most the sender wants to send (all it would forward with no limit); periodic probes stay below 2× it. */
+    /**
+     * The most the sender wants to send (all it would forward with no limit). Probes stay at or below 2× it
+     * (libwebrtc likewise caps probes by the allocated bitrate), so an unconstrained link does not carry the
+     * estimate far above anything the sender would use.
+     */
     public void setDemandBitsPerSecond(long bps) {
         demandBps = Math.max(0, bps);
     }
@@ -82,11 +86,7 @@ public final class ProbeController {
                 && nowNanos - lastProbeNanos >= PERIODIC_INTERVAL_NANOS
                 && nowNanos - lastFallNanos >= PERIODIC_INTERVAL_NANOS
                 && estimateBps < maxBps && estimateBps < demandBps) {
-            double target = FURTHER_SCALE * estimateBps;
-            if (demandBps < Long.MAX_VALUE) {
-                target = Math.min(target, FURTHER_SCALE * demandBps);
-            }
-            queue(target);
+            queue(FURTHER_SCALE * estimateBps);
         }
         if (pendingCount == 0) {
             return -1;
@@ -119,8 +119,8 @@ public final class ProbeController {
 
     /** A probe measured {@code resultBps}: probe further while results keep up with their targets. */
     void onResult(long resultBps, long nowNanos) {
-        // A probe capped at the maximum ends the series (libwebrtc: probe_further = false).
-        if (waitingForResult && resultBps > REPEAT_MIN_FRACTION * lastProbeTarget && lastProbeTarget < maxBps
+        // A probe capped at the maximum (or twice the demand) ends the series (libwebrtc: probe_further = false).
+        if (waitingForResult && resultBps > REPEAT_MIN_FRACTION * lastProbeTarget && lastProbeTarget < cap()
                 && pendingCount == 0) {
             queue(FURTHER_SCALE * resultBps);
         }
@@ -134,8 +134,13 @@ public final class ProbeController {
         lastEstimate = estimateBps;
     }
 
+    /** The highest rate worth probing for: the maximum, or twice the demand when that is lower. */
+    private long cap() {
+        return demandBps >= maxBps / FURTHER_SCALE ? maxBps : (long) (FURTHER_SCALE * demandBps);
+    }
+
     private void queue(double bps) {
-        long rate = (long) Math.min(bps, maxBps);
+        long rate = (long) Math.min(bps, cap());
         if (pendingCount < pending.length && rate > 0) {
             pending[pendingCount++] = rate;
             waitingForResult = true;

@@ -47,6 +47,8 @@ final class BottleneckSimulation {
     long queueLimitNanos = 1 * SECOND;
     // The sender.
     long demandBps = 5_000_000;
+    /** Whether the sender tells the estimator its demand (caps probes at twice it). */
+    boolean announceDemand = true;
     // The feedback path.
     double feedbackLoss;
     double feedbackDuplicate;
@@ -151,6 +153,9 @@ final class BottleneckSimulation {
             }
             if (now >= nextProbeCheckAt) {
                 nextProbeCheckAt += PROBE_CHECK_INTERVAL;
+                if (announceDemand) {
+                    estimator.probes().setDemandBitsPerSecond(demandBps);
+                }
                 if (probeCluster < 0) {
                     int cluster = calls.nextProbeCluster(estimator, now);
                     if (cluster >= 0) {

@@ -160,4 +160,83 @@ class DownlinkEstimatorSimulationTest {
         assertTrue(afterHigh <= 700_000, "highest estimate on the narrow link " + afterHigh);
         assertTrue(queueAfter < 50 * MS, "mean queuing delay once settled " + queueAfter / MS + " ms");
     }
+
+    /** Mean of the estimator's loss fraction, sampled every 50 ms from {@code from}. */
+    static double[] lossSamples(BottleneckSimulation sim, int seconds, Trace[] trace) {
+        double[] sum = new double[2];
+        trace[0] = run(sim, seconds, at -> {
+            if (at >= 5 * SECOND) {
+                sum[0] += sim.estimator.lossFraction();
+                sum[1]++;
+            }
+        });
+        return new double[] {sum[0] / sum[1]};
+    }
+
+    @Test
+    void holdsTheEstimateUnderFivePercentRandomLoss() {
+        BottleneckSimulation sim = simulation(1_000_000, 3);
+        sim.capacityBps = 100_000_000;
+        sim.demandBps = 2_000_000;
+        sim.lossRate = 0.05;
+        Trace[] trace = new Trace[1];
+        double loss = lossSamples(sim, 30, trace)[0];
+        Trace t = trace[0];
+
+        long low = t.min(t.estimate, 5 * SECOND, 30 * SECOND);
+        long mean = t.mean(t.estimate, 5 * SECOND, 30 * SECOND);
+        long acked = sim.estimator.ackedBitsPerSecond();
+        System.out.printf("5 %% random loss, no capacity limit, demand 2M: measured loss %.3f; 5-30 s estimate min %d"
+                + " mean %d; acked %d; lost %d of %d%n", loss, low, mean, acked, sim.packetsLost, sim.packetsSent);
+        assertTrue(loss > 0.03 && loss < 0.08, "measured loss " + loss);
+        // GCC holds between 2 % and 10 % loss: random loss on a clean path must not read as congestion.
+        assertTrue(low >= 2_000_000, "lowest estimate " + low + " below the demand");
+        assertTrue(acked >= 0.9 * 0.95 * 2_000_000, "acknowledged rate " + acked);
+    }
+
+    @Test
+    void lowersTheEstimateUnderTwentyPercentRandomLoss() {
+        BottleneckSimulation sim = simulation(1_000_000, 3);
+        sim.capacityBps = 100_000_000;
+        sim.demandBps = 2_000_000;
+        sim.lossRate = 0.20;
+        Trace[] trace = new Trace[1];
+        double loss = lossSamples(sim, 30, trace)[0];
+        Trace t = trace[0];
+
+        long at5 = t.max(t.estimate, 5 * SECOND, 5 * SECOND + 1);
+        long at10 = t.max(t.estimate, 10 * SECOND, 10 * SECOND + 1);
+        long last = t.estimate[t.n - 1];
+        System.out.printf("20 %% random loss, no capacity limit, demand 2M: measured loss %.3f; estimate at 5 s %d,"
+                + " 10 s %d, 30 s %d%n", loss, at5, at10, last);
+        assertTrue(loss > 0.15 && loss < 0.3, "measured loss " + loss);
+        // Above 10 % loss GCC sheds half the loss fraction every 300 ms + RTT.
+        assertTrue(at10 < 300_000, "estimate at 10 s " + at10);
+        assertTrue(last <= 100_000, "estimate at 30 s " + last);
+    }
+
+    @Test
+    void rampsDespiteLostDuplicatedAndReorderedFeedback() {
+        BottleneckSimulation sim = simulation(300_000, 4);
+        sim.capacityBps = 2_500_000;
+        sim.feedbackLoss = 0.10;
+        sim.feedbackDuplicate = 0.10;
+        sim.feedbackDelayed = 0.20; // 80 ms late: behind the next one or two
+        Trace t = run(sim, 60, at -> { });
+
+        double ramp = t.firstReach(2_000_000);
+        long mean = t.mean(t.estimate, 10 * SECOND, 60 * SECOND);
+        long high = t.max(t.estimate, 0, 60 * SECOND);
+        long queueMean = t.mean(t.queue, 10 * SECOND, 60 * SECOND);
+        DownlinkEstimator e = sim.estimator;
+        System.out.printf("feedback 10 %% lost, 10 %% doubled, 20 %% 80 ms late: 80%% at %.2f s; 10-60 s mean %d max %d;"
+                        + " queue mean %d ms; duplicates %d; loss %.3f%n", ramp, mean, high, queueMean / MS,
+                e.duplicatePackets(), e.lossFraction());
+        assertTrue(ramp <= 10, "80 % of the link reached at " + ramp + " s");
+        assertTrue(mean >= 1_900_000 && mean <= 2_500_000, "mean estimate " + mean);
+        assertTrue(high <= 2_500_000 * 1.15, "highest estimate " + high);
+        assertTrue(queueMean < 30 * MS, "mean queuing delay " + queueMean / MS + " ms");
+        assertTrue(e.duplicatePackets() > 100, "duplicated statuses seen " + e.duplicatePackets());
+        assertEquals(0.0, e.lossFraction(), "lost feedback is not lost packets");
+    }
 }
