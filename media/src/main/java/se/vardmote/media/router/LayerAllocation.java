@@ -296,6 +296,25 @@ final class LayerAllocation {
     }
 
     /**
+     * What {@code subscriber} would receive with no limit on its downlink: audio and single-layer video as
+     * they come, and each simulcast track at the layer that fills its view. Probing looks for no more room.
+     */
+    static long demand(RouterTransport subscriber) {
+        long total = fixedRate(subscriber);
+        ArrayList<Subscription> all = subscriber.subscriptions;
+        for (int i = 0; i < all.size(); i++) {
+            Subscription s = all.get(i);
+            if (s.closed || !s.stream.video || !s.stream.isLayer()) {
+                continue;
+            }
+            long top = 0;
+            for (PublishedStream l : s.stream.layers) top = Math.max(top, rate(l));
+            total += Math.min(top, viewCeiling(s));
+        }
+        return total;
+    }
+
+    /**
      * The rate of the smallest sent layer that fills the subscriber's view of the track ({@link #VIEW_SLACK}),
      * as the layers' last keyframes gave their sizes: a phone's small tile gets no 640 px picture it would
      * shrink. Unlimited while the subscriber has not said its view size or no layer of known size fills it.

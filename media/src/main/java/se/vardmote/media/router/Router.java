@@ -305,6 +305,10 @@ public final class Router {
         counts[counter.ordinal()]++;
     }
 
+    void count(RouterCounter counter, int n) {
+        counts[counter.ordinal()] += n;
+    }
+
     /** The feedback timer's tick: see {@link ReceiverFeedback}. Event loop. */
     void sendFeedback() {
         if (!closed) {

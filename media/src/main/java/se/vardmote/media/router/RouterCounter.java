@@ -62,6 +62,11 @@ enum RouterCounter {
     RTCP_CONSUMED_SDES("rtcp.consumed.sdes"),
     RTCP_CONSUMED_BYE("rtcp.consumed.bye"),
     RTCP_CONSUMED_REMB("rtcp.consumed.remb"),
+    /** Transport-cc feedback from a subscriber, taken by the server's estimate of its downlink. */
+    RTCP_CONSUMED_TRANSPORT_CC("rtcp.consumed.transport_cc"),
+    /** Probe clusters sent to subscribers, and the padding packets they took. */
+    PROBES_SENT("rtp.probes.sent"),
+    PROBE_PADDING_SENT("rtp.probe_padding.sent"),
     RTCP_CONSUMED_OTHER("rtcp.consumed.other");
 
     final String key;

@@ -3,6 +3,7 @@ package se.vardmote.media.router;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
+import se.vardmote.media.bwe.DownlinkEstimator;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
 import se.vardmote.media.transport.WebRtcTransport;
@@ -34,8 +35,15 @@ final class RouterTransport {
     TransportCcGenerator transportCc;
 
     /**
-     * What the subscriber's browser last estimated its downlink at (REMB, bits per second), and when (the
-     * router's clock); {@code hasDownlinkEstimate} is false while it has sent none.
+     * A subscriber that reports arrivals (transport-cc): the server's estimate of its downlink. Created with
+     * its first subscription that numbers packets; null for a publisher or a subscriber without transport-cc.
+     */
+    DownlinkEstimator estimator;
+
+    /**
+     * What the subscriber's downlink was last estimated at (bits per second), and when (the router's clock):
+     * the server's estimate once transport-cc feedback arrives, else what the browser itself reports (REMB);
+     * {@code hasDownlinkEstimate} is false while there is neither.
      */
     boolean hasDownlinkEstimate;
     long downlinkEstimate;

@@ -6,6 +6,7 @@ import java.util.function.LongSupplier;
 import se.vardmote.media.rtcp.PayloadFeedback;
 import se.vardmote.media.rtcp.RtcpCompound;
 import se.vardmote.media.rtcp.SenderReport;
+import se.vardmote.media.rtcp.TransportCcFeedback;
 import se.vardmote.media.rtcp.TransportFeedback;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
@@ -16,7 +17,9 @@ import se.vardmote.media.transport.WebRtcTransport;
  * What the peers of one {@link Router} send it over RTCP, and what the router does with it: a publisher's
  * sender reports go to each subscriber translated into its SSRC and timestamps; a subscriber's NACKs are
  * answered from the stream's retransmission buffer (video) or passed to the publisher (audio); its PLI and FIR
- * become keyframe requests (which the router limits); its REMB is kept as its downlink estimate. Receiver
+ * become keyframe requests (which the router limits); its transport-cc feedback feeds the server's estimate
+ * of its downlink ({@link DownlinkProbing}), or, for a browser without transport-cc, its REMB is kept as that
+ * estimate. Receiver
  * reports, SDES and BYE are consumed and counted. Owned by the router's event loop; allocates nothing per
  * packet beyond the pooled buffers it sends.
  */
@@ -26,6 +29,8 @@ final class RtcpIngress {
     private final RtcpCompound compound = new RtcpCompound();
     private final SenderReport senderReport = new SenderReport();
     private final TransportFeedback transportFeedback = new TransportFeedback();
+    /** Room for a subscriber's feedback on about two seconds of packets at a busy group's rate. */
+    private final TransportCcFeedback.Parsed transportCc = new TransportCcFeedback.Parsed(4096);
     private final PayloadFeedback payloadFeedback = new PayloadFeedback();
     private final RtpPacket cached = new RtpPacket();
     private final Vp8Descriptor cachedVp8 = new Vp8Descriptor();
@@ -99,7 +104,11 @@ final class RtcpIngress {
             return;
         }
         if (!feedback.isGenericNack()) {
-            router.count(RouterCounter.RTCP_CONSUMED_OTHER); // transport-cc: ours to answer, not forward
+            if (feedback.fmt() == TransportCcFeedback.FMT && state.estimator != null) {
+                onTransportCc(state, feedback);
+            } else {
+                router.count(RouterCounter.RTCP_CONSUMED_OTHER); // a publisher's transport-cc is ours to answer
+            }
             return;
         }
         Subscription subscription = state.subscriptionsBySsrc.get(feedback.mediaSsrcInt());
@@ -199,20 +208,43 @@ final class RtcpIngress {
                 subscription.stream.requestKeyframe(true, RouterCounter.RTCP_PLI_FORWARDED);
             }
         } else if (feedback.isRemb()) {
-            // A subscriber's browser estimating its own downlink (receive-side, abs-send-time): kept for the
-            // REMB that caps what its publishers send and for the layer choice, and paces what it is sent.
-            long estimate = feedback.rembBitrate();
-            long now = nanoClock.getAsLong();
-            if (state.hasDownlinkEstimate && estimate < state.downlinkEstimate * 0.95) {
-                state.estimateFellNanos = now;
+            // A subscriber's browser estimating its own downlink (receive-side, abs-send-time): taken only while
+            // the server has no estimate of its own from the subscriber's transport-cc feedback.
+            if (state.estimator == null || state.estimator.feedbacks() == 0) {
+                downlinkEstimated(state, feedback.rembBitrate(), nanoClock.getAsLong());
             }
-            state.hasDownlinkEstimate = true;
-            state.downlinkEstimate = estimate;
-            state.downlinkEstimateNanos = now;
-            state.transport.setDownlinkEstimate(estimate);
             router.count(RouterCounter.RTCP_CONSUMED_REMB);
         } else {
             router.count(RouterCounter.RTCP_CONSUMED_OTHER);
         }
+    }
+
+    /** A subscriber's transport-cc feedback: the server's estimate of its downlink, and a probe when one is due. */
+    private void onTransportCc(RouterTransport state, TransportFeedback feedback) {
+        if (!TransportCcFeedback.parse(feedback, transportCc)) {
+            router.count(RouterCounter.RTCP_DROPPED_MALFORMED);
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        state.estimator.onFeedback(transportCc, now);
+        router.count(RouterCounter.RTCP_CONSUMED_TRANSPORT_CC);
+        downlinkEstimated(state, state.estimator.estimateBitsPerSecond(), now);
+        long demand = LayerAllocation.demand(state);
+        if (demand > 0) state.estimator.probes().setDemandBitsPerSecond(demand); // 0: not measured yet
+        DownlinkProbing.probe(router, state, now);
+    }
+
+    /**
+     * The subscriber's downlink estimate (bits per second): kept for the REMB that caps what its publishers
+     * send and for the layer choice, and paces what it is sent.
+     */
+    private void downlinkEstimated(RouterTransport state, long estimate, long now) {
+        if (state.hasDownlinkEstimate && estimate < state.downlinkEstimate * 0.95) {
+            state.estimateFellNanos = now;
+        }
+        state.hasDownlinkEstimate = true;
+        state.downlinkEstimate = estimate;
+        state.downlinkEstimateNanos = now;
+        state.transport.setDownlinkEstimate(estimate);
     }
 }

@@ -2,6 +2,7 @@ package se.vardmote.media.router;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import se.vardmote.media.bwe.DownlinkEstimator;
 import se.vardmote.media.transport.WebRtcTransport;
 
 /**
@@ -110,6 +111,11 @@ final class StreamRegistry {
         }
         RouterTransport state = stateOf(subscription.transport);
         subscription.subscriber = state;
+        if (subscription.transportCcId != 0 && state.estimator == null) {
+            state.estimator = new DownlinkEstimator(DownlinkProbing.START_ESTIMATE, DownlinkProbing.MIN_ESTIMATE,
+                    DownlinkProbing.MAX_ESTIMATE);
+            subscription.transport.numberPackets(subscription.transportCcId, state.estimator.history());
+        }
         state.subscriptions.add(subscription);
         state.subscriptionsBySsrc.put(subscription.ssrc, subscription);
         stream.subscriptions.add(subscription);

@@ -45,6 +45,12 @@ public final class Subscription {
      * path to it, not the publisher's; the publisher's own value is never forwarded.
      */
     final int absSendTimeId;
+    /**
+     * The subscriber's id for the transport-wide sequence number (1..14), or 0. Every packet to it carries
+     * the element, which its transport fills in as it sends; the subscriber's transport-cc feedback then
+     * names each packet.
+     */
+    final int transportCcId;
 
     /** Packets after a re-base during which an older packet (of the stream before the switch) is dropped. */
     static final int REBASE_GUARD_PACKETS = 1024;
@@ -101,6 +107,8 @@ public final class Subscription {
         this.rtxSsrc = (int) parameters.rtxSsrc();
         Integer ast = parameters.extensionIds().get(Router.ABS_SEND_TIME_URI);
         this.absSendTimeId = ast != null && ast >= 1 && ast <= 14 ? ast : 0;
+        Integer twcc = parameters.extensionIds().get(Router.TRANSPORT_CC_URI);
+        this.transportCcId = twcc != null && twcc >= 1 && twcc <= 14 ? twcc : 0;
         if (payloadType < 0 || payloadType > 127) {
             throw new IllegalArgumentException("payload type " + payloadType + " is not 0..127");
         }
@@ -111,7 +119,8 @@ public final class Subscription {
     void mapExtensions(PublishedStream from) {
         java.util.Arrays.fill(extensionIdMap, (byte) 0);
         for (Map.Entry<String, Integer> e : from.description.extensionIds().entrySet()) {
-            if (Router.ABS_SEND_TIME_URI.equals(e.getKey())) continue; // written fresh at send time
+            // Written fresh: the send time here, the transport-wide sequence number by the transport as it sends.
+            if (Router.ABS_SEND_TIME_URI.equals(e.getKey()) || Router.TRANSPORT_CC_URI.equals(e.getKey())) continue;
             Integer to = parameters.extensionIds().get(e.getKey());
             int fromId = e.getValue();
             if (to != null && fromId >= 1 && fromId <= 255 && to >= 1 && to <= 255) {
@@ -304,6 +313,46 @@ public final class Subscription {
         transport.sendDroppableRtp(packet);
     }
 
+    /** The most padding one RTP packet carries (RFC 3550 §5.1: the count is one octet). */
+    static final int MAX_PADDING = 255;
+
+    /**
+     * Sends a padding-only packet on the RTX stream, {@code bytes} (1..255) of padding, for probing the
+     * subscriber's downlink: the browser counts it for transport-cc and discards it (an RTX payload shorter
+     * than its two-byte original sequence number repairs nothing). Returns whether it was sent (it needs RTX
+     * and a connected transport). Event loop.
+     */
+    boolean sendPadding(int bytes, long now) {
+        if (rtxPayloadType < 0 || transportCcId == 0 || !transport.isConnected() || bytes < 1 || bytes > MAX_PADDING) {
+            return false;
+        }
+        int extensionBlock = 4 + (((absSendTimeId != 0 ? 4 : 0) + 3 + 3) & ~3);
+        ByteBuf packet = transport.allocatePacket(RtpPacket.FIXED_HEADER_LENGTH + extensionBlock + bytes);
+        int sequence = rtxSequence;
+        rtxSequence = (sequence + 1) & 0xFFFF;
+        packet.writeByte(0x80 | 0x20 | 0x10);
+        packet.writeByte(rtxPayloadType);
+        packet.writeShort(sequence);
+        packet.writeInt(highestTimestamp);
+        packet.writeInt(rtxSsrc);
+        packet.writeShort(RtpPacket.ONE_BYTE_PROFILE);
+        packet.writeShort((extensionBlock - 4) / 4);
+        int written = 0;
+        if (absSendTimeId != 0) {
+            packet.writeByte((absSendTimeId << 4) | 2);
+            packet.writeMedium(absSendTime(now));
+            written += 4;
+        }
+        packet.writeByte((transportCcId << 4) | 1);
+        packet.writeShort(0);
+        written += 3;
+        packet.writeZero(extensionBlock - 4 - written);
+        packet.writeZero(bytes - 1);
+        packet.writeByte(bytes);
+        transport.sendDroppableRtp(packet);
+        return true;
+    }
+
     /**
      * A buffer of the subscriber's transport holding {@code rtp} under the given header fields, with the
      * header extensions the subscriber negotiated under its ids, in the one-byte form (RFC 8285 §4.2); an
@@ -341,7 +390,7 @@ public final class Subscription {
             }
         }
         boolean mapped = extensionBytes > 0;
-        int elementBytes = (mapped ? extensionBytes : 0) + (absSendTimeId != 0 ? 4 : 0);
+        int elementBytes = (mapped ? extensionBytes : 0) + (absSendTimeId != 0 ? 4 : 0) + (transportCcId != 0 ? 3 : 0);
         int extensionBlock = elementBytes == 0 ? 0 : 4 + ((elementBytes + 3) & ~3);
         int csrcBytes = 4 * rtp.csrcCount();
         int payloadAndPadding = payloadBytes;
@@ -374,6 +423,10 @@ public final class Subscription {
             if (absSendTimeId != 0) {
                 packet.writeByte((absSendTimeId << 4) | 2);
                 packet.writeMedium(absSendTime(nowNanos));
+            }
+            if (transportCcId != 0) {
+                packet.writeByte((transportCcId << 4) | 1);
+                packet.writeShort(0); // the transport numbers it as it sends
             }
             packet.writeZero(extensionBlock - 4 - elementBytes);
         }

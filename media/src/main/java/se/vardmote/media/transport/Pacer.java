@@ -27,7 +27,8 @@ final class Pacer {
 
     /** Where the pacer's packets go when their time comes; takes ownership of the buffer. */
     interface Sink {
-        void sendPaced(ByteBuf protectedPacket);
+        /** A plaintext packet: it is numbered for transport-cc and protected as it leaves. */
+        void sendPaced(ByteBuf packet);
 
         /** {@link WorkerCounter#OUT_PACED}, {@link WorkerCounter#OUT_PACED_OVERDUE} or {@link WorkerCounter#OUT_PACED_OVERFLOW}. */
         void count(WorkerCounter counter);

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.util.List;
 import se.vardmote.media.IceCandidate;
+import se.vardmote.media.bwe.SendHistory;
 
 /**
  * One peer connection's transport: ICE-lite, DTLS (server role) and SRTP on the shared UDP port
@@ -59,6 +60,22 @@ public interface WebRtcTransport {
     }
 
     void sendRtcp(ByteBuf packet);
+
+    /**
+     * From now on, every RTP packet that carries the transport-wide sequence number element (id
+     * {@code extensionId}, two bytes, left empty by the router) gets the next number as it leaves, and is
+     * recorded in {@code history}: the receiver's transport-cc feedback names packets by these numbers. Any
+     * thread.
+     */
+    default void numberPackets(int extensionId, SendHistory history) {
+    }
+
+    /**
+     * Opens a probe cluster: the next RTP packets this transport sends, up to {@code bytes} and
+     * {@code packets}, are recorded as part of cluster {@code cluster} (see {@link #numberPackets}). Event loop.
+     */
+    default void probe(int cluster, int bytes, int packets) {
+    }
 
     /**
      * A pooled heap buffer for a plaintext packet of {@code length} bytes with room for the SRTP/SRTCP

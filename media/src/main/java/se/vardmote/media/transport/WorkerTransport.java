@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import se.vardmote.media.IceCandidate;
+import se.vardmote.media.bwe.SendHistory;
 import se.vardmote.media.dtls.DtlsCertificate;
 import se.vardmote.media.dtls.DtlsTransport;
 import se.vardmote.media.ice.IceLiteAgent;
@@ -55,6 +56,8 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener, 
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     /** Created with the receiver's first downlink estimate; null until then (nothing is paced). */
     private Pacer pacer;
+    /** Set when the receiver reports arrivals by transport-wide sequence number; null until then. */
+    private TransportWideSequencer sequencer;
 
     WorkerTransport(MediaWorker worker, String ufrag, String password, RtpReceiver receiver, long nowNanos) {
         this.worker = worker;
@@ -154,13 +157,6 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener, 
             heap.writeBytes(packet);
             packet.release();
         }
-        boolean ok = rtcp ? srtp.protectRtcp(heap) : srtp.protectRtp(heap);
-        if (!ok) {
-            heap.release();
-            worker.count(WorkerCounter.SRTP_PROTECT_FAILED);
-            return;
-        }
-        worker.count(rtcp ? WorkerCounter.RTCP_OUT_PACKETS : WorkerCounter.RTP_OUT_PACKETS);
         Pacer p = pacer;
         if (p != null) {
             long now = System.nanoTime();
@@ -173,18 +169,45 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener, 
                 p.bypassed(heap.readableBytes(), now);
             }
         }
+        protectAndSend(heap, rtcp, droppable, to);
+    }
+
+    /** A plaintext RTP packet whose turn the pacer gave: numbered, protected and sent now. */
+    @Override
+    public void sendPaced(ByteBuf packet) {
+        InetSocketAddress to = agent.selectedAddress();
+        if (!connected || closed || to == null) {
+            packet.release();
+            worker.count(WorkerCounter.OUT_DROPPED_NOT_CONNECTED);
+            return;
+        }
+        protectAndSend(packet, false, true, to);
+    }
+
+    /** Numbers RTP as it leaves (transport-cc), then protects and sends. Takes ownership of {@code heap}. */
+    private void protectAndSend(ByteBuf heap, boolean rtcp, boolean droppable, InetSocketAddress to) {
+        if (!rtcp && sequencer != null) {
+            sequencer.stamp(heap, System.nanoTime());
+        }
+        boolean ok = rtcp ? srtp.protectRtcp(heap) : srtp.protectRtp(heap);
+        if (!ok) {
+            heap.release();
+            worker.count(WorkerCounter.SRTP_PROTECT_FAILED);
+            return;
+        }
+        worker.count(rtcp ? WorkerCounter.RTCP_OUT_PACKETS : WorkerCounter.RTP_OUT_PACKETS);
         worker.sendTo(heap, to, droppable);
     }
 
     @Override
-    public void sendPaced(ByteBuf protectedPacket) {
-        InetSocketAddress to = agent.selectedAddress();
-        if (!connected || closed || to == null) {
-            protectedPacket.release();
-            worker.count(WorkerCounter.OUT_DROPPED_NOT_CONNECTED);
-            return;
-        }
-        worker.sendTo(protectedPacket, to, true);
+    public void numberPackets(int extensionId, SendHistory history) {
+        if (worker.eventLoop().inEventLoop()) sequencer = new TransportWideSequencer(extensionId, history);
+        else onLoop(() -> sequencer = new TransportWideSequencer(extensionId, history));
+    }
+
+    @Override
+    public void probe(int cluster, int bytes, int packets) {
+        if (sequencer != null) sequencer.probe(cluster, bytes, packets);
     }
 
     @Override

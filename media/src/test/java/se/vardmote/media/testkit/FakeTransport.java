@@ -93,6 +93,22 @@ public class FakeTransport implements WebRtcTransport {
     @Override public void setRemoteParameters(String ufrag, String pwd, String hash, String fingerprint) {
         remoteUfrag = ufrag;
     }
+    /** What {@link #numberPackets} was given (0 and null while never called), and the last downlink estimate. */
+    public volatile int numberedExtensionId;
+    public volatile se.vardmote.media.bwe.SendHistory numberedInto;
+    public volatile long downlinkEstimate;
+
+    @Override
+    public void numberPackets(int extensionId, se.vardmote.media.bwe.SendHistory history) {
+        numberedExtensionId = extensionId;
+        numberedInto = history;
+    }
+
+    @Override
+    public void setDownlinkEstimate(long bitsPerSecond) {
+        downlinkEstimate = bitsPerSecond;
+    }
+
     @Override public boolean isConnected() { return connected; }
     @Override public EventLoop eventLoop() { return loop; }
 

@@ -89,11 +89,12 @@ class NarrowDownlinkVisitTest {
             Map<String, Long> counters = server.media().routerCounters();
             System.out.printf("[impaired] %d kbit/s downlink: patient decodes %.1f frames/s, freezes %.1f s of %.0f s, "
                             + "%.0f audio packets; video %.0f packets, %.0f lost, %.0f NACKs, %.0f PLIs, %.0f keyframes; "
-                            + "clinician available %.0f kbit/s (%s px wide); REMB in %d, out %d; server %s%n",
+                            + "clinician available %.0f kbit/s (%s px wide); transport-cc in %d, probes %d, REMB out %d; server %s%n",
                     DOWNLINK_KBITS, fps, freezes, seconds, audio, packets, lost, nacks, plis, keyframes,
                     ((Number) sent.get("availableOutgoingBitrate")).doubleValue() / 1000, sent.get("frameWidth"),
-                    counters.get("rtcp.consumed.remb"), counters.get("rtcp.remb.sent"), sent);
-            assertTrue(counters.get("rtcp.consumed.remb") > 0, "the patient reported its downlink: " + counters);
+                    counters.get("rtcp.consumed.transport_cc"), counters.get("rtp.probes.sent"), counters.get("rtcp.remb.sent"), sent);
+            assertTrue(counters.get("rtcp.consumed.transport_cc") > 0,
+                    "the patient reported arrivals and the server estimated its downlink: " + counters);
             assertTrue(counters.get("rtcp.remb.sent") > 0, "the clinician was told the cap: " + counters);
             assertTrue(((Number) sent.get("availableOutgoingBitrate")).doubleValue() <= DOWNLINK_KBITS * 1000 * 1.1,
                     "the clinician sends within the patient's downlink: " + sent);

@@ -24,8 +24,13 @@ public final class SubscribeOfferer {
     private static final String DTLS_SRTP = "UDP/TLS/RTP/SAVPF";
     private static final String AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     private static final String VIDEO_ORIENTATION = "urn:3gpp:video-orientation";
-    /** The server's send time on every packet: the subscriber's receive-side estimator needs it for REMB. */
+    /** The server's send time on every packet: a subscriber without transport-cc estimates from it (REMB). */
     private static final String ABS_SEND_TIME = Router.ABS_SEND_TIME_URI;
+    /**
+     * A transport-wide sequence number on every packet: the subscriber's browser reports when each arrived
+     * (transport-cc feedback) and the server estimates the subscriber's downlink from that.
+     */
+    private static final String TRANSPORT_CC = Router.TRANSPORT_CC_URI;
     private static final int OPUS_PT = 111;
     /** Redundant audio over Opus (RFC 2198), as Chromium numbers it. */
     public static final int RED_PT = 63;
@@ -35,8 +40,12 @@ public final class SubscribeOfferer {
     private static final int H264_RTX_PT = 103;
     private static final String OPUS_FMTP = "minptime=10;useinbandfec=1";
     private static final String H264_FMTP = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f";
-    /** goog-remb: the subscriber estimates its downlink from abs-send-time and reports it (REMB). */
-    private static final List<String> VIDEO_FEEDBACK = List.of("goog-remb", "nack", "nack pli", "ccm fir");
+    /**
+     * transport-cc: the subscriber reports arrivals and the server estimates; goog-remb stays for a browser
+     * that lacks transport-cc and estimates its downlink itself from abs-send-time.
+     */
+    private static final List<String> VIDEO_FEEDBACK = List.of("transport-cc", "goog-remb", "nack", "nack pli", "ccm fir");
+    private static final List<String> AUDIO_FEEDBACK = List.of("transport-cc");
 
     private SubscribeOfferer() {
     }
@@ -104,10 +113,8 @@ public final class SubscribeOfferer {
                     sdp.line("a=fmtp:" + pt + " " + H264_FMTP);
                 }
             }
-            if (t.kind() == MediaKind.VIDEO) {
-                for (String fb : VIDEO_FEEDBACK) {
-                    sdp.line("a=rtcp-fb:" + pt + " " + fb);
-                }
+            for (String fb : t.kind() == MediaKind.VIDEO ? VIDEO_FEEDBACK : AUDIO_FEEDBACK) {
+                sdp.line("a=rtcp-fb:" + pt + " " + fb);
             }
             if (rtx) {
                 sdp.line("a=rtpmap:" + rtxPt + " rtx/90000");
@@ -225,8 +232,8 @@ public final class SubscribeOfferer {
     /** Header-extension URI to id that subscribe connections use for a kind. */
     public static Map<String, Integer> extensionIds(MediaKind kind) {
         return switch (kind) {
-            case AUDIO -> Map.of(AUDIO_LEVEL, 1, ABS_SEND_TIME, 3);
-            case VIDEO -> Map.of(ABS_SEND_TIME, 3, VIDEO_ORIENTATION, 13);
+            case AUDIO -> Map.of(AUDIO_LEVEL, 1, ABS_SEND_TIME, 3, TRANSPORT_CC, 5);
+            case VIDEO -> Map.of(ABS_SEND_TIME, 3, TRANSPORT_CC, 5, VIDEO_ORIENTATION, 13);
         };
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import se.vardmote.media.MediaKind;
+import se.vardmote.media.router.Router;
 
 class SubscribeOffererTest {
 
@@ -57,13 +58,16 @@ class SubscribeOffererTest {
         assertEquals("alice", audio.ssrcAttribute(1111L, "cname"));
         assertEquals("alice alice-mic", audio.ssrcAttribute(1111L, "msid"));
         assertEquals(List.of(new MediaDescription.Extmap(1, null, "urn:ietf:params:rtp-hdrext:ssrc-audio-level"),
-                new MediaDescription.Extmap(3, null, ABS_SEND_TIME)), audio.extmaps());
+                new MediaDescription.Extmap(3, null, ABS_SEND_TIME),
+                new MediaDescription.Extmap(5, null, Router.TRANSPORT_CC_URI)), audio.extmaps());
+        assertEquals(List.of("transport-cc"), audio.rtcpFeedbackFor(111), "audio counts towards the estimate too");
 
         MediaDescription video = sdp.media().get(1);
         assertEquals(new MediaDescription.RtpMap(96, "VP8", 90000, 1), video.rtpMaps().get(96));
-        assertEquals(List.of("goog-remb", "nack", "nack pli", "ccm fir"), video.rtcpFeedbackFor(96),
-                "goog-remb: the subscriber reports its downlink estimate");
+        assertEquals(List.of("transport-cc", "goog-remb", "nack", "nack pli", "ccm fir"), video.rtcpFeedbackFor(96),
+                "transport-cc: the subscriber reports arrivals and the server estimates; goog-remb for a browser without it");
         assertEquals(List.of(new MediaDescription.Extmap(3, null, ABS_SEND_TIME),
+                new MediaDescription.Extmap(5, null, Router.TRANSPORT_CC_URI),
                 new MediaDescription.Extmap(13, null, "urn:3gpp:video-orientation")), video.extmaps());
 
         MediaDescription gone = sdp.media().get(2);
