@@ -1,7 +1,8 @@
 // vardmote media checks for the pre-call check (precall.js): the real media path to this server, before any visit.
 // Both run an echo session (docs/protocol.md, "echo"): a publish connection to the server's media port (ICE, DTLS,
 // SRTP, exactly as in a visit) whose streams the server sends straight back on a subscribe connection. Nothing is
-// recorded anywhere; the server forwards live and forgets.
+// recorded anywhere; the server forwards live and forgets. The connections use the ICE servers the server hands
+// out for the session (its TURN relay, where it has one, as a visit would), asked for before they are made.
 //
 // - checkPath(): sends a generated test picture (not the camera) for a few seconds and reads the publish
 //   connection's own statistics: did ICE and DTLS complete, the candidate pair's round trip, and the sender's
@@ -55,7 +56,9 @@
     let rejectAnswered;
     session.answered = new Promise((resolve, reject) => { resolveAnswered = resolve; rejectAnswered = reject; });
     session.answered.catch(() => {});
-    const pcConfig = { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+    // Tests force the TURN relay (window.vardmoteIceTransportPolicy = 'relay'), as in a visit; people use every path.
+    const pcConfig = { iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require',
+      iceTransportPolicy: window.vardmoteIceTransportPolicy || 'all' };
     const send = (message) => {
       if (session.socket && session.socket.readyState === WebSocket.OPEN) session.socket.send(JSON.stringify(message));
     };
@@ -80,7 +83,7 @@
       fail('socket');
       return session;
     }
-    session.socket.addEventListener('open', async () => {
+    const publish = async () => {
       try {
         const pc = new RTCPeerConnection(pcConfig);
         session.publishPc = pc;
@@ -90,7 +93,9 @@
       } catch (e) {
         fail('browser');
       }
-    });
+    };
+    // The ICE servers first: a connection takes its TURN relay only when it is made.
+    session.socket.addEventListener('open', () => send({ type: 'echoIceServers' }));
     session.socket.addEventListener('message', async (event) => {
       let msg = null;
       try {
@@ -100,7 +105,10 @@
       }
       if (!msg || session.ended) return;
       try {
-        if (msg.type === 'publishAnswer') {
+        if (msg.type === 'echoIceServers' && !session.publishPc) {
+          pcConfig.iceServers = Array.isArray(msg.iceServers) ? msg.iceServers : [];
+          await publish();
+        } else if (msg.type === 'publishAnswer') {
           await session.publishPc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
           resolveAnswered();
         } else if (msg.type === 'subscribeOffer' && options.loopBack) {
@@ -160,21 +168,23 @@
           ? 1000 * pair.totalRoundTripTime / pair.responsesReceived : null,
       kbps: typeof pair.availableOutgoingBitrate === 'number' ? pair.availableOutgoingBitrate / 1000 : null,
       tcp: (remote && remote.protocol === 'tcp') || (local && local.protocol === 'tcp'),
+      relay: Boolean(local && local.candidateType === 'relay'),
       pair: `${local && local.protocol} ${local && local.address}:${local && local.port} -> ${remote && remote.protocol} ${remote && remote.address}:${remote && remote.port}`,
     };
   }
 
   /**
-   * The media path check: {verdict: ok|weak|failed|unavailable, rttMs, kbps, tcp, reason}. {@code failed}: ICE and
-   * DTLS did not complete within 10 s (media cannot reach the server); {@code unavailable}: the server could not
-   * run a check just now (busy, too many from this network, or no answer), which says nothing of the network.
+   * The media path check: {verdict: ok|weak|failed|unavailable, rttMs, kbps, tcp, relay, reason} (relay: through the
+   * server's TURN relay). {@code failed}: ICE and DTLS did not complete within 10 s (media cannot reach the server);
+   * {@code unavailable}: the server could not run a check just now (busy, too many from this network, or no
+   * answer), which says nothing of the network.
    * options.isStopped(): true once the page no longer wants it.
    */
   async function checkPath(options) {
     const stopped = (options && options.isStopped) || (() => false);
     const picture = testPicture();
     const session = openSession([{ track: picture.track, encodings: [{ maxBitrate: TEST_PICTURE.maxBitrate }] }], { loopBack: false });
-    const result = { verdict: 'unavailable', rttMs: null, kbps: null, tcp: false, reason: null };
+    const result = { verdict: 'unavailable', rttMs: null, kbps: null, tcp: false, relay: false, reason: null };
     try {
       try {
         await session.answered;
@@ -210,6 +220,7 @@
       result.rttMs = rtts.length ? Math.round(rtts[Math.floor(rtts.length / 2)]) : null;
       result.kbps = last.kbps !== null ? Math.round(last.kbps) : null;
       result.tcp = !!last.tcp;
+      result.relay = last.relay;
       result.pair = last.pair;
       // A browser that reports no send estimate (Firefox has no availableOutgoingBitrate) is judged by its round trip.
       const good = (result.rttMs === null || result.rttMs <= GOOD_RTT_MS) && (result.kbps === null || result.kbps >= GOOD_KBPS);

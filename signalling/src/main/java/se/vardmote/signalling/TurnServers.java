@@ -51,7 +51,18 @@ public record TurnServers(List<String> urls, String secret) {
 
     /** An iceServers entry valid until {@code validUntil} (at least {@link #MIN_VALIDITY} from {@code now}). */
     public SignallingConfig.IceServer credentials(Instant validUntil, Instant now) {
-        Instant expiry = validUntil.isBefore(now.plus(MIN_VALIDITY)) ? now.plus(MIN_VALIDITY) : validUntil;
+        return credentialsUntil(validUntil.isBefore(now.plus(MIN_VALIDITY)) ? now.plus(MIN_VALIDITY) : validUntil);
+    }
+
+    /**
+     * An iceServers entry valid for {@code validity} from {@code now} and no longer, however short: for the
+     * pre-call check's echo test, which anyone may start without a join link and which lasts a minute at most.
+     */
+    public SignallingConfig.IceServer credentialsValidFor(Duration validity, Instant now) {
+        return credentialsUntil(now.plus(validity));
+    }
+
+    private SignallingConfig.IceServer credentialsUntil(Instant expiry) {
         byte[] tag = new byte[6];
         RANDOM.nextBytes(tag);
         String username = expiry.getEpochSecond() + ":" + HexFormat.of().formatHex(tag);

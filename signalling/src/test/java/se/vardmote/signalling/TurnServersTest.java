@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,14 @@ class TurnServersTest {
     void aJoinJustBeforeItsLinkExpiresStillGetsMinutesOfRelay() {
         SignallingConfig.IceServer s = turn.credentials(now.plusSeconds(5), now);
         assertTrue(s.username().startsWith(now.plus(TurnServers.MIN_VALIDITY).getEpochSecond() + ":"), s.username());
+    }
+
+    @Test
+    void checkCredentialsLiveOnlyAsLongAsAsked() {
+        SignallingConfig.IceServer s = turn.credentialsValidFor(Duration.ofSeconds(120), now);
+        assertEquals(turn.urls(), s.urls());
+        assertTrue(s.username().matches(now.plusSeconds(120).getEpochSecond() + ":[0-9a-f]{12}"), s.username());
+        assertEquals(TurnServers.password(SECRET, s.username()), s.credential());
     }
 
     @Test

@@ -1,54 +1,88 @@
 package se.vardmote.server.browser;
 
-import com.deque.html.axecore.playwright.AxeBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One page of the web client in Firefox ESR ({@code src/test/firefox/firefox-page.mjs}, puppeteer-core over
- * WebDriver BiDi), audited with the same axe-core that the Chromium tests use (the copy inside Deque's
- * Playwright jar): what it found, as the script's one JSON line.
+ * One window of the web client in a {@link FirefoxBrowser}: what a test reads from it, clicks in it, and what
+ * axe-core finds in it. Closing it closes its window and forgets its storage.
  */
-final class FirefoxPage {
-    private static final Path SCRIPT = Path.of("src/test/firefox/firefox-page.mjs");
+final class FirefoxPage implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private FirefoxPage() {
+    private final FirefoxBrowser browser;
+    final String name;
+
+    FirefoxPage(FirefoxBrowser browser, String name) {
+        this.browser = browser;
+        this.name = name;
     }
 
-    /** Opens {@code url} in {@code lang}, waits for {@code screen} ({@code check} or {@code visit}) and audits it. */
-    static JsonNode audit(String url, String lang, String screen, Duration timeout) throws Exception {
-        FirefoxPeer.requireFirefox();
-        Path axe = Files.createTempFile("axe", ".min.js");
-        try (InputStream in = AxeBuilder.class.getResourceAsStream("/axe.min.js")) {
-            if (in == null) throw new IOException("axe.min.js is not in Deque's axe-core Playwright jar");
-            Files.copy(in, axe, StandardCopyOption.REPLACE_EXISTING);
+    private ObjectNode command(String op) {
+        return JSON.createObjectNode().put("op", op).put("page", name);
+    }
+
+    /** The value of {@code function} (a JavaScript function's source, may be async) run in the page. */
+    JsonNode evaluate(String function) {
+        return browser.send(command("evaluate").put("fn", function));
+    }
+
+    void click(String selector) {
+        browser.send(command("click").put("selector", selector));
+    }
+
+    /** Resizes the window's viewport (CSS pixels). */
+    void viewport(int width, int height) {
+        browser.send(command("viewport").put("width", width).put("height", height));
+    }
+
+    /**
+     * axe-core with the WCAG 2.1 AA tags: {@code violations} ({@code id}, {@code impact}, {@code targets}),
+     * {@code passes} (the number of rules passed), {@code incomplete} (the ids of rules to review by hand),
+     * {@code documentLang}, {@code viewport} ({@code "<width>x<height>"}, CSS pixels) and {@code errors}: the
+     * page's uncaught errors so far.
+     */
+    JsonNode audit() {
+        return browser.send(command("audit"));
+    }
+
+    /** {@code window.vardmote.state} on a join page (null before the client runs, and on /check). */
+    String state() {
+        JsonNode state = evaluate("() => window.vardmote ? window.vardmote.state : null");
+        return state == null || state.isNull() ? null : state.asText();
+    }
+
+    /** Polls {@code function} until it returns something truthy, and returns that; fails after {@code timeout}. */
+    JsonNode await(String what, String function, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode value = null;
+        while (System.nanoTime() < deadline) {
+            value = evaluate(function);
+            if (truthy(value)) return value;
+            Thread.sleep(100);
         }
-        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString(), url, axe.toString(), lang, screen);
-        pb.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
-        pb.environment().put("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
-        pb.redirectErrorStream(true);
-        Process process = pb.start();
-        try {
-            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                throw new AssertionError("Firefox did not finish " + screen + " within " + timeout.toSeconds() + " s");
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            for (String line : output.split("\n")) {
-                if (line.startsWith("{")) return JSON.readTree(line);
-            }
-            throw new AssertionError("Firefox printed no result for " + screen + ":\n" + output);
-        } finally {
-            process.destroyForcibly();
-            Files.deleteIfExists(axe);
-        }
+        throw new AssertionError(name + " (Firefox): " + what + " did not happen within " + timeout.toSeconds()
+                + " s; last " + value + ", state " + state() + ", last error "
+                + evaluate("() => JSON.stringify(window.vardmote && window.vardmote.lastError)"));
+    }
+
+    /** Polls until the page's state is {@code expected}. */
+    void awaitState(String expected, Duration timeout) throws InterruptedException {
+        await("state " + expected, "() => window.vardmote && window.vardmote.state === '" + expected + "'", timeout);
+    }
+
+    private static boolean truthy(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) return false;
+        if (value.isBoolean()) return value.asBoolean();
+        if (value.isNumber()) return value.asDouble() != 0;
+        if (value.isTextual()) return !value.asText().isEmpty();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        browser.send(command("close"));
     }
 }

@@ -24,9 +24,16 @@ final class PrecallPage implements AutoCloseable {
     }
 
     PrecallPage(Browser browser, String url, Browser.NewContextOptions device, String constraints) {
+        this(browser, url, device, constraints, page -> { });
+    }
+
+    /** A check whose page is first handed to {@code beforeOpen} (to add an init script, say). */
+    PrecallPage(Browser browser, String url, Browser.NewContextOptions device, String constraints,
+                java.util.function.Consumer<Page> beforeOpen) {
         this.context = browser.newContext(device.setPermissions(List.of("camera", "microphone")));
         this.page = context.newPage();
         page.addInitScript("window.vardmoteMediaConstraints = " + constraints + ";");
+        beforeOpen.accept(page);
         page.onConsoleMessage(m -> {
             if ("error".equals(m.type())) errors.add("console: " + m.text());
         });

@@ -59,14 +59,20 @@ public final class EchoSessions implements AutoCloseable {
      * @throws SdpException the offer cannot be used (it still counts against the source)
      */
     public EchoSession start(Object source, String offerSdp, Runnable onTimeLimit) throws EchoRefused, SdpException {
-        if (!takePlace()) {
-            refusedBusy.incrementAndGet();
-            throw new EchoRefused("echo_busy", "the server is running as many echo tests as it allows; try again in a minute");
-        }
-        long wait = perSource.tryAcquire(source);
+        return start(source, offerSdp, onTimeLimit, false);
+    }
+
+    /**
+     * As {@link #start(Object, String, Runnable)}; {@code admitted}: this test was counted against {@code source}
+     * already, by {@link #admit}, and is not counted again (the cap over the server still applies).
+     */
+    public EchoSession start(Object source, String offerSdp, Runnable onTimeLimit, boolean admitted)
+            throws EchoRefused, SdpException {
+        if (!takePlace()) throw busy();
+        long wait = admitted ? 0 : perSource.tryAcquire(source);
         if (wait > 0) {
             places.decrementAndGet();
-            throw new EchoRefused("too_many_checks", "too many echo tests from this network; wait " + wait + " s");
+            throw tooManyChecks(wait);
         }
         EchoSession session;
         try {
@@ -93,6 +99,29 @@ public final class EchoSessions implements AutoCloseable {
             session.end(); // closing down
         }
         return session;
+    }
+
+    /**
+     * Counts the start of an echo test against {@code source} before its offer comes: a client that first asks
+     * for the ICE servers to reach the media port with (TURN credentials among them) is counted then, so that
+     * nobody gets credentials beyond the rate of echo tests. Its {@link #start(Object, String, Runnable, boolean)}
+     * then passes {@code admitted}. Takes no place under the cap, but refuses when the server runs its maximum.
+     *
+     * @throws EchoRefused {@code echo_busy} or {@code too_many_checks}, as {@link #start(Object, String, Runnable)}
+     */
+    public void admit(Object source) throws EchoRefused {
+        if (places.get() >= limits.maxSessions()) throw busy();
+        long wait = perSource.tryAcquire(source);
+        if (wait > 0) throw tooManyChecks(wait);
+    }
+
+    private EchoRefused busy() {
+        refusedBusy.incrementAndGet();
+        return new EchoRefused("echo_busy", "the server is running as many echo tests as it allows; try again in a minute");
+    }
+
+    private static EchoRefused tooManyChecks(long waitSeconds) {
+        return new EchoRefused("too_many_checks", "too many echo tests from this network; wait " + waitSeconds + " s");
     }
 
     private boolean takePlace() {

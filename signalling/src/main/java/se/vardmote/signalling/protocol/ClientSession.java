@@ -57,7 +57,9 @@ import static se.vardmote.signalling.protocol.ServerMessages.participants;
  *
  * <p>Before joining, a connection may run an echo test ({@code echo}, the pre-call check): its publish offer is
  * answered and its own streams come back on a subscribe offer, through an {@link EchoSession} that ends with
- * {@code leave}, a {@code join}, a new {@code echo}, the connection, or at its time limit.
+ * {@code leave}, a {@code join}, a new {@code echo}, the connection, or at its time limit. It may first ask for
+ * the ICE servers to reach the media port with ({@code echoIceServers}), TURN credentials among them when TURN
+ * is configured; that counts as the test's start against the address's limit.
  */
 public final class ClientSession implements SignallingSession, MemberListener {
     private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
@@ -70,6 +72,11 @@ public final class ClientSession implements SignallingSession, MemberListener {
     /** Joins refused {@code invalid_token} that one address may make within {@link #INVALID_JOIN_WINDOW}. */
     public static final int MAX_INVALID_JOINS = 20;
     public static final Duration INVALID_JOIN_WINDOW = Duration.ofMinutes(1);
+    /**
+     * An echo test's TURN credentials outlive its longest run by this much: the browser makes its relay allocation
+     * within seconds of asking, and coturn checks the expiry on every request of it.
+     */
+    static final Duration ECHO_TURN_MARGIN = Duration.ofMinutes(1);
 
     private final SessionOutput output;
     private final Rooms rooms;
@@ -86,6 +93,8 @@ public final class ClientSession implements SignallingSession, MemberListener {
     private volatile RoomMember member;
     /** The echo test this connection runs before (or instead of) joining; null when none. */
     private volatile EchoSession echo;
+    /** The next echo test was counted against this address when its ICE servers were asked for. */
+    private volatile boolean echoAdmitted;
     private volatile boolean closed;
     /** When this participant's join link expires: its TURN credentials last as long. */
     private volatile java.time.Instant linkExpiresAt;
@@ -161,6 +170,7 @@ public final class ClientSession implements SignallingSession, MemberListener {
                 if (member == null && echo != null) echoAnswer(message);
                 else subscribeAnswer(message);
             }
+            case "echoIceServers" -> echoIceServers();
             case "echo" -> echo(message);
             case "mute" -> mute(message);
             case "viewSizes" -> viewSizes(message);
@@ -230,15 +240,36 @@ public final class ClientSession implements SignallingSession, MemberListener {
         return ProtocolError.fatal("invalid_token", message);
     }
 
+    /**
+     * The ICE servers for the echo test this connection is about to start, asked for before its connection is
+     * made: TURN credentials that last as long as an echo test may and a minute more, counted as the test's start
+     * against this address (docs/protocol.md).
+     */
+    private void echoIceServers() throws ProtocolError {
+        if (member != null) throw ProtocolError.recoverable("already_joined", "an echo test runs before joining, not during a visit");
+        if (echoes == null) throw ProtocolError.recoverable("echo_unavailable", "this server offers no echo test");
+        try {
+            echoes.admit(source);
+        } catch (EchoRefused e) {
+            throw ProtocolError.recoverable(e.code(), e.getMessage());
+        }
+        echoAdmitted = true;
+        ObjectNode answer = object("echoIceServers");
+        answer.set("iceServers", ServerMessages.echoIceServers(config, echoes.limits().maxDuration().plus(ECHO_TURN_MARGIN)));
+        send(answer);
+    }
+
     /** An echo test: answer the offer, then offer the client's own streams back (docs/protocol.md). */
     private void echo(JsonNode message) throws ProtocolError {
         if (member != null) throw ProtocolError.recoverable("already_joined", "an echo test runs before joining, not during a visit");
         String sdp = text(message, "sdp", Json.MAX_MESSAGE_CHARS);
         if (echoes == null) throw ProtocolError.recoverable("echo_unavailable", "this server offers no echo test");
         endEcho();
+        boolean admitted = echoAdmitted;
+        echoAdmitted = false;
         EchoSession session;
         try {
-            session = echoes.start(source, sdp, this::echoTimeLimit);
+            session = echoes.start(source, sdp, this::echoTimeLimit, admitted);
         } catch (EchoRefused e) {
             throw ProtocolError.recoverable(e.code(), e.getMessage());
         } catch (SdpException e) {

@@ -3,6 +3,7 @@ package se.vardmote.signalling.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,12 +95,25 @@ final class ServerMessages {
 
     /** The configured STUN/TURN servers, and TURN credentials valid until the join link expires. */
     static ArrayNode iceServers(SignallingConfig config, Instant linkExpiresAt) {
+        Instant now = Instant.now();
+        return configuredAnd(config, config.turn().configured()
+                ? config.turn().credentials(linkExpiresAt == null ? now : linkExpiresAt, now) : null);
+    }
+
+    /**
+     * The configured STUN/TURN servers for an echo test, with TURN credentials valid for {@code validity} only:
+     * nobody's join link stands behind them.
+     */
+    static ArrayNode echoIceServers(SignallingConfig config, Duration validity) {
+        return configuredAnd(config, config.turn().configured()
+                ? config.turn().credentialsValidFor(validity, Instant.now()) : null);
+    }
+
+    /** The configured STUN/TURN servers and {@code turn} (TURN credentials made for this answer), if not null. */
+    private static ArrayNode configuredAnd(SignallingConfig config, SignallingConfig.IceServer turn) {
         ArrayNode list = Json.MAPPER.createArrayNode();
         List<SignallingConfig.IceServer> servers = new ArrayList<>(config.iceServers());
-        if (config.turn().configured()) {
-            Instant now = Instant.now();
-            servers.add(config.turn().credentials(linkExpiresAt == null ? now : linkExpiresAt, now));
-        }
+        if (turn != null) servers.add(turn);
         for (SignallingConfig.IceServer s : servers) {
             ObjectNode o = list.addObject();
             ArrayNode urls = o.putArray("urls");

@@ -117,6 +117,30 @@ class EchoSessionsTest {
     }
 
     @Test
+    void aTestAdmittedAheadOfItsOfferCountsOnceAgainstItsSource() throws Exception {
+        EchoSessions e = echoes(new EchoLimits(100, 3, Duration.ofMinutes(1)));
+        for (int i = 0; i < 3; i++) {
+            e.admit("203.0.113.11");
+            e.start("203.0.113.11", chromiumOffer(), () -> { }, true).end();
+        }
+        EchoRefused refused = assertThrows(EchoRefused.class, () -> e.admit("203.0.113.11"));
+        assertEquals("too_many_checks", refused.code());
+        assertThrows(EchoRefused.class, () -> e.start("203.0.113.11", chromiumOffer(), () -> { }),
+                "nor is an offer without admission taken");
+        assertEquals(3L, e.counters().get("echo.started"));
+    }
+
+    @Test
+    void admitsNoTestWhileTheServerRunsItsMost() throws Exception {
+        EchoSessions e = echoes(new EchoLimits(1, 100, Duration.ofMinutes(1)));
+        EchoSession running = e.start("203.0.113.12", chromiumOffer(), () -> { });
+        assertEquals("echo_busy", assertThrows(EchoRefused.class, () -> e.admit("203.0.113.13")).code());
+        running.end();
+        e.admit("203.0.113.13");
+        assertEquals(1L, e.counters().get("echo.refused.busy"));
+    }
+
+    @Test
     void endsAtTheTimeLimitAndSaysSo() throws Exception {
         EchoSessions e = echoes(new EchoLimits(10, 10, Duration.ofMillis(200)));
         CountDownLatch told = new CountDownLatch(1);

@@ -6,12 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.vardmote.signalling.SignallingConfig;
+import se.vardmote.signalling.TurnServers;
 import se.vardmote.signalling.room.AuditSink;
 import se.vardmote.signalling.room.JoinWindow;
 
@@ -19,7 +27,8 @@ import se.vardmote.signalling.room.JoinWindow;
  * The echo test over the WebSocket protocol, before any join: {@code echo} is answered with {@code publishAnswer}
  * and a {@code subscribeOffer} of the client's own tracks; the session ends with the connection, {@code leave},
  * a {@code join}, or at its time limit ({@code echoEnded}); refusals and malformed messages are {@code error}s
- * that leave the connection open.
+ * that leave the connection open. The ICE servers asked for before it ({@code echoIceServers}) carry TURN
+ * credentials that outlive the test by a minute, and count as its start against the address's limit.
  */
 class ClientSessionEchoTest {
     @TempDir
@@ -34,6 +43,17 @@ class ClientSessionEchoTest {
     @AfterEach
     void stop() {
         f.close();
+    }
+
+    private static final String TURN_SECRET = "a-secret-of-sixteen+";
+    private static final SignallingConfig WITH_TURN = new SignallingConfig(8, List.of(), new TurnServers(
+            List.of("turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"), TURN_SECRET));
+
+    /** base64(HMAC-SHA1(secret, username)): what coturn's use-auth-secret expects. */
+    private static String turnPassword(String username) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(TURN_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return Base64.getEncoder().encodeToString(mac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static ObjectNode echo(String sdp) {
@@ -170,11 +190,66 @@ class ClientSessionEchoTest {
     }
 
     @Test
+    void theChecksIceServersCarryTurnCredentialsForAMinuteOrSoWhenTurnIsConfigured() throws Exception {
+        LiveRoomsFixture.Client c = f.client("203.0.113.60", WITH_TURN);
+        long before = Instant.now().getEpochSecond();
+        c.send(LiveRoomsFixture.msg("echoIceServers"));
+        long after = Instant.now().getEpochSecond();
+        JsonNode servers = c.last("echoIceServers").get("iceServers");
+        assertEquals(1, servers.size(), servers.toString());
+        JsonNode turn = servers.get(0);
+        List<String> urls = new ArrayList<>();
+        turn.get("urls").forEach(u -> urls.add(u.asText()));
+        assertEquals(WITH_TURN.turn().urls(), urls);
+        String username = turn.get("username").asText();
+        assertTrue(username.matches("\\d+:[0-9a-f]{12}"), "an expiry and a random tag, nothing of any visit: " + username);
+        long expiry = Long.parseLong(username.substring(0, username.indexOf(':')));
+        long validity = LiveRoomsFixture.ECHO_LIMITS.maxDuration().plus(ClientSession.ECHO_TURN_MARGIN).toSeconds();
+        assertTrue(expiry >= before + validity - 1 && expiry <= after + validity + 1,
+                "valid for the echo test's longest run and a minute: " + (expiry - after) + " s");
+        assertEquals(turnPassword(username), turn.get("credential").asText(), "the password coturn derives");
+
+        c.send(echo(LiveRoomsFixture.chromiumOffer()));
+        assertEquals(List.of("echoIceServers", "publishAnswer", "subscribeOffer"), c.types());
+        c.session.onClose();
+        awaitOpenTransports(0);
+    }
+
+    @Test
+    void withoutTurnTheChecksIceServersAreNone() throws Exception {
+        LiveRoomsFixture.Client c = f.client("203.0.113.61");
+        c.send(LiveRoomsFixture.msg("echoIceServers"));
+        assertEquals(0, c.last("echoIceServers").get("iceServers").size());
+    }
+
+    @Test
+    void aTestWhoseIceServersWereAskedForCountsOnceAndNoCredentialsComeOverTheLimit() throws Exception {
+        LiveRoomsFixture.Client c = f.client("203.0.113.62", WITH_TURN);
+        for (int i = 0; i < LiveRoomsFixture.ECHO_LIMITS.perSourcePerMinute(); i++) {
+            c.send(LiveRoomsFixture.msg("echoIceServers"));
+            assertEquals("echoIceServers", c.lastMessage().path("type").asText());
+            c.send(echo(LiveRoomsFixture.chromiumOffer()));
+            assertEquals("subscribeOffer", c.lastMessage().path("type").asText(), "the echo is not counted again");
+        }
+        c.send(LiveRoomsFixture.msg("echoIceServers"));
+        assertEquals("too_many_checks", c.lastError());
+        assertEquals(LiveRoomsFixture.ECHO_LIMITS.perSourcePerMinute(),
+                c.types().stream().filter("echoIceServers"::equals).count(), "no credentials over the limit");
+        c.send(echo(LiveRoomsFixture.chromiumOffer()));
+        assertEquals("too_many_checks", c.lastError(), "nor an echo");
+        assertFalse(c.closed);
+        c.session.onClose();
+        awaitOpenTransports(0);
+    }
+
+    @Test
     void noEchoDuringAVisitAndAJoinEndsTheEcho() throws Exception {
         List<String> tokens = f.book("two-party", false, "clinician", "patient");
         LiveRoomsFixture.Client joined = f.joined(tokens.get(0));
         joined.send(echo(LiveRoomsFixture.chromiumOffer()));
         assertEquals("already_joined", joined.lastError());
+        joined.send(LiveRoomsFixture.msg("echoIceServers"));
+        assertEquals("already_joined", joined.lastError(), "a visit's ICE servers came with joined");
 
         LiveRoomsFixture.Client c = echoing("203.0.113.50");
         awaitOpenTransports(2);

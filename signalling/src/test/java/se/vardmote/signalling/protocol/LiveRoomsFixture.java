@@ -118,6 +118,11 @@ public final class LiveRoomsFixture implements AutoCloseable {
         return new Client(source);
     }
 
+    /** A new, not yet joined connection from {@code source} to a server with {@code config} (TURN, say). */
+    Client client(Object source, SignallingConfig config) {
+        return new Client(source, config);
+    }
+
     /** A connection that has sent {@code join} with {@code token}. */
     Client connect(String token) {
         Client c = new Client(DEFAULT_SOURCE);
@@ -189,7 +194,11 @@ public final class LiveRoomsFixture implements AutoCloseable {
         final ClientSession session;
 
         Client(Object source) {
-            session = new ClientSession(this, rooms, meetings, tokens, SignallingConfig.defaults(), invalidJoins, source, echoes);
+            this(source, SignallingConfig.defaults());
+        }
+
+        Client(Object source, SignallingConfig config) {
+            session = new ClientSession(this, rooms, meetings, tokens, config, invalidJoins, source, echoes);
         }
 
         @Override public void send(String json) {
