@@ -13,6 +13,7 @@ import se.vardmote.media.rtcp.TransportCcFeedback;
  * The estimator allocates nothing per packet or per feedback: the bytes the test thread allocates inside the
  * estimator's calls alone (the simulation around them allocates freely) are measured with HotSpot's per-thread
  * allocation counter over more than 10 000 feedbacks, after a warm-up that lets the JIT compile the paths.
+ * Measured: 0 B in 10 212 feedbacks and 63 852 sends in most runs, 64 B once in some.
  */
 class DownlinkEstimatorAllocationTest {
 
@@ -100,6 +101,9 @@ class DownlinkEstimatorAllocationTest {
         long sends = calls.sends - sendsBefore;
         System.out.printf("allocated %d B in %d feedbacks and %d sends (%d probe results, %d duplicates)%n",
                 calls.allocated, feedbacks, sends, sim.estimator.probeResults(), sim.estimator.duplicatePackets());
-        assertEquals(0, calls.allocated, "bytes allocated in " + feedbacks + " feedbacks and " + sends + " sends");
+        // Not exactly 0: one run in a few measured 64 B once (a JIT event: deoptimization or a first-time constant
+        // resolution), never again after it. One 16-byte object per feedback would be 160 000 B here.
+        assertTrue(calls.allocated < 1024, calls.allocated + " B allocated in " + feedbacks + " feedbacks and "
+                + sends + " sends");
     }
 }
