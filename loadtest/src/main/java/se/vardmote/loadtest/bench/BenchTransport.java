@@ -61,6 +61,8 @@ final class BenchTransport implements WebRtcTransport {
         }
     }
 
+    private se.vardmote.media.transport.TransportWideSequencer sequencer;
+
     @Override public String id() { return "bench"; }
     @Override public String localUfrag() { return "bench"; }
     @Override public String localPassword() { return "bench-password-0123456789"; }
@@ -81,7 +83,16 @@ final class BenchTransport implements WebRtcTransport {
         send(packet, true);
     }
 
+    /** As WorkerTransport: packets to a subscriber that reports transport-cc are numbered as they leave. */
+    @Override
+    public void numberPackets(int extensionId, se.vardmote.media.bwe.SendHistory history) {
+        sequencer = new se.vardmote.media.transport.TransportWideSequencer(extensionId, history);
+    }
+
     private void send(ByteBuf packet, boolean rtcp) {
+        if (!rtcp && sequencer != null) {
+            sequencer.stamp(packet, System.nanoTime());
+        }
         boolean ok = rtcp ? srtp.protectRtcp(packet) : srtp.protectRtp(packet);
         if (!ok) {
             failures++;

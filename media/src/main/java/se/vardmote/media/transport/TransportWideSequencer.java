@@ -15,7 +15,7 @@ import se.vardmote.media.rtp.RtpPacket;
  *
  * <p>Owned by the transport's event loop; allocates nothing.
  */
-final class TransportWideSequencer {
+public final class TransportWideSequencer {
 
     /** What each packet carries besides its RTP bytes: the SRTP tag (16 for AES-GCM, 10 for HMAC) and IPv4 + UDP. */
     static final int OVERHEAD = 16 + 28;
@@ -30,13 +30,13 @@ final class TransportWideSequencer {
     private int clusterBytesLeft;
     private int clusterPacketsLeft;
 
-    TransportWideSequencer(int extensionId, SendHistory history) {
+    public TransportWideSequencer(int extensionId, SendHistory history) {
         this.extensionId = extensionId;
         this.history = history;
     }
 
     /** Opens probe cluster {@code id}: the next packets sent, up to {@code bytes} and {@code packets}, belong to it. */
-    void probe(int id, int bytes, int packets) {
+    public void probe(int id, int bytes, int packets) {
         cluster = id;
         clusterBytesLeft = bytes;
         clusterPacketsLeft = packets;
@@ -51,7 +51,7 @@ final class TransportWideSequencer {
      * Fills in the next sequence number in plaintext RTP {@code packet}, when it carries the element, and
      * records it as sent now. A packet without the element (or not RTP) is left alone.
      */
-    void stamp(ByteBuf packet, long nowNanos) {
+    public void stamp(ByteBuf packet, long nowNanos) {
         if (!rtp.wrap(packet) || !rtp.findExtension(extensionId, element) || element.dataLength() != 2) {
             return;
         }

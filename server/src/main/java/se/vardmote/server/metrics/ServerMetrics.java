@@ -162,8 +162,14 @@ public final class ServerMetrics implements AutoCloseable {
                             + "beyond its estimate (trial)", null),
             new Named("simulcast.switched", "vardmote.simulcast.switches", Tags.empty(),
                     "Simulcast layer switches made, each at a keyframe of the new layer", null),
-            new Named("rtcp.consumed.remb", "vardmote.rtcp.downlink.estimates", Tags.empty(),
-                    "Downlink estimates (REMB) received from subscribers' browsers", null),
+            new Named("rtcp.consumed.transport_cc", "vardmote.rtcp.downlink.estimates", Tags.of("source", "transport_cc"),
+                    "Subscribers' downlink reports: transport-cc feedback the server estimates from, or a browser's own REMB", null),
+            new Named("rtcp.consumed.remb", "vardmote.rtcp.downlink.estimates", Tags.of("source", "remb"),
+                    "Subscribers' downlink reports: transport-cc feedback the server estimates from, or a browser's own REMB", null),
+            new Named("rtp.probes.sent", "vardmote.media.probes", Tags.of("what", "clusters"),
+                    "Probes of subscribers' downlinks: clusters sent, and the padding-only packets they took", null),
+            new Named("rtp.probe_padding.sent", "vardmote.media.probes", Tags.of("what", "padding_packets"),
+                    "Probes of subscribers' downlinks: clusters sent, and the padding-only packets they took", null),
             new Named("tcp.connections.accepted", "vardmote.media.tcp.connections", Tags.of("outcome", "accepted"),
                     "ICE-TCP connections to the media workers", null),
             new Named("tcp.connections.refused.not_allowed_network", "vardmote.media.tcp.connections",
@@ -301,12 +307,12 @@ public final class ServerMetrics implements AutoCloseable {
      */
     public void registerSubscriberEstimates(Supplier<long[]> estimates) {
         Gauge.builder("vardmote.media.subscribers.estimating", estimates, e -> e.get().length)
-                .description("Subscribers whose browsers report a downlink estimate (REMB)")
+                .description("Subscribers with a downlink estimate (the server's from transport-cc, or a browser's REMB)")
                 .strongReference(true).register(registry);
         for (String stat : List.of("min", "median", "max")) {
             Gauge.builder("vardmote.media.subscriber.downlink.estimate", estimates, e -> statistic(e.get(), stat))
                     .tag("stat", stat).baseUnit("bits.per.second")
-                    .description("Subscribers' downlink estimates (REMB): least, median and most")
+                    .description("Subscribers' downlink estimates: least, median and most")
                     .strongReference(true).register(registry);
         }
     }

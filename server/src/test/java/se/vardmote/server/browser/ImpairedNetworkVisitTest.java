@@ -119,10 +119,65 @@ class ImpairedNetworkVisitTest extends BrowserVisitFixture {
         }
     }
 
+    /**
+     * A group of four with two Firefox ESR participants (a patient and a guardian at 320×240, 15 frames/s) and two
+     * Chromium clinicians: under 5 % loss every picture each one receives, from either engine, keeps at least
+     * {@value #MIN_SHARE_OF_CAMERA_FRAMES_UNDER_LOSS} of the camera's frames.
+     */
+    @Test
+    void underFivePercentLossAGroupOfTwoFirefoxAndTwoChromiumKeepsDecodingEveryPicture() throws Exception {
+        FirefoxPeer.requireFirefox();
+        List<String> links = book("group", "clinician", "clinician", "patient", "guardian");
+        List<Visitor> chromiums = new ArrayList<>();
+        try (FirefoxPeer patient = FirefoxPeer.join("patient", links.get(2), Duration.ofSeconds(150));
+             FirefoxPeer guardian = FirefoxPeer.join("guardian", links.get(3), Duration.ofSeconds(150))) {
+            chromiums.add(new Visitor(chromium.browser, "clinician", links.get(0), Visitor.GROUP_FRAMES));
+            chromiums.add(new Visitor(chromium.browser, "specialist", links.get(1), Visitor.GROUP_FRAMES));
+            for (Visitor v : chromiums) {
+                v.awaitReceived("the three others' video and audio", MEDIA_TIMEOUT,
+                        s -> Visitor.flowing(s, "videos", "frames", 10) == 3 && Visitor.flowing(s, "audios", "packets", 50) == 3);
+            }
+            for (FirefoxPeer f : List.of(patient, guardian)) {
+                f.awaitReceived("the three others' video and audio", MEDIA_TIMEOUT, s -> s.get("videos").asInt() == 3
+                        && s.get("minFrames").asInt() >= 10 && s.get("audios").asInt() == 3 && s.get("minAudioPackets").asInt() >= 50);
+            }
+            try (Impairment loss = Impairment.udpLoss(5)) {
+                Thread.sleep(5_000);
+                com.fasterxml.jackson.databind.JsonNode[] firefoxBefore = {patient.latest(), guardian.latest()};
+                measureUnderLoss(loss, "group of two Firefox and two Chromium", chromiums, 3,
+                        MIN_SHARE_OF_CAMERA_FRAMES_UNDER_LOSS * 15, 0);
+                com.fasterxml.jackson.databind.JsonNode[] firefoxAfter = {patient.latest(), guardian.latest()};
+                double seconds = 20;
+                StringBuilder failures = new StringBuilder();
+                String[] names = {"patient", "guardian"};
+                for (int i = 0; i < 2; i++) {
+                    double fps = (firefoxAfter[i].get("frames").asDouble() - firefoxBefore[i].get("frames").asDouble()) / seconds / 3;
+                    double slowest = (firefoxAfter[i].get("minFrames").asDouble() - firefoxBefore[i].get("minFrames").asDouble()) / seconds;
+                    double audio = firefoxAfter[i].get("audioPackets").asDouble() - firefoxBefore[i].get("audioPackets").asDouble();
+                    System.out.printf("[impaired] 5%% loss, group of two Firefox and two Chromium: Firefox %s decodes %.1f frames/s "
+                            + "per picture (slowest picture %.1f), %.0f audio packets; %d datagrams dropped so far%n",
+                            names[i], fps, slowest, audio, loss.dropped());
+                    failures.append(slowest >= MIN_SHARE_OF_CAMERA_FRAMES_UNDER_LOSS * 15 ? ""
+                            : "Firefox " + names[i] + "'s slowest picture ran at " + slowest + " frames/s; ");
+                    failures.append(audio >= 3 * 40 * seconds ? "" : "Firefox " + names[i] + " received " + audio + " audio packets; ");
+                }
+                assertTrue(failures.isEmpty(), failures.toString());
+            }
+        } finally {
+            chromiums.forEach(Visitor::close);
+        }
+    }
+
     /** Lets the controllers meet the loss, then measures each visitor's {@code streams} pictures over a window. */
     private static void measureUnderLoss(Impairment loss, String label, List<Visitor> visitors, int streams,
                                          double minFramesPerSecond) throws Exception {
-        Thread.sleep(5_000);
+        measureUnderLoss(loss, label, visitors, streams, minFramesPerSecond, 5_000);
+    }
+
+    /** As above, after {@code settleMillis} instead of five seconds. */
+    private static void measureUnderLoss(Impairment loss, String label, List<Visitor> visitors, int streams,
+                                         double minFramesPerSecond, long settleMillis) throws Exception {
+        Thread.sleep(settleMillis);
         long windowMillis = 20_000;
         Map<String, Object>[] before = snapshot(visitors);
         Thread.sleep(windowMillis);

@@ -28,8 +28,10 @@ class SubscribeOffererTest {
         assertEquals(111, SubscribeOfferer.payloadType("opus"));
         assertEquals(96, SubscribeOfferer.payloadType("VP8"));
         assertEquals(102, SubscribeOfferer.payloadType("H264"));
-        assertEquals(Map.of("urn:ietf:params:rtp-hdrext:ssrc-audio-level", 1, ABS_SEND_TIME, 3), SubscribeOfferer.extensionIds(MediaKind.AUDIO));
-        assertEquals(Map.of(ABS_SEND_TIME, 3, "urn:3gpp:video-orientation", 13), SubscribeOfferer.extensionIds(MediaKind.VIDEO));
+        assertEquals(Map.of("urn:ietf:params:rtp-hdrext:ssrc-audio-level", 1, ABS_SEND_TIME, 3, Router.TRANSPORT_CC_URI, 5),
+                SubscribeOfferer.extensionIds(MediaKind.AUDIO));
+        assertEquals(Map.of(ABS_SEND_TIME, 3, Router.TRANSPORT_CC_URI, 5, "urn:3gpp:video-orientation", 13),
+                SubscribeOfferer.extensionIds(MediaKind.VIDEO));
         assertThrows(IllegalArgumentException.class, () -> SubscribeOfferer.payloadType("VP9"));
     }
 
