@@ -33,6 +33,12 @@ final class ReceiverFeedback {
     static final long ESTIMATE_FRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A subscriber that reported lost packets within this caps its publishers; the last cap then stays. */
     static final long CAP_AFTER_LOSS_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * The part of the server's own estimate of a subscriber's downlink (from its transport-cc) its video may
+     * take. That estimate tracks the link itself, probes included, so repairs, probes and RTCP need room
+     * beside the video; a browser's REMB, which stays near what it already receives, is taken whole.
+     */
+    static final double SERVER_ESTIMATE_VIDEO_FRACTION = 0.9;
     /** What one audio stream to a subscriber is reckoned to take of its downlink (Opus with FEC, headers). */
     static final long AUDIO_SHARE = 48_000;
     /**
@@ -221,7 +227,10 @@ final class ReceiverFeedback {
                 audios++;
             }
         }
-        return (subscriber.downlinkEstimate - audios * AUDIO_SHARE) / Math.max(1, videos);
+        boolean serverEstimate = subscriber.estimator != null && subscriber.estimator.feedbacks() > 0;
+        long usable = serverEstimate ? (long) (SERVER_ESTIMATE_VIDEO_FRACTION * subscriber.downlinkEstimate)
+                : subscriber.downlinkEstimate;
+        return (usable - audios * AUDIO_SHARE) / Math.max(1, videos);
     }
 
     private static boolean reportable(PublishedStream stream) {

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import se.vardmote.media.rtcp.PayloadFeedback;
 import se.vardmote.media.rtcp.TransportCcFeedback;
 import se.vardmote.media.rtp.RtpHeaderExtension;
 import se.vardmote.media.rtp.RtpPacket;
@@ -51,12 +51,6 @@ class DownlinkEstimateTest extends RouterFixture {
         return out;
     }
 
-    private static ByteBuf remb(long bitrate) {
-        ByteBuf out = Unpooled.buffer();
-        PayloadFeedback.writeRemb(out, 0x7777, bitrate, new int[] {(int) PUBLISHER_SSRC}, 1);
-        return out;
-    }
-
     @Test
     void everyPacketToTheSubscriberCarriesAnEmptyTransportWideSequenceNumberForItsTransportToFillIn() throws Exception {
         FakeTransport[] room = roomWithTransportCc();
@@ -77,7 +71,7 @@ class DownlinkEstimateTest extends RouterFixture {
     @Test
     void theSubscribersFeedbackSetsItsEstimateAndItsOwnRembIsThenIgnored() throws Exception {
         FakeTransport[] room = roomWithTransportCc();
-        receiveRtcp(room[1], remb(300_000));
+        receiveRtcp(room[1], rembPacket(300_000));
         sync();
         assertEquals(300_000, room[1].downlinkEstimate, "before any feedback, the browser's own estimate serves");
 
@@ -87,10 +81,23 @@ class DownlinkEstimateTest extends RouterFixture {
         long estimated = room[1].downlinkEstimate;
         assertEquals(DownlinkProbing.START_ESTIMATE, estimated, "the server's estimate starts where it was set to");
 
-        receiveRtcp(room[1], remb(200_000));
+        receiveRtcp(room[1], rembPacket(200_000));
         sync();
         assertEquals(estimated, room[1].downlinkEstimate, "the REMB no longer sets the estimate");
         assertEquals(2, counter("rtcp.consumed.remb"));
+    }
+
+    @Test
+    void aPublisherIsCappedBelowTheServersEstimateSoRepairsAndProbesFitBesideItsVideo() throws Exception {
+        FakeTransport[] room = roomWithTransportCc();
+        receiveRtp(room[0], chromiumPacket(1, 0, 1));
+        receiveRtcp(room[1], arrivals(1));
+        receiveRtcp(room[1], nack(1)); // the subscriber's downlink lost a packet: its publisher is capped
+        aSecondOfFeedback();
+        List<Long> sent = rembs(room[0]);
+        assertEquals(1, sent.size());
+        long expected = (long) (ReceiverFeedback.SERVER_ESTIMATE_VIDEO_FRACTION * DownlinkProbing.START_ESTIMATE);
+        assertTrue(Math.abs(sent.get(0) - expected) <= expected / (1 << 17), "capped at " + sent + ", not " + expected);
     }
 
     @Test

@@ -118,39 +118,6 @@ class ReceiverFeedbackTest extends RouterFixture {
         assertEquals(1, counter("rtcp.rr.sent"));
     }
 
-    private static List<Long> rembs(FakeTransport publisher) {
-        List<Long> out = new ArrayList<>();
-        for (ByteBuf rtcp : publisher.sentRtcp) {
-            RtcpCompound compound = new RtcpCompound().reset(rtcp);
-            while (compound.next()) {
-                PayloadFeedback feedback = new PayloadFeedback();
-                if (compound.packetType() == RtcpCompound.PSFB && feedback.wrap(compound) && feedback.isRemb()) {
-                    assertEquals(1, feedback.rembSsrcCount());
-                    assertEquals(PUBLISHER_SSRC, feedback.rembSsrc(0));
-                    out.add(feedback.rembBitrate());
-                }
-            }
-        }
-        return out;
-    }
-
-    /** A subscriber's NACK of {@code sequence} (as it numbers the stream). */
-    private static ByteBuf nack(int sequence) {
-        ByteBuf nack = Unpooled.buffer();
-        TransportFeedback.writeNack(nack, 0x5555, SUBSCRIBER_SSRC, new int[] {sequence}, 1);
-        return nack;
-    }
-
-    private static ByteBuf remb(long bitrate) {
-        ByteBuf out = io.netty.buffer.Unpooled.buffer();
-        PayloadFeedback.writeRemb(out, 0x7777, bitrate, new int[] {(int) SUBSCRIBER_SSRC}, 1);
-        return out;
-    }
-
-    private void aSecondOfFeedback() throws Exception {
-        for (int tick = 0; tick < ReceiverFeedback.REPORT_EVERY_TICKS; tick++) sendFeedback();
-    }
-
     @Test
     void aSubscribersDownlinkEstimateCapsItsVideoPublisherByRemb() throws Exception {
         FakeTransport[] room = room(Map.of());
@@ -158,12 +125,12 @@ class ReceiverFeedbackTest extends RouterFixture {
         aSecondOfFeedback();
         assertTrue(rembs(room[0]).isEmpty(), "no estimate from any subscriber: no cap");
 
-        receiveRtcp(room[1], remb(800_000));
+        receiveRtcp(room[1], rembPacket(800_000));
         aSecondOfFeedback();
         assertTrue(rembs(room[0]).isEmpty(), "an estimate without lost packets caps nobody (a stalled browser's falls too)");
 
         receiveRtcp(room[1], nack(1)); // the subscriber's downlink lost a packet
-        receiveRtcp(room[1], remb(800_000));
+        receiveRtcp(room[1], rembPacket(800_000));
         aSecondOfFeedback();
         List<Long> sent = rembs(room[0]);
         assertEquals(1, sent.size());
@@ -182,24 +149,24 @@ class ReceiverFeedbackTest extends RouterFixture {
         FakeTransport[] room = room(Map.of());
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
         receiveRtcp(room[1], nack(1));
-        receiveRtcp(room[1], remb(500_000));
+        receiveRtcp(room[1], rembPacket(500_000));
         aSecondOfFeedback();
         assertEquals(1, rembs(room[0]).size(), "capped after the loss");
 
         clock.addAndGet(ReceiverFeedback.CAP_AFTER_LOSS_NANOS + 1); // the loss has passed
         publisherClear(room[0]);
-        receiveRtcp(room[1], remb(400_000));
+        receiveRtcp(room[1], rembPacket(400_000));
         aSecondOfFeedback();
         assertTrue(rembs(room[0]).isEmpty(), "a lower estimate without loss does not lower the cap (a stalled browser)");
 
-        receiveRtcp(room[1], remb(900_000));
+        receiveRtcp(room[1], rembPacket(900_000));
         aSecondOfFeedback();
         List<Long> sent = rembs(room[0]);
         assertEquals(1, sent.size(), "the link recovered: the cap follows the estimate up");
         assertTrue(Math.abs(sent.get(0) - 900_000) <= 900_000 / (1 << 17), "raised to " + sent);
 
         publisherClear(room[0]);
-        receiveRtcp(room[1], remb(920_000));
+        receiveRtcp(room[1], rembPacket(920_000));
         aSecondOfFeedback();
         assertTrue(rembs(room[0]).isEmpty(), "within 5 % of the cap: nothing new to say");
     }
@@ -209,7 +176,7 @@ class ReceiverFeedbackTest extends RouterFixture {
         FakeTransport[] room = room(Map.of());
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
         receiveRtcp(room[1], nack(1));
-        receiveRtcp(room[1], remb(20_000));
+        receiveRtcp(room[1], rembPacket(20_000));
         aSecondOfFeedback();
         assertEquals(List.of(ReceiverFeedback.MIN_CAP), rembs(room[0]).stream()
                 .map(b -> b >= ReceiverFeedback.MIN_CAP - 1 ? ReceiverFeedback.MIN_CAP : b).toList());
@@ -218,7 +185,7 @@ class ReceiverFeedbackTest extends RouterFixture {
     @Test
     void rembRoundTripsThroughItsMantissaAndExponent() {
         for (long bitrate : new long[] {0, 1, 262_143, 262_144, 1_500_000, 30_000_000_000L}) {
-            ByteBuf buf = remb(bitrate);
+            ByteBuf buf = rembPacket(bitrate);
             RtcpCompound compound = new RtcpCompound().reset(buf);
             assertTrue(compound.next());
             PayloadFeedback feedback = new PayloadFeedback();

@@ -157,4 +157,38 @@ abstract class RouterFixture {
             return null;
         });
     }
+
+    /** The REMB values sent to {@code publisher}, each naming the publisher's one SSRC. */
+    static List<Long> rembs(FakeTransport publisher) {
+        List<Long> out = new ArrayList<>();
+        for (ByteBuf rtcp : publisher.sentRtcp) {
+            RtcpCompound compound = new RtcpCompound().reset(rtcp);
+            while (compound.next()) {
+                PayloadFeedback feedback = new PayloadFeedback();
+                if (compound.packetType() == RtcpCompound.PSFB && feedback.wrap(compound) && feedback.isRemb()) {
+                    assertEquals(1, feedback.rembSsrcCount());
+                    assertEquals(PUBLISHER_SSRC, feedback.rembSsrc(0));
+                    out.add(feedback.rembBitrate());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A subscriber's NACK of {@code sequence} (as it numbers the stream). */
+    static ByteBuf nack(int sequence) {
+        ByteBuf nack = Unpooled.buffer();
+        TransportFeedback.writeNack(nack, 0x5555, SUBSCRIBER_SSRC, new int[] {sequence}, 1);
+        return nack;
+    }
+
+    static ByteBuf rembPacket(long bitrate) {
+        ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        PayloadFeedback.writeRemb(out, 0x7777, bitrate, new int[] {(int) SUBSCRIBER_SSRC}, 1);
+        return out;
+    }
+
+    void aSecondOfFeedback() throws Exception {
+        for (int tick = 0; tick < ReceiverFeedback.REPORT_EVERY_TICKS; tick++) sendFeedback();
+    }
 }
