@@ -48,36 +48,27 @@ class DownlinkEstimatorSimulationTest {
             return Double.POSITIVE_INFINITY;
         }
 
-        long max(long[] series, long from, long to) {
-            long m = Long.MIN_VALUE;
+        /** Least, most and mean of {@code series} over samples taken in [{@code from}, {@code to}). */
+        java.util.LongSummaryStatistics stats(long[] series, long from, long to) {
+            java.util.LongSummaryStatistics out = new java.util.LongSummaryStatistics();
             for (int i = 0; i < n; i++) {
                 if (at[i] >= from && at[i] < to) {
-                    m = Math.max(m, series[i]);
+                    out.accept(series[i]);
                 }
             }
-            return m;
+            return out;
+        }
+
+        long max(long[] series, long from, long to) {
+            return stats(series, from, to).getMax();
         }
 
         long min(long[] series, long from, long to) {
-            long m = Long.MAX_VALUE;
-            for (int i = 0; i < n; i++) {
-                if (at[i] >= from && at[i] < to) {
-                    m = Math.min(m, series[i]);
-                }
-            }
-            return m;
+            return stats(series, from, to).getMin();
         }
 
         long mean(long[] series, long from, long to) {
-            long sum = 0;
-            int count = 0;
-            for (int i = 0; i < n; i++) {
-                if (at[i] >= from && at[i] < to) {
-                    sum += series[i];
-                    count++;
-                }
-            }
-            return count == 0 ? 0 : sum / count;
+            return (long) stats(series, from, to).getAverage();
         }
     }
 
