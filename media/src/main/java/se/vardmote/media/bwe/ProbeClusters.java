@@ -6,7 +6,9 @@ package se.vardmote.media.bwe;
  * packets and bytes are acknowledged, its result is the lower of its send rate and its receive rate; a receive
  * rate under 90 % of the send rate means the probe found the link's capacity, and the result is then 95 % of
  * the receive rate so the estimate does not sit exactly at the edge. Send rate leaves out the last packet's
- * bytes and receive rate the first's, since the intervals do not include their transmission.
+ * bytes and receive rate the first's, since the intervals do not include their transmission. A result never
+ * exceeds the rate the cluster was planned at: a cluster that left faster than planned (a sender's burst)
+ * shows only how much a bottleneck's bucket lets through at once, not what it carries.
  *
  * <p>Holds the last {@link #SLOTS} clusters by id; an id whose slot was reused is ignored. Preallocated;
  * owned by one estimator, not thread-safe.
@@ -27,6 +29,7 @@ final class ProbeClusters {
     private final int[] id = new int[SLOTS];
     private final int[] minPackets = new int[SLOTS];
     private final int[] minBytes = new int[SLOTS];
+    private final long[] target = new long[SLOTS];
     private final long[] firstSend = new long[SLOTS];
     private final long[] lastSend = new long[SLOTS];
     private final int[] lastSendSize = new int[SLOTS];
@@ -41,10 +44,11 @@ final class ProbeClusters {
         java.util.Arrays.fill(id, -1);
     }
 
-    /** Starts tracking cluster {@code clusterId}, which will carry at least these packets and bytes. */
-    void start(int clusterId, int clusterMinPackets, int clusterMinBytes) {
+    /** Starts tracking cluster {@code clusterId}, planned at {@code targetBps}, carrying at least these packets and bytes. */
+    void start(int clusterId, long targetBps, int clusterMinPackets, int clusterMinBytes) {
         int s = clusterId & (SLOTS - 1);
         id[s] = clusterId;
+        target[s] = targetBps;
         minPackets[s] = clusterMinPackets;
         minBytes[s] = clusterMinBytes;
         firstSend[s] = Long.MAX_VALUE;
@@ -95,7 +99,7 @@ final class ProbeClusters {
         if (receiveRate < UNSATURATED_RATIO * sendRate) {
             rate = TARGET_UTILIZATION * receiveRate;
         }
-        result = (long) rate;
+        result = (long) Math.min(rate, target[s]);
     }
 
     /** The latest result since the last call, in bits per second, or 0 when none; clears it. */

@@ -99,7 +99,7 @@ public final class ProbeController {
         clusterBps = rate;
         clusterBytes = (int) Math.max(1, rate * MIN_DURATION_NANOS / 8_000_000_000L);
         clusterPackets = MIN_PACKETS;
-        clusters.start(clusterId, clusterPackets, clusterBytes);
+        clusters.start(clusterId, rate, clusterPackets, clusterBytes);
         lastProbeNanos = nowNanos;
         lastProbeTarget = rate;
         return clusterId;

@@ -8,7 +8,7 @@ import se.vardmote.media.bwe.ProbeController;
  * Finds room on a subscriber's downlink that the video sent to it does not show: when its
  * {@link DownlinkEstimator} asks for a probe cluster, the cluster's bytes go out as padding-only packets on
  * the RTX stream of one of its video subscriptions (media sent meanwhile counts towards the cluster first).
- * The pacer spreads them at 2.5 × the estimate, and the feedback on them tells the estimator what got
+ * The pacer spreads the cluster at its rate, and the feedback on them tells the estimator what got
  * through. A subscriber that receives no video with RTX is not probed: it needs little.
  *
  * <p>Owned by the router's event loop.
@@ -38,7 +38,7 @@ final class DownlinkProbing {
         ProbeController probes = estimator.probes();
         int bytes = probes.clusterBytes();
         int packets = Math.max(probes.clusterPackets(), (bytes + Subscription.MAX_PADDING - 1) / Subscription.MAX_PADDING);
-        state.transport.probe(cluster, bytes, probes.clusterPackets());
+        state.transport.probe(cluster, bytes, probes.clusterPackets(), probes.clusterBitsPerSecond());
         int sent = 0;
         for (int i = 0; i < packets; i++) {
             int size = Math.max(1, Math.min(Subscription.MAX_PADDING, bytes / packets));

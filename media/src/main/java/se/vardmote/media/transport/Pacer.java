@@ -21,6 +21,10 @@ import io.netty.buffer.ByteBuf;
  * estimate (a CI run's clinician, its browser starved of CPU, stayed on everyone's lowest layer so). The pacer
  * only spreads bursts; the average is the REMB cap's and the layer choice's to keep. No estimate, no pacing.
  *
+ * <p>A probe cluster ({@link #probe}) sets the pace to its own rate, from an empty budget, until its bytes
+ * have left: a cluster measures what gets through only when it is sent at its rate over its duration, and one
+ * released in a single burst passes a narrow link's token bucket at line rate and reads as any rate at all.
+ *
  * <p>Owned by the transport's event loop; preallocated ring, no allocation per packet.
  */
 final class Pacer {
@@ -45,6 +49,8 @@ final class Pacer {
     static final long MAX_WAIT_NANOS = 100_000_000L;
     /** Packets held at once; one more is sent unpaced. A keyframe of a 1080p picture is about 100. */
     static final int CAPACITY = 256;
+    /** A probe cluster lasts at most twice its planned duration and this long. */
+    static final long PROBE_GRACE_NANOS = 20_000_000L;
 
     private final Sink sink;
     private final ByteBuf[] queue = new ByteBuf[CAPACITY];
@@ -53,6 +59,9 @@ final class Pacer {
     private int size;
 
     private long estimateBytesPerSecond; // 0: not pacing
+    private long probeBytesPerSecond;
+    private long probeBytesLeft; // > 0 while a probe cluster sets the pace
+    private long probeEndsNanos; // a cluster whose bytes never all come ends here regardless
     private long bytesPerSecond; // the pace: from the estimate, at least the average's share
     private long windowStart;
     private long windowBytes;
@@ -73,8 +82,33 @@ final class Pacer {
     }
 
     private void pace() {
+        if (probeBytesLeft > 0) {
+            bytesPerSecond = probeBytesPerSecond;
+            return;
+        }
         bytesPerSecond = estimateBytesPerSecond == 0 ? 0
                 : Math.max(estimateBytesPerSecond, (long) (AVERAGE_FACTOR * averageBytesPerSecond));
+    }
+
+    /**
+     * A probe cluster starts: the next {@code bytes} leave at {@code bitsPerSecond}, from an empty budget, so
+     * they spread over the cluster's duration (the pacing tick sends them in a few groups).
+     */
+    void probe(int bytes, long bitsPerSecond, long nowNanos) {
+        if (bytes <= 0 || bitsPerSecond <= 0) return;
+        refill(nowNanos);
+        probeBytesLeft = bytes;
+        probeBytesPerSecond = Math.max(1, bitsPerSecond / 8);
+        probeEndsNanos = nowNanos + 2 * (long) (bytes * 1e9 / probeBytesPerSecond) + PROBE_GRACE_NANOS;
+        budget = Math.min(budget, 0);
+        pace();
+    }
+
+    /** Counts a packet leaving against the open probe cluster; the cluster's end restores the pace. */
+    private void probed(int bytes) {
+        if (probeBytesLeft <= 0) return;
+        probeBytesLeft -= bytes;
+        if (probeBytesLeft <= 0) pace();
     }
 
     long bytesPerSecond() {
@@ -94,6 +128,7 @@ final class Pacer {
         refill(nowNanos);
         if (size == 0 && budget > 0) {
             budget -= packet.readableBytes();
+            probed(packet.readableBytes());
             sink.sendPaced(packet);
             return true;
         }
@@ -131,6 +166,7 @@ final class Pacer {
             // A packet sent late is not charged: the debt would hold back the ones after it longer still.
             if (late) sink.count(WorkerCounter.OUT_PACED_OVERDUE);
             else budget -= packet.readableBytes();
+            probed(packet.readableBytes());
             sink.sendPaced(packet);
         }
         return size > 0;
@@ -174,6 +210,10 @@ final class Pacer {
     }
 
     private void refill(long nowNanos) {
+        if (probeBytesLeft > 0 && nowNanos - probeEndsNanos >= 0) {
+            probeBytesLeft = 0;
+            pace();
+        }
         long elapsed = nowNanos - refilledAt;
         refilledAt = nowNanos;
         if (bytesPerSecond == 0 || elapsed <= 0) return;

@@ -72,9 +72,10 @@ public interface WebRtcTransport {
 
     /**
      * Opens a probe cluster: the next RTP packets this transport sends, up to {@code bytes} and
-     * {@code packets}, are recorded as part of cluster {@code cluster} (see {@link #numberPackets}). Event loop.
+     * {@code packets}, are recorded as part of cluster {@code cluster} (see {@link #numberPackets}) and paced at
+     * {@code bitsPerSecond} while they leave. Event loop.
      */
-    default void probe(int cluster, int bytes, int packets) {
+    default void probe(int cluster, int bytes, int packets, long bitsPerSecond) {
     }
 
     /**

@@ -206,8 +206,9 @@ final class WorkerTransport implements WebRtcTransport, DtlsTransport.Listener, 
     }
 
     @Override
-    public void probe(int cluster, int bytes, int packets) {
+    public void probe(int cluster, int bytes, int packets, long bitsPerSecond) {
         if (sequencer != null) sequencer.probe(cluster, bytes, packets);
+        if (pacer != null) pacer.probe(bytes, bitsPerSecond, System.nanoTime());
     }
 
     @Override

@@ -78,7 +78,11 @@ class ProbingTest {
 
     /** A cluster of {@code n} 1000-byte packets sent {@code sendGap} apart and received {@code receiveGap} apart. */
     private long cluster(int id, int n, long sendGap, long receiveGap) {
-        clusters.start(id, 5, 5_000);
+        return cluster(id, 4_000_000, n, sendGap, receiveGap);
+    }
+
+    private long cluster(int id, long target, int n, long sendGap, long receiveGap) {
+        clusters.start(id, target, 5, 5_000);
         long result = 0;
         for (int i = 0; i < n; i++) {
             clusters.onAcked(id, i * sendGap, 40 * MS + i * receiveGap, 1000);
@@ -104,6 +108,14 @@ class ProbingTest {
     }
 
     @Test
+    void aProbeThatLeftInABurstMeasuresNoMoreThanItsPlannedRate() {
+        // Planned at 260 kbit/s, sent back to back (2 µs apart) and let through a token bucket's burst 250 µs
+        // apart: 32 Mbit/s on the wire, which a 600 kbit/s link does not carry.
+        long result = cluster(5, 260_000, 8, 2_000, 250_000);
+        assertEquals(260_000, result);
+    }
+
+    @Test
     void aProbeNeedsEightyPercentOfItsPacketsAndBytes() {
         assertEquals(0, cluster(3, 3, 2 * MS, 2 * MS), "3 of 5 packets, 3000 of 5000 bytes");
         assertTrue(cluster(4, 4, 2 * MS, 2 * MS) > 0, "4 of 5 packets, 4000 of 5000 bytes");
@@ -111,8 +123,8 @@ class ProbingTest {
 
     @Test
     void ignoresPacketsOfAClusterItNoLongerTracks() {
-        clusters.start(3, 5, 5_000);
-        clusters.start(3 + ProbeClusters.SLOTS, 5, 5_000); // reuses the slot
+        clusters.start(3, 4_000_000, 5, 5_000);
+        clusters.start(3 + ProbeClusters.SLOTS, 4_000_000, 5, 5_000); // reuses the slot
         for (int i = 0; i < 8; i++) {
             clusters.onAcked(3, i * 2 * MS, i * 2 * MS, 1000);
         }

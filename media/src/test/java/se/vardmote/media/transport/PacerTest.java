@@ -183,4 +183,34 @@ class PacerTest {
         int atOnce = sink.order.size();
         assertTrue(atOnce >= 20 && atOnce <= 22, "at most 10 ms of the rate leaves at once: " + atOnce);
     }
+
+    @Test
+    void aProbeClusterLeavesAtItsOwnRateOverItsDurationRatherThanInOneBurst() {
+        Sent sink = new Sent();
+        Pacer pacer = new Pacer(sink);
+        pacer.setEstimate(300_000, 0); // a full budget of 2400 bytes would let the whole cluster out at once
+        long t = 1_000 * MS;
+        // A 15 ms cluster at 600 kbit/s: 1125 bytes, five padding packets of 225
+        pacer.probe(1_125, 600_000, t);
+        sink.now = t;
+        for (int i = 0; i < 5; i++) pacer.offer(packet(i, 225), t);
+        assertEquals(0, sink.order.size(), "the cluster starts from an empty budget");
+        tickUntil(pacer, sink, t + 5 * MS, t + 30 * MS);
+        assertEquals(5, sink.order.size());
+        long spread = sink.at.get(4) - sink.at.get(0);
+        assertTrue(spread >= 10 * MS, "the cluster leaves over about its 15 ms: " + spread / MS + " ms");
+        assertEquals(2.5 * 300_000 / 8, pacer.bytesPerSecond(), 1, "its end restores the estimate's pace");
+    }
+
+    @Test
+    void aProbeClusterWhoseBytesNeverComeEndsOnItsOwn() {
+        Sent sink = new Sent();
+        Pacer pacer = new Pacer(sink);
+        pacer.setEstimate(300_000, 0);
+        long t = 1_000 * MS;
+        pacer.probe(10_000, 100_000, t); // 800 ms worth at 12 500 bytes/s, and nothing sent
+        assertEquals(12_500, pacer.bytesPerSecond());
+        tickUntil(pacer, sink, t, t + 2_000 * MS);
+        assertEquals(2.5 * 300_000 / 8, pacer.bytesPerSecond(), 1);
+    }
 }
