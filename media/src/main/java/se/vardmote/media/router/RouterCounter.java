@@ -49,6 +49,10 @@ enum RouterCounter {
     RTCP_NACK_ANSWERED_FROM_CACHE("rtcp.nack.answered_from_cache"),
     RTCP_NACK_NOT_IN_CACHE("rtcp.nack.not_in_cache"),
     RTCP_NACK_TOO_OLD("rtcp.nack.too_old"),
+    /** A NACK for a packet resent to that subscriber less than an RTT ago: the repair is still on its way. */
+    RTCP_NACK_RESENT_LATELY("rtcp.nack.resent_lately"),
+    /** A NACK beyond the subscriber's repair budget (half its downlink estimate): its link is full. */
+    RTCP_NACK_OVER_BUDGET("rtcp.nack.over_budget"),
     RTCP_NACK_FORWARDED("rtcp.nack.forwarded"),
     RTCP_NACK_SENT("rtcp.nack.sent"),
     RTCP_TRANSPORT_CC_SENT("rtcp.transport_cc.sent"),

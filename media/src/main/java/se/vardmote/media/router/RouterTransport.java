@@ -54,6 +54,8 @@ final class RouterTransport {
     long lossReportedNanos;
     /** A publisher: the REMB cap last sent to it (bits per second), 0 while it was never capped. */
     long rembCap;
+    /** What the router may still send this subscriber in repairs. */
+    final RepairBudget repairBudget = new RepairBudget();
     /** What the router sent this subscriber (media and repairs). */
     final BitrateMeter sent = new BitrateMeter();
     /** Which simulcast layer of each track this subscriber gets; created with its first simulcast subscription. */

@@ -152,7 +152,19 @@ final class RtcpIngress {
             router.count(RouterCounter.RTCP_NACK_TOO_OLD);
             return;
         }
+        RouterTransport subscriber = subscription.subscriber;
+        long rtt = subscriber.estimator != null ? subscriber.estimator.rttNanos() : 0;
+        if (subscription.repairs != null && subscription.repairs.resentLately(outSequence, now, rtt)) {
+            router.count(RouterCounter.RTCP_NACK_RESENT_LATELY);
+            return;
+        }
         if (stream.cache.find(subscription.inSequence(outSequence), now, cached)) {
+            long estimate = subscriber.hasDownlinkEstimate ? subscriber.downlinkEstimate : 0;
+            if (!subscriber.repairBudget.take(cached.length(), now, estimate)) {
+                router.count(RouterCounter.RTCP_NACK_OVER_BUDGET);
+                return;
+            }
+            if (subscription.repairs != null) subscription.repairs.resent(outSequence, now);
             Vp8Descriptor descriptor = stream.vp8
                     && cachedVp8.wrap(cached.buffer(), cached.payloadOffset(), cached.payloadLength()) ? cachedVp8 : null;
             subscription.retransmit(cached, extension, descriptor, outSequence, now);

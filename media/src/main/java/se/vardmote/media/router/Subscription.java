@@ -57,6 +57,8 @@ public final class Subscription {
 
     RouterTransport subscriber;
     volatile PublishedStream stream;
+    /** When this subscriber was last resent each recent packet (video; null for audio, whose NACKs the publisher answers). */
+    final RecentRepairs repairs;
     /**
      * The simulcast layer this subscription switches to at that layer's next keyframe (it is then in the
      * layer's {@link PublishedStream#switchers}); null when none is wanted. Until then the current layer flows.
@@ -112,6 +114,7 @@ public final class Subscription {
         if (payloadType < 0 || payloadType > 127) {
             throw new IllegalArgumentException("payload type " + payloadType + " is not 0..127");
         }
+        this.repairs = stream.video ? new RecentRepairs() : null;
         mapExtensions(stream);
     }
 

@@ -193,6 +193,49 @@ class RetransmissionTest extends RouterFixture {
         assertEquals(1, counter("rtx.padding"));
     }
 
+    @Test
+    void aNackRepeatedBeforeTheRepairCouldHaveArrivedIsNotAnsweredAgain() throws Exception {
+        FakeTransport[] room = room(video(PUBLISHER_SSRC), subscriberWithRtx());
+        for (int seq = 100; seq <= 104; seq++) {
+            receiveRtp(room[0], chromiumPacket(seq, 9000));
+        }
+        receiveRtcp(room[1], nack(102));
+        receiveRtcp(room[1], nack(102)); // the browser's idea of the round trip is shorter than the queue's
+        assertEquals(6, room[1].sentRtp.size(), "one repair on its way");
+        assertEquals(1, counter("rtcp.nack.resent_lately"));
+
+        clock.addAndGet(RecentRepairs.DEFAULT_INTERVAL_NANOS); // a round trip later: the repair was lost too
+        receiveRtcp(room[1], nack(102));
+        assertEquals(7, room[1].sentRtp.size());
+        assertEquals(2, counter("rtx.sent"));
+    }
+
+    /** A video packet of {@code seq} with a 1000-byte payload. */
+    private static RtpPacketFixture largePacket(int seq) {
+        byte[] payload = new byte[1000];
+        payload[0] = (byte) 0x90;
+        payload[2] = (byte) 0x80;
+        payload[3] = (byte) 0x76;
+        return new RtpPacketFixture().payloadType(96).ssrc(PUBLISHER_SSRC).sequenceNumber(seq).timestamp(9000)
+                .extension(4, (byte) '1').payload(payload);
+    }
+
+    @Test
+    void repairsTakeNoMoreThanHalfTheSubscribersDownlink() throws Exception {
+        FakeTransport[] room = room(video(PUBLISHER_SSRC), subscriberWithRtx());
+        receiveRtcp(room[1], rembPacket(80_000)); // repairs at 5000 bytes/s, 2400 at once
+        for (int seq = 100; seq <= 109; seq++) {
+            receiveRtp(room[0], largePacket(seq));
+        }
+        receiveRtcp(room[1], nack(100, 101, 102, 103, 104, 105, 106, 107, 108, 109)); // all lost: its link is full
+        assertEquals(12, room[1].sentRtp.size(), "two repairs of about 1000 bytes");
+        assertEquals(8, counter("rtcp.nack.over_budget"));
+
+        clock.addAndGet(RepairBudget.DEPTH_NANOS); // 1250 bytes more
+        receiveRtcp(room[1], nack(102, 103, 104));
+        assertEquals(13, room[1].sentRtp.size());
+    }
+
     private static TransportFeedback onlyNack(FakeTransport publisher) {
         TransportFeedback found = null;
         for (ByteBuf rtcp : publisher.sentRtcp) {
