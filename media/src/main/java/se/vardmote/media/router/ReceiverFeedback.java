@@ -13,7 +13,10 @@ import se.vardmote.media.transport.WebRtcTransport;
  * transport-cc feedback (which the browsers' congestion controllers need to raise their bitrate, sent every
  * {@link #INTERVAL_NANOS} as libwebrtc's receivers do), NACKs for the packets that never reached the server,
  * once a second a receiver report (RFC 3550 §6.4.2) for every published SSRC, and, once a second, a REMB to
- * each video publisher whose subscribers estimate their downlinks: the most the slowest of them takes.
+ * each video publisher whose subscribers estimate their downlinks: the most the slowest of them takes. A cap
+ * that falls (the first, or one {@link #CAP_FALL} below the last) goes at the next tick instead, as
+ * libwebrtc's receivers send a REMB at once when their estimate drops: a publisher that learns of a
+ * narrower downlink a second late has filled that link's queue by then.
  * Owned by the router's event loop; not thread-safe. Runs per tick, not per packet; the only allocations
  * are the pooled buffers of the packets it sends.
  */
@@ -29,6 +32,8 @@ final class ReceiverFeedback {
     private static final int RR_HEADER_LENGTH = 8;
     /** A cap sent earlier is raised, without loss, once the subscribers' estimates exceed it by this factor. */
     static final double CAP_RISE = 1.05;
+    /** A cap this far below the last one sent goes at once, not at the next second (libwebrtc: 3 %). */
+    static final double CAP_FALL = 0.97;
     /** A subscriber's estimate older than this (its browser stopped sending REMB) no longer caps anyone. */
     static final long ESTIMATE_FRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A subscriber that reported lost packets within this caps its publishers; the last cap then stays. */
@@ -77,8 +82,8 @@ final class ReceiverFeedback {
             }
             if (report) {
                 sendReceiverReport(state, nowNanos);
-                sendRemb(state, nowNanos);
             }
+            sendRemb(state, nowNanos, report);
         }
     }
 
@@ -154,7 +159,10 @@ final class ReceiverFeedback {
      * follows the subscribers' estimates up, never down, so a link that recovered is used again; a publisher
      * never capped is sent nothing and sends what its own uplink allows.
      */
-    private void sendRemb(RouterTransport state, long nowNanos) {
+    private void sendRemb(RouterTransport state, long nowNanos, boolean dueAnyway) {
+        if (!dueAnyway && !capFell(state, nowNanos)) {
+            return;
+        }
         int ssrcs = 0;
         ArrayList<PublishedStream> published = state.published;
         for (int i = 0; i < published.size(); i++) {
@@ -182,6 +190,12 @@ final class ReceiverFeedback {
         PayloadFeedback.writeRemb(packet, Router.ROUTER_SSRC, state.rembCap, rembSsrcs, ssrcs);
         state.transport.sendRtcp(packet);
         router.count(RouterCounter.RTCP_REMB_SENT);
+    }
+
+    /** Whether the cap for {@code state}'s video is new or fell by {@link #CAP_FALL} since it was last sent. */
+    private static boolean capFell(RouterTransport state, long nowNanos) {
+        long cap = leastShare(state, nowNanos, true);
+        return cap != Long.MAX_VALUE && (state.rembCap == 0 || Math.max(MIN_CAP, cap) < state.rembCap * CAP_FALL);
     }
 
     /**

@@ -93,7 +93,7 @@ class DownlinkEstimateTest extends RouterFixture {
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
         receiveRtcp(room[1], arrivals(1));
         receiveRtcp(room[1], nack(1)); // the subscriber's downlink lost a packet: its publisher is capped
-        aSecondOfFeedback();
+        sendFeedback();
         List<Long> sent = rembs(room[0]);
         assertEquals(1, sent.size());
         long expected = (long) (ReceiverFeedback.SERVER_ESTIMATE_VIDEO_FRACTION * DownlinkProbing.START_ESTIMATE);

@@ -131,9 +131,9 @@ class ReceiverFeedbackTest extends RouterFixture {
 
         receiveRtcp(room[1], nack(1)); // the subscriber's downlink lost a packet
         receiveRtcp(room[1], rembPacket(800_000));
-        aSecondOfFeedback();
+        sendFeedback();
         List<Long> sent = rembs(room[0]);
-        assertEquals(1, sent.size());
+        assertEquals(1, sent.size(), "a first cap goes at the next tick, not at the next second");
         assertTrue(Math.abs(sent.get(0) - 800_000) <= 800_000 / (1 << 17), "its one video stream may take it all: " + sent);
         assertEquals(1, counter("rtcp.remb.sent"));
         assertEquals(2, counter("rtcp.consumed.remb"));
@@ -150,7 +150,7 @@ class ReceiverFeedbackTest extends RouterFixture {
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
         receiveRtcp(room[1], nack(1));
         receiveRtcp(room[1], rembPacket(500_000));
-        aSecondOfFeedback();
+        sendFeedback();
         assertEquals(1, rembs(room[0]).size(), "capped after the loss");
 
         clock.addAndGet(ReceiverFeedback.CAP_AFTER_LOSS_NANOS + 1); // the loss has passed
@@ -172,12 +172,33 @@ class ReceiverFeedbackTest extends RouterFixture {
     }
 
     @Test
+    void aFallingCapGoesAtTheNextTickAndASteadyOneOnceASecond() throws Exception {
+        FakeTransport[] room = room(Map.of());
+        receiveRtp(room[0], chromiumPacket(1, 0, 1));
+        receiveRtcp(room[1], nack(1));
+        receiveRtcp(room[1], rembPacket(1_000_000));
+        aSecondOfFeedback();
+        assertEquals(2, rembs(room[0]).size(), "the first cap at once, and again at the second");
+
+        publisherClear(room[0]);
+        receiveRtcp(room[1], rembPacket(980_000)); // 2 % lower: not worth a packet of its own
+        sendFeedback();
+        assertTrue(rembs(room[0]).isEmpty());
+
+        receiveRtcp(room[1], rembPacket(700_000)); // the downlink narrowed
+        sendFeedback();
+        List<Long> sent = rembs(room[0]);
+        assertEquals(1, sent.size(), "a fall goes at the next tick");
+        assertTrue(Math.abs(sent.get(0) - 700_000) <= 700_000 / (1 << 17), "lowered to " + sent);
+    }
+
+    @Test
     void aVeryLowEstimateStillLetsAudioAndAThinPictureThrough() throws Exception {
         FakeTransport[] room = room(Map.of());
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
         receiveRtcp(room[1], nack(1));
         receiveRtcp(room[1], rembPacket(20_000));
-        aSecondOfFeedback();
+        sendFeedback();
         assertEquals(List.of(ReceiverFeedback.MIN_CAP), rembs(room[0]).stream()
                 .map(b -> b >= ReceiverFeedback.MIN_CAP - 1 ? ReceiverFeedback.MIN_CAP : b).toList());
     }
