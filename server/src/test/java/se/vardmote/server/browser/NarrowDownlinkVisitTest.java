@@ -20,10 +20,10 @@ import se.vardmote.signalling.TurnServers;
 
 /**
  * A clinician on a good line whose camera wants 1.7 Mbit/s, a patient whose downlink carries 600 kbit/s
- * ({@link NarrowDownlink}). The patient's browser estimates its downlink from the server's abs-send-time and
- * reports it (REMB); the server caps the clinician's sending at it, so the patient gets a picture its link
- * can hold. Without the cap (measured 2026-12-04) the patient decoded no frame at all in 60 s: 10 132 video
- * packets lost, 242 PLIs. Runs in a private network namespace (tag "impaired").
+ * ({@link NarrowDownlink}). The patient's browser reports arrivals (transport-cc); the server estimates the
+ * patient's downlink from them and caps the clinician's sending at it (REMB), so the patient gets a picture
+ * its link can hold. Without the cap (measured 2026-12-04) the patient decoded no frame at all in 60 s:
+ * 10 132 video packets lost, 242 PLIs. Runs in a private network namespace (tag "impaired").
  */
 @Tag("impaired")
 class NarrowDownlinkVisitTest {
@@ -34,6 +34,12 @@ class NarrowDownlinkVisitTest {
     private static final double MIN_FRAMES_PER_SECOND = 20;
     /** Of the video packets sent in the window, the most that may be lost: the link's queue must drain. */
     private static final double MAX_LOSS_SHARE = 0.01;
+    /**
+     * Of the window, the most the patient's picture may be frozen (the issue's bound under loss). Measured
+     * 2026-12-06: 0.0 to 1.1 s of 15 s over six runs; 1.3 to 5.5 s over nine runs before repairs were limited
+     * and before a falling cap went to the clinician at the next 50 ms tick rather than the next second.
+     */
+    private static final double MAX_FREEZE_SHARE = 0.10;
 
     @TempDir static Path dir;
     static NarrowDownlink link;
@@ -100,8 +106,7 @@ class NarrowDownlinkVisitTest {
                     "the clinician sends within the patient's downlink: " + sent);
             assertTrue(fps >= MIN_FRAMES_PER_SECOND, "the patient decoded " + fps + " frames/s");
             assertTrue(lost <= MAX_LOSS_SHARE * (packets + lost), "the patient lost " + lost + " of " + (packets + lost) + " video packets");
-            // Not asserted yet: Chromium counted 0 to 4 s of freezes in 15 s over five runs (2026-12-04) with nothing
-            // lost and no keyframe sent; two Chromium instances and the server share two cores here.
+            assertTrue(freezes <= MAX_FREEZE_SHARE * seconds, "the patient's picture froze " + freezes + " s of " + seconds);
             assertTrue(audio >= 40 * seconds, "the patient received " + audio + " audio packets in " + seconds + " s");
         }
     }
