@@ -1,7 +1,7 @@
 // One Debian Firefox ESR for the page tests, driven over WebDriver BiDi and steered by the Java test one command
 // at a time, so that a whole visit (check, lobby, visit, ended) runs in one launch. Each page is a window in a
 // browser context of its own (its own storage, as another person's browser would be).
-// Usage: node firefox-browser.mjs <axe.min.js>
+// Usage: node firefox-browser.mjs <axe.min.js>   (VARDMOTE_COLOR_SCHEME=dark for the dark colour scheme)
 // Reads one JSON command a line on stdin and answers each with one JSON line on stdout, {"id","ok":true,"value"}
 // or {"id","ok":false,"error"}:
 //   {"id","op":"open","page","url","lang","skipCheck"}  a 1280×800 window in the language chosen on this device,

@@ -1,6 +1,7 @@
 // Starts Debian's Firefox ESR headless for the tests, over WebDriver BiDi (there is no geckodriver here):
 // fake camera and microphone without a prompt, loopback ICE candidates allowed, autoplay allowed, and nothing
-// that would reach past this machine (telemetry, updates, safe browsing, captive-portal checks).
+// that would reach past this machine (telemetry, updates, safe browsing, captive-portal checks). With
+// VARDMOTE_COLOR_SCHEME=dark the pages see prefers-color-scheme: dark (as on a phone or desktop set to dark).
 import puppeteer from 'puppeteer-core';
 
 const prefs = {
@@ -22,10 +23,12 @@ const prefs = {
 };
 
 export function launchFirefox() {
+  // layout.css.prefers-color-scheme.content-override: 0 dark, 1 light
+  const scheme = process.env.VARDMOTE_COLOR_SCHEME === 'dark' ? 0 : 1;
   return puppeteer.launch({
     browser: 'firefox',
     executablePath: process.env.FIREFOX || '/usr/bin/firefox-esr',
     headless: true,
-    extraPrefsFirefox: prefs,
+    extraPrefsFirefox: { ...prefs, 'layout.css.prefers-color-scheme.content-override': scheme },
   });
 }

@@ -47,6 +47,11 @@ final class FirefoxBrowser implements AutoCloseable {
 
     /** Starts Firefox; a missing Firefox, Node or puppeteer-core skips the test, or fails it when CI=true. */
     static FirefoxBrowser launch() throws IOException {
+        return launch(false);
+    }
+
+    /** As {@link #launch()}, with the pages seeing {@code prefers-color-scheme: dark} when {@code dark}. */
+    static FirefoxBrowser launch(boolean dark) throws IOException {
         FirefoxPeer.requireFirefox();
         Path axe = Files.createTempFile("axe", ".min.js");
         try (InputStream in = AxeBuilder.class.getResourceAsStream("/axe.min.js")) {
@@ -56,6 +61,7 @@ final class FirefoxBrowser implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString(), axe.toString());
         pb.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
         pb.environment().put("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
+        pb.environment().put("VARDMOTE_COLOR_SCHEME", dark ? "dark" : "light");
         pb.redirectErrorStream(true);
         return new FirefoxBrowser(pb.start(), axe);
     }

@@ -12,18 +12,19 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every screen in Firefox ESR as in Chromium, in Swedish and in English, one Firefox per language: the check alone
+ * Every screen in Firefox ESR as in Chromium, in Swedish and in English, in the light and the dark colour scheme,
+ * one Firefox for each: the check alone
  * ({@code /check}, with the echo test running), the check before a visit, the lobby (the patient waiting, the
  * clinician with the patient in the waiting room), the visit (as clinician and as patient, both in Firefox), the
  * visit ended for everyone (patient and clinician) and an invalid link have no WCAG 2.1 AA violation that axe-core
  * finds (tags wcag2a, wcag2aa, wcag21a, wcag21aa), at a desk (1280×800) and on a phone's width (390×844). On /check
  * the camera preview plays and every check reaches a verdict. (The microphone meter is checked in Chromium:
  * headless Firefox here has no sound device, so its Web Audio stays suspended, which the page must then say, as it
- * must to a patient whose Firefox holds audio until the page is touched.) The Chromium side, in both colour schemes
- * and with the keyboard and screen-reader checks, is {@link AccessibilityVisitTest}.
+ * must to a patient whose Firefox holds audio until the page is touched.) The Chromium side, with the keyboard and
+ * screen-reader checks, is {@link AccessibilityVisitTest}.
  */
 @Tag("browser")
 class FirefoxPagesTest extends BrowserVisitFixture {
@@ -36,18 +37,19 @@ class FirefoxPagesTest extends BrowserVisitFixture {
         FirefoxPeer.requireFirefox();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sv", "en"})
-    void everyScreenMeetsWcag21AaInFirefox(String lang) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"sv, light", "en, light", "sv, dark", "en, dark"})
+    void everyScreenMeetsWcag21AaInFirefox(String lang, String scheme) throws Exception {
         Map<String, List<String>> violations = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
-        try (FirefoxBrowser firefox = FirefoxBrowser.launch()) {
+        boolean dark = scheme.equals("dark");
+        try (FirefoxBrowser firefox = FirefoxBrowser.launch(dark)) {
             try (FirefoxPage check = firefox.open("check", server.baseUrl() + "/check", lang, false)) {
                 theCheckWorks(check, lang);
                 check.click("[data-testid=echo-test]");
                 check.await("the echo test to run", "() => document.querySelector('[data-testid=echo-verdict]')"
                         + ".dataset.verdict === 'running'", TIMEOUT);
-                audit(check, "check", lang, violations, errors);
+                audit(check, "check", lang, dark, violations, errors);
             }
 
             List<JsonNode> seats = bookSeats(true, "two-party", "clinician", "patient");
@@ -55,14 +57,14 @@ class FirefoxPagesTest extends BrowserVisitFixture {
                  FirefoxPage patient = firefox.open("patient", seats.get(1).get("joinUrl").asText(), lang, false)) {
                 clinician.awaitState("joined", TIMEOUT);
                 awaitVerdicts(patient);
-                audit(patient, "precall", lang, violations, errors);
+                audit(patient, "precall", lang, dark, violations, errors);
 
                 patient.click("[data-testid=join]");
                 patient.awaitState("waiting", TIMEOUT);
                 clinician.await("the patient in the waiting room", "() => !!document.querySelector('[data-testid=admit]')",
                         TIMEOUT);
-                audit(patient, "lobby-patient", lang, violations, errors);
-                audit(clinician, "lobby-clinician", lang, violations, errors);
+                audit(patient, "lobby-patient", lang, dark, violations, errors);
+                audit(clinician, "lobby-clinician", lang, dark, violations, errors);
 
                 clinician.click("[data-testid=admit]");
                 patient.awaitState("joined", TIMEOUT);
@@ -72,27 +74,27 @@ class FirefoxPagesTest extends BrowserVisitFixture {
                 patient.click("[data-testid=mute]");
                 clinician.await("the patient's tile to say muted",
                         "() => !!document.querySelector('figure[data-tile-for] figcaption [data-testid=muted]')", TIMEOUT);
-                audit(clinician, "visit-clinician", lang, violations, errors);
-                audit(patient, "visit-patient", lang, violations, errors);
+                audit(clinician, "visit-clinician", lang, dark, violations, errors);
+                audit(patient, "visit-patient", lang, dark, violations, errors);
 
                 clinician.click("[data-testid=end-meeting]"); // the confirmation is accepted by the driver
                 patient.awaitState("ended", TIMEOUT);
                 clinician.awaitState("ended", TIMEOUT);
-                audit(patient, "ended", lang, violations, errors);
-                audit(clinician, "ended-clinician", lang, violations, errors);
+                audit(patient, "ended", lang, dark, violations, errors);
+                audit(clinician, "ended-clinician", lang, dark, violations, errors);
             }
 
             try (FirefoxPage invalid = firefox.open("invalid link", server.baseUrl() + "/join#not-a-valid-token", lang, true)) {
                 invalid.awaitState("error", TIMEOUT);
-                audit(invalid, "error", lang, violations, errors);
+                audit(invalid, "error", lang, dark, violations, errors);
                 theAuditorSeesAMissingLabel(invalid);
             }
         }
 
         List<String> all = new ArrayList<>();
         violations.forEach((screen, found) -> found.forEach(v -> all.add(screen + ": " + v)));
-        assertTrue(all.isEmpty(), "WCAG 2.1 AA violations in Firefox, " + lang + ":\n" + String.join("\n", all));
-        assertTrue(errors.isEmpty(), "uncaught errors in Firefox, " + lang + ":\n" + String.join("\n", errors));
+        assertTrue(all.isEmpty(), "WCAG 2.1 AA violations in Firefox, " + lang + " " + scheme + ":\n" + String.join("\n", all));
+        assertTrue(errors.isEmpty(), "uncaught errors in Firefox, " + lang + " " + scheme + ":\n" + String.join("\n", errors));
         awaitServer("the room to close", () -> server.signalling().roomCount() == 0);
     }
 
@@ -124,18 +126,20 @@ class FirefoxPagesTest extends BrowserVisitFixture {
     }
 
     /**
-     * Runs axe at a desk's and at a phone's width, prints what it found (violations, rules passed, rules to review by
+     * Runs axe at a desk's and at a phone's width (the page in the colour scheme asked for), prints what it found (violations, rules passed, rules to review by
      * hand), keeps each violation ({@code id impact target}) and the page's uncaught errors.
      */
-    private static void audit(FirefoxPage page, String screen, String lang, Map<String, List<String>> violations,
-            List<String> errors) {
+    private static void audit(FirefoxPage page, String screen, String lang, boolean dark,
+            Map<String, List<String>> violations, List<String> errors) {
+        assertEquals(dark, page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches").asBoolean(),
+                screen + " is shown in the " + (dark ? "dark" : "light") + " colour scheme");
         for (String form : List.of("desktop", "phone")) {
             boolean phone = form.equals("phone");
             int width = phone ? 390 : 1280;
             int height = phone ? 844 : 800;
             page.viewport(width, height);
             JsonNode result = page.audit();
-            String where = screen + " " + form;
+            String where = screen + " " + form + (dark ? " dark" : "");
             assertEquals(width + "x" + height, result.get("viewport").asText(), where + " is audited at its size");
             List<String> found = violations.computeIfAbsent(where, k -> new ArrayList<>());
             for (JsonNode rule : result.get("violations")) {
