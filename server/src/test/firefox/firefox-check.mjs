@@ -1,10 +1,11 @@
 // The pre-call check's media checks in Debian's Firefox ESR, driven over WebDriver BiDi.
-// Usage: node firefox-check.mjs <check URL>
+// Usage: node firefox-check.mjs <check URL> [relay]   (relay: the page may use the server's TURN relay alone)
 // Opens the check, waits for the media path verdict, runs the echo test, and prints one JSON line:
-// {"media":{verdict,rttMs,kbps,tcp},"mediaText":…,"echo":{packets,energy},"echoVerdict":…,"errors":[…]}.
+// {"media":{verdict,rttMs,kbps,tcp,relay},"mediaText":…,"echo":{packets,energy},"echoVerdict":…,"errors":[…]}.
 import { launchFirefox } from './firefox-launch.mjs';
 
 const url = process.argv[2];
+const relayOnly = process.argv[3] === 'relay';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const browser = await launchFirefox();
@@ -12,9 +13,10 @@ const out = { errors: [] };
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => out.errors.push(String(e)));
-  await page.evaluateOnNewDocument(() => {
+  await page.evaluateOnNewDocument((relay) => {
     window.vardmoteMediaConstraints = { audio: true, video: { width: 320, height: 240, frameRate: 15 } };
-  });
+    if (relay) window.vardmoteIceTransportPolicy = 'relay';
+  }, relayOnly);
   await page.goto(url);
   for (let i = 0; i < 60; i++) {
     await sleep(500);

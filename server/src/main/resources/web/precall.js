@@ -210,7 +210,7 @@
       devices: { ...rememberedDevices() },      // {videoinput, audioinput, audiooutput}: device ids
       light: { verdict: 'checking', mean: null, centre: null, edge: null, samples: 0 },
       network: { verdict: 'checking', rttMs: null },
-      media: { verdict: 'checking', rttMs: null, kbps: null, tcp: false },
+      media: { verdict: 'checking', rttMs: null, kbps: null, tcp: false, relay: false },
       echo: { verdict: 'idle', energy: 0 },
       micLevel: 0,
       audioOnly,
@@ -513,10 +513,13 @@
       const m = state.media;
       const measured = m.verdict === 'ok' || m.verdict === 'weak';
       // Figures as measured: a browser without a send estimate (Firefox) gets the round trip alone.
-      const key = 'media_' + m.verdict + (m.verdict === 'ok' && m.tcp ? '_tcp' : '') + (measured && m.kbps === null ? '_rtt' : '');
+      // The path as taken: through the TURN relay (a network that stops direct calls), else over TCP, else direct.
+      const path = m.verdict !== 'ok' ? '' : m.relay ? '_relay' : m.tcp ? '_tcp' : '';
+      const key = 'media_' + m.verdict + path + (measured && m.kbps === null ? '_rtt' : '');
       el.media.dataset.rttMs = m.rttMs === null ? '' : String(m.rttMs);
       el.media.dataset.kbps = m.kbps === null ? '' : String(m.kbps);
       el.media.dataset.tcp = String(!!m.tcp);
+      el.media.dataset.relay = String(!!m.relay);
       renderVerdict(el.media, key, m.verdict, { ms: m.rttMs, mbit: m.kbps === null ? '?' : (m.kbps / 1000).toFixed(1) });
     }
 

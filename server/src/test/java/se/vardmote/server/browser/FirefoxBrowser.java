@@ -58,11 +58,8 @@ final class FirefoxBrowser implements AutoCloseable {
             if (in == null) throw new IOException("axe.min.js is not in Deque's axe-core Playwright jar");
             Files.copy(in, axe, StandardCopyOption.REPLACE_EXISTING);
         }
-        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString(), axe.toString());
-        pb.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
-        pb.environment().put("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
+        ProcessBuilder pb = FirefoxPeer.node(SCRIPT.toString(), axe.toString());
         pb.environment().put("VARDMOTE_COLOR_SCHEME", dark ? "dark" : "light");
-        pb.redirectErrorStream(true);
         return new FirefoxBrowser(pb.start(), axe);
     }
 

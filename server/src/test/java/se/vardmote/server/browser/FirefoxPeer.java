@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class FirefoxPeer implements AutoCloseable {
     private static final Path SCRIPT = Path.of("src/test/firefox/firefox-visitor.mjs");
+    private static final Path CHECK_SCRIPT = Path.of("src/test/firefox/firefox-check.mjs");
     private static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,6 +51,32 @@ final class FirefoxPeer implements AutoCloseable {
         Assumptions.abort(message);
     }
 
+    /** {@code node} running {@code args}, with the Firefox drivers' environment: no browser download, nothing past this machine. */
+    static ProcessBuilder node(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("node");
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
+        pb.environment().put("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
+        pb.redirectErrorStream(true);
+        return pb;
+    }
+
+    /**
+     * Runs the pre-call check at {@code checkUrl} in Firefox (src/test/firefox/firefox-check.mjs), through the
+     * server's TURN relay alone when {@code relayOnly}, and returns its report.
+     */
+    static JsonNode check(String checkUrl, boolean relayOnly) throws IOException, InterruptedException {
+        requireFirefox();
+        Process p = node(CHECK_SCRIPT.toString(), checkUrl, relayOnly ? "relay" : "all").start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) fail("the Firefox driver did not end");
+        String last = output.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no report from Firefox: " + output));
+        return JSON.readTree(last);
+    }
+
     static FirefoxPeer join(String name, String joinUrl, Duration stayFor) throws IOException {
         return join(name, joinUrl, stayFor, "{\"audio\":true,\"video\":{\"width\":320,\"height\":240,\"frameRate\":15}}");
     }
@@ -54,12 +84,7 @@ final class FirefoxPeer implements AutoCloseable {
     /** As {@link #join(String, String, Duration)}, the camera asked for {@code constraints} (getUserMedia's, as JSON). */
     static FirefoxPeer join(String name, String joinUrl, Duration stayFor, String constraints) throws IOException {
         requireFirefox();
-        ProcessBuilder pb = new ProcessBuilder("node", SCRIPT.toString(), joinUrl, Long.toString(stayFor.toSeconds()),
-                constraints);
-        pb.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
-        pb.environment().put("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
-        pb.redirectErrorStream(true);
-        return new FirefoxPeer(name, pb.start());
+        return new FirefoxPeer(name, node(SCRIPT.toString(), joinUrl, Long.toString(stayFor.toSeconds()), constraints).start());
     }
 
     private void read() {

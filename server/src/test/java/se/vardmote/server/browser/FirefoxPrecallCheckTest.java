@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -20,17 +17,7 @@ class FirefoxPrecallCheckTest extends BrowserVisitFixture {
 
     @Test
     void firefoxRunsTheMediaPathCheckAndTheEchoTest() throws Exception {
-        FirefoxPeer.requireFirefox();
-        ProcessBuilder pb = new ProcessBuilder("node", "src/test/firefox/firefox-check.mjs", server.baseUrl() + "/check");
-        pb.environment().put("PUPPETEER_SKIP_DOWNLOAD", "1");
-        pb.environment().put("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the Firefox driver ended");
-        String last = output.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(
-                () -> new AssertionError("no report from Firefox: " + output));
-        JsonNode report = new ObjectMapper().readTree(last);
+        JsonNode report = FirefoxPeer.check(server.baseUrl() + "/check", false);
         System.out.println("[firefox check] " + report);
         assertEquals("ok", report.path("media").path("verdict").asText(), report.toString());
         assertTrue(report.path("media").path("rttMs").isNumber(), "a round trip: " + report);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static se.vardmote.media.testkit.Eventually.eventually;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * The check alone ({@code /check}, no join link) on a network that lets nothing but a TURN relay through
  * (iceTransportPolicy 'relay' in the page, as {@link TurnRelayVisitTest} does for a visit): the server hands the
  * check's echo sessions its TURN servers with short-lived credentials, so the media path check gets through a real
- * coturn and says so, and the echo test brings the microphone back through it, both ways.
+ * coturn and says so, and the echo test brings the microphone back through it, both ways; in Chromium and in
+ * Firefox ESR.
  */
 @Tag("browser")
 class TurnRelayCheckTest extends TurnVisitFixture {
@@ -32,7 +34,8 @@ class TurnRelayCheckTest extends TurnVisitFixture {
                     "() => ({ ...window.vardmotePrecall.current.state.media })");
             System.out.printf("[media path] relay only: %s: %s%n", media, check.text("media-verdict"));
             assertEquals(Boolean.TRUE, media.get("relay"), "the check went through the relay: " + media);
-            assertTrue(check.text("media-verdict").startsWith("✓ picture and sound reach the server"), check.text("media-verdict"));
+            assertTrue(check.text("media-verdict").startsWith("✓ picture and sound reach the server through its relay"),
+                    "the page says the check went through the relay: " + check.text("media-verdict"));
 
             check.page.waitForFunction("() => window.vardmotePrecall.current.state.stream");
             check.page.click("[data-testid=echo-test]");
@@ -42,6 +45,20 @@ class TurnRelayCheckTest extends TurnVisitFixture {
             assertEquals("ok", check.awaitVerdict("echo-verdict", CHECK_TIMEOUT, "running"), check.text("echo-verdict"));
             assertEquals(List.of(), check.errors, "the page threw nothing");
         }
+        eventually("every echo session to end", Duration.ofSeconds(15), () -> server.signalling().echoCount() == 0);
+    }
+
+    @Test
+    void firefoxLimitedToTheRelayReachesTheServerThroughCoturnToo() throws Exception {
+        JsonNode report = FirefoxPeer.check(server.baseUrl() + "/check", true);
+        System.out.println("[firefox check] relay only: " + report);
+        assertEquals("ok", report.path("media").path("verdict").asText(), report.toString());
+        assertTrue(report.path("media").path("relay").asBoolean(), "the check went through the relay: " + report);
+        assertTrue(report.path("mediaText").asText().startsWith("✓ picture and sound reach the server through its relay"),
+                report.toString());
+        assertTrue(report.path("echo").path("packets").asLong() >= 75, "the echo came back through the relay: " + report);
+        assertTrue(report.path("echo").path("energy").asDouble() > 0, "with energy: " + report);
+        assertEquals(0, report.path("errors").size(), report.toString());
         eventually("every echo session to end", Duration.ofSeconds(15), () -> server.signalling().echoCount() == 0);
     }
 
