@@ -220,10 +220,14 @@ public final class PublishedStream {
         }
     }
 
-    /** The suppressed request's PLI, at the end of the interval, if anyone still receives this stream. */
+    /**
+     * The suppressed request's PLI, at the end of the interval, if anyone still receives this stream or waits to
+     * switch to it (a simulcast layer nobody receives yet: without the keyframe the switch would wait for the
+     * encoder's own, which Chromium's layers may never send).
+     */
     private void onDeferredKeyframe() {
         deferredKeyframe = null;
-        if (!router.isClosed() && !closed && !subscriptions.isEmpty()) {
+        if (!router.isClosed() && !closed && !(subscriptions.isEmpty() && switchers.isEmpty())) {
             requestKeyframe(false, RouterCounter.RTCP_PLI_SENT);
         }
     }

@@ -159,6 +159,27 @@ class SimulcastTest extends RouterFixture {
     }
 
     @Test
+    void aSwitchAskedForInsideTheKeyframeIntervalGetsItsKeyframeWhenTheIntervalEnds() throws Exception {
+        publishAndBind();
+        sendLayers(3, -1);
+        onLoop(() -> {
+            track.layers[2].requestKeyframe(false, RouterCounter.RTCP_PLI_SENT); // another subscriber's switch
+            publisher.clearSent();
+            subscription.chooseLayer(track.layers[2]); // nobody receives that layer yet
+            return null;
+        });
+        assertEquals(1, counter("rtcp.pli.suppressed"));
+        clock.addAndGet(Router.KEYFRAME_REQUEST_INTERVAL_NANOS);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+        boolean asked = false;
+        while (!asked && System.nanoTime() < deadline) {
+            asked = onLoop(() -> publisher.sentRtcp.stream().anyMatch(p -> isPliFor(p, LAYER_SSRCS[2])));
+            if (!asked) Thread.sleep(20);
+        }
+        assertTrue(asked, "the deferred PLI goes to the layer the switch waits on, though nobody receives it yet");
+    }
+
+    @Test
     void dropsALatePacketOfTheNewLayerFromBeforeTheSwitch() throws Exception {
         publishAndBind();
         onLoop(() -> {
