@@ -102,6 +102,14 @@ public final class DownlinkEstimator {
         return lossBased.lossFraction();
     }
 
+    /**
+     * Whether the last loss fraction reached 2 % (libwebrtc's low-loss threshold): below it loss is noise a
+     * link shows at any rate, not a sign that what is sent does not fit.
+     */
+    public boolean losing() {
+        return lossBased.lossFraction() >= LossBasedControl.LOW_LOSS;
+    }
+
     public BandwidthUsage usage() {
         return detector.usage();
     }

@@ -152,8 +152,9 @@ final class ReceiverFeedback {
      * Tells a video publisher the most its subscribers can take: for each subscriber with a fresh estimate,
      * its downlink less its audio streams, shared equally among the video streams it receives; the least of
      * these over the publisher's video subscribers. A browser caps its send-side estimate at a REMB, so a
-     * subscriber on a slow link gets a picture it can hold instead of losses. Only subscribers that reported
-     * lost packets in the last {@link #CAP_AFTER_LOSS_NANOS} lower the cap: a receive-side estimate also falls
+     * subscriber on a slow link gets a picture it can hold instead of losses. Only subscribers whose downlink
+     * lost packets in the last {@link #CAP_AFTER_LOSS_NANOS} ({@link RouterTransport#lossReportedNanos}) lower
+     * the cap: a receive-side estimate also falls
      * when the receiving browser stalls (a busy CPU), and a cap then holds the publisher near what the estimate
      * lets through, which the estimate in turn never climbs far above. While none does, a cap sent earlier
      * follows the subscribers' estimates up, never down, so a link that recovered is used again; a publisher
@@ -200,7 +201,7 @@ final class ReceiverFeedback {
 
     /**
      * The least share of a downlink among the subscribers of {@code state}'s single-layer video streams with a
-     * fresh estimate ({@code losing}: only those that reported lost packets lately); MAX_VALUE for none.
+     * fresh estimate ({@code losing}: only those whose downlink lost packets lately); MAX_VALUE for none.
      */
     private static long leastShare(RouterTransport state, long nowNanos, boolean losing) {
         long least = Long.MAX_VALUE;

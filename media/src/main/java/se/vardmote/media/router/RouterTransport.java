@@ -50,7 +50,11 @@ final class RouterTransport {
     long downlinkEstimateNanos;
     /** When the estimate last fell (by more than 5 %): the subscriber's browser saw its downlink overused. */
     long estimateFellNanos;
-    /** When the subscriber's browser last reported a lost packet (a NACK), or 0: its downlink drops packets. */
+    /**
+     * When the subscriber's downlink was last seen losing packets, or 0: its transport-cc feedback reported 2 %
+     * or more of what the server sent it lost, or, without that feedback, it NACKed a packet the server had.
+     * A NACK for a packet the publisher's uplink lost says nothing of the subscriber's link.
+     */
     long lossReportedNanos;
     /** A publisher: the REMB cap last sent to it (bits per second), 0 while it was never capped. */
     long rembCap;

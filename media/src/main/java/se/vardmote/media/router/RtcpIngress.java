@@ -116,7 +116,6 @@ final class RtcpIngress {
             router.count(RouterCounter.RTCP_DROPPED_UNKNOWN_SSRC);
             return;
         }
-        state.lossReportedNanos = nanoClock.getAsLong(); // its downlink lost packets, whatever we can repair
         PublishedStream stream = subscription.stream;
         int items = Math.min(feedback.nackCount(), TransportFeedback.MAX_NACK_ITEMS);
         if (items == 0 || !subscription.offsetsValid || !stream.bound || stream.closed) {
@@ -125,6 +124,7 @@ final class RtcpIngress {
         }
         router.count(RouterCounter.RTCP_NACK_RECEIVED);
         if (stream.cache == null) {
+            if (!estimatedByServer(state)) state.lossReportedNanos = nanoClock.getAsLong(); // cannot tell where it was lost
             forwardNack(feedback, subscription, stream, items);
             return;
         }
@@ -159,6 +159,7 @@ final class RtcpIngress {
             return;
         }
         if (stream.cache.find(subscription.inSequence(outSequence), now, cached)) {
+            if (!estimatedByServer(subscriber)) subscriber.lossReportedNanos = now; // the server had it: its downlink lost it
             long estimate = subscriber.hasDownlinkEstimate ? subscriber.downlinkEstimate : 0;
             if (!subscriber.repairBudget.take(cached.length(), now, estimate)) {
                 router.count(RouterCounter.RTCP_NACK_OVER_BUDGET);
@@ -172,6 +173,15 @@ final class RtcpIngress {
         } else {
             router.count(RouterCounter.RTCP_NACK_NOT_IN_CACHE);
         }
+    }
+
+    /**
+     * Whether the server numbers what it sends {@code subscriber} and hears back what arrived: its downlink's
+     * losses are then known exactly, and a NACK, which also names packets the publisher's uplink lost, is no
+     * sign of them.
+     */
+    private static boolean estimatedByServer(RouterTransport subscriber) {
+        return subscriber.estimator != null && subscriber.estimator.feedbacks() > 0;
     }
 
     /** A stream without a retransmission buffer (audio) has its NACKs answered by the publisher. */
@@ -240,6 +250,7 @@ final class RtcpIngress {
         long now = nanoClock.getAsLong();
         state.estimator.onFeedback(transportCc, now);
         router.count(RouterCounter.RTCP_CONSUMED_TRANSPORT_CC);
+        if (state.estimator.losing()) state.lossReportedNanos = now;
         downlinkEstimated(state, state.estimator.estimateBitsPerSecond(), now);
         long demand = LayerAllocation.demand(state);
         if (demand > 0) state.estimator.probes().setDemandBitsPerSecond(demand); // 0: not measured yet

@@ -51,6 +51,32 @@ class DownlinkEstimateTest extends RouterFixture {
         return out;
     }
 
+    /**
+     * Records {@code count} packets (transport-wide 0..count-1) as sent to the subscriber and returns its
+     * feedback on them: each arrived 1 ms after the last, but those in {@code lost}.
+     */
+    private ByteBuf sentAndArrived(FakeTransport subscriber, int count, int... lost) throws Exception {
+        onLoop(() -> {
+            for (int i = 0; i < count; i++) subscriber.numberedInto.onSent(i, clock.get(), 1000, -1);
+            return null;
+        });
+        byte[] symbols = new byte[count];
+        short[] deltas = new short[count];
+        int received = 0;
+        for (int i = 0; i < count; i++) {
+            final int sequence = i;
+            if (java.util.stream.IntStream.of(lost).anyMatch(l -> l == sequence)) {
+                symbols[i] = TransportCcFeedback.NOT_RECEIVED;
+            } else {
+                symbols[i] = TransportCcFeedback.SMALL_DELTA;
+                deltas[received++] = 4;
+            }
+        }
+        ByteBuf out = Unpooled.buffer();
+        TransportCcFeedback.write(out, (int) SUBSCRIBER_SSRC, 0x1234, 0, 100, 0, symbols, count, deltas);
+        return out;
+    }
+
     @Test
     void everyPacketToTheSubscriberCarriesAnEmptyTransportWideSequenceNumberForItsTransportToFillIn() throws Exception {
         FakeTransport[] room = roomWithTransportCc();
@@ -91,13 +117,26 @@ class DownlinkEstimateTest extends RouterFixture {
     void aPublisherIsCappedBelowTheServersEstimateSoRepairsAndProbesFitBesideItsVideo() throws Exception {
         FakeTransport[] room = roomWithTransportCc();
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
-        receiveRtcp(room[1], arrivals(1));
-        receiveRtcp(room[1], nack(1)); // the subscriber's downlink lost a packet: its publisher is capped
+        receiveRtcp(room[1], sentAndArrived(room[1], 20, 7)); // its downlink lost 1 of 20: its publisher is capped
         sendFeedback();
         List<Long> sent = rembs(room[0]);
         assertEquals(1, sent.size());
         long expected = (long) (ReceiverFeedback.SERVER_ESTIMATE_VIDEO_FRACTION * DownlinkProbing.START_ESTIMATE);
         assertTrue(Math.abs(sent.get(0) - expected) <= expected / (1 << 17), "capped at " + sent + ", not " + expected);
+    }
+
+    @Test
+    void aNackFromASubscriberWhoseArrivalsTheServerHearsIsNoSignOfItsDownlinkLosingPackets() throws Exception {
+        FakeTransport[] room = roomWithTransportCc();
+        receiveRtp(room[0], chromiumPacket(1, 0, 1));
+        receiveRtcp(room[1], sentAndArrived(room[1], 20));
+        receiveRtcp(room[1], nack(1)); // its jitter buffer's view; the feedback says everything sent arrived
+        sendFeedback();
+        assertTrue(rembs(room[0]).isEmpty(), "nothing lost on its downlink: no cap");
+
+        receiveRtcp(room[1], sentAndArrived(room[1], 100, 50)); // 1 %: noise, not a full link
+        sendFeedback();
+        assertTrue(rembs(room[0]).isEmpty(), "under 2 % lost: no cap");
     }
 
     @Test

@@ -145,6 +145,17 @@ class ReceiverFeedbackTest extends RouterFixture {
     }
 
     @Test
+    void aNackForAPacketThePublishersUplinkLostCapsNobody() throws Exception {
+        FakeTransport[] room = room(Map.of());
+        receiveRtp(room[0], chromiumPacket(1, 0, 1));
+        receiveRtp(room[0], chromiumPacket(3, 0, 3)); // 2 never reached the server
+        receiveRtcp(room[1], nack(2)); // so it never reached the subscriber either
+        receiveRtcp(room[1], rembPacket(500_000));
+        aSecondOfFeedback();
+        assertTrue(rembs(room[0]).isEmpty(), "the subscriber's downlink lost nothing: its publisher is not capped");
+    }
+
+    @Test
     void aCapSentAfterLossFollowsTheEstimateUpOnceTheLossHasPassedButNeverDownWithoutLoss() throws Exception {
         FakeTransport[] room = room(Map.of());
         receiveRtp(room[0], chromiumPacket(1, 0, 1));

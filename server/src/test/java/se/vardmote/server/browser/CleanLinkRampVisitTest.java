@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -45,6 +47,16 @@ class CleanLinkRampVisitTest {
         if (server != null) server.close();
     }
 
+    /** What the server did that bears on a publisher's ramp: caps sent, losses reported, its downlink estimates. */
+    private static String serverView() {
+        Map<String, Long> c = server.media().routerCounters();
+        return String.format(" server: %d REMB sent, %d NACKs received (%d for packets it never had), %d sent,"
+                        + " downlink estimates %s kbit/s", c.getOrDefault("rtcp.remb.sent", 0L),
+                c.getOrDefault("rtcp.nack.received", 0L), c.getOrDefault("rtcp.nack.not_in_cache", 0L),
+                c.getOrDefault("rtcp.nack.sent", 0L),
+                Arrays.toString(Arrays.stream(server.media().subscriberEstimates()).map(e -> e / 1000).toArray()));
+    }
+
     @Test
     void onACleanLinkEachPublisherRampsPastOneAndAHalfMegabits() throws Exception {
         List<String> links = TestBooking.joinUrls(TestBooking.book(server, "two-party", false, "clinician", "patient"));
@@ -57,12 +69,13 @@ class CleanLinkRampVisitTest {
             long end = System.nanoTime() + RAMP_TIME.toNanos();
             double[] bytes = new double[both.size()];
             long last = System.nanoTime();
+            StringBuilder history = new StringBuilder();
             while (System.nanoTime() < end) {
                 Thread.sleep(4000);
                 long now = System.nanoTime();
                 StringBuilder line = new StringBuilder("[impaired] clean link ramp:");
                 for (int i = 0; i < both.size(); i++) {
-                    java.util.Map<String, Object> sent = both.get(i).sent();
+                    Map<String, Object> sent = both.get(i).sent();
                     double total = ((Number) sent.get("videoBytesSent")).doubleValue();
                     line.append(String.format(" %s available %.0f kbit/s, video sent %.0f kbit/s (target %.0f, %s px wide, %s frames/s, limited by %s);",
                             both.get(i).name, ((Number) sent.get("availableOutgoingBitrate")).doubleValue() / 1000,
@@ -72,13 +85,15 @@ class CleanLinkRampVisitTest {
                     bytes[i] = total;
                 }
                 last = now;
+                line.append(serverView());
                 System.out.println(line);
+                history.append('\n').append(line);
             }
             for (Visitor v : both) {
                 double available = ((Number) v.sent().get("availableOutgoingBitrate")).doubleValue();
                 assertTrue(available >= MIN_AVAILABLE_BITRATE, v.name + " available outgoing bitrate after "
                         + RAMP_TIME.toSeconds() + " s: " + available + " bit/s; the server's congestion feedback should let it ramp past "
-                        + MIN_AVAILABLE_BITRATE + " (sent: " + v.sent() + ")");
+                        + MIN_AVAILABLE_BITRATE + " (sent: " + v.sent() + ")" + history);
             }
         }
     }
