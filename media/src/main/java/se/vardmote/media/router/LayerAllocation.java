@@ -39,7 +39,7 @@ final class LayerAllocation {
     static final long FAILED_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A layer fills a view it is shown in at most this much enlarged (each side). */
     static final double VIEW_SLACK = 1.1;
-    /** A NACK from the subscriber this recently means its downlink is dropping packets now. */
+    /** A subscriber whose downlink lost packets this recently ({@link RouterTransport#lossReportedNanos}) is losing them now. */
     static final long LOSS_RECENT_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long UNLIMITED = Long.MAX_VALUE / 4;
 
