@@ -22,18 +22,14 @@ final class FakeCamera {
 
     /**
      * Two seconds (60 frames) of 640×480 at 30 frames/s: a window panning slowly over a large textured
-     * picture (smoothed noise, as skin, fabric and hair are to an encoder). Every frame has detail and
-     * motion, yet it compresses like camera video: the encoder keeps its full resolution and wants its
-     * maximum bitrate, as a camera in a well-lit room does. Written once under {@code dir}.
-     */
-    static Path detailedPicture(Path dir) throws IOException {
-        return texturedPicture(dir, 3);
-    }
-
-    /**
-     * As {@link #detailedPicture}, with the texture's contrast {@code contrast}: 3 is busy fabric in bright
-     * light (the encoder wants its maximum at any resolution), 1 is closer to a face in an ordinary room (it
-     * still wants more than a weak mobile link carries at 640×480, and holds its frame rate when it gets less).
+     * picture (smoothed noise, as skin, fabric and hair are to an encoder), its contrast multiplied by
+     * {@code contrast}. Every frame has detail and motion, yet it compresses like camera video. At 1, closer
+     * to a face in an ordinary room, the encoder wants its 1.7 Mbit/s maximum at 640×480 and holds its frame
+     * rate and resolution when it gets less. At 3, busy fabric in bright light, it wants its maximum at any
+     * resolution: once Chromium's quality scaler has taken it down to 320×240 (a congestion controller that
+     * backed off early, a CPU-starved start), that picture never gets a QP low enough to be scaled up again,
+     * and its 600 kbit/s ceiling there holds the sender's estimate near 1 Mbit/s for good. Written once under
+     * {@code dir}.
      */
     static Path texturedPicture(Path dir, int contrast) throws IOException {
         Path file = dir.resolve("textured-" + contrast + "-640x480.y4m");
