@@ -154,11 +154,11 @@ final class ReceiverFeedback {
      * these over the publisher's video subscribers. A browser caps its send-side estimate at a REMB, so a
      * subscriber on a slow link gets a picture it can hold instead of losses. Only subscribers whose downlink
      * lost packets in the last {@link #CAP_AFTER_LOSS_NANOS} ({@link RouterTransport#lossReportedNanos}) lower
-     * the cap: a receive-side estimate also falls
-     * when the receiving browser stalls (a busy CPU), and a cap then holds the publisher near what the estimate
-     * lets through, which the estimate in turn never climbs far above. While none does, a cap sent earlier
-     * follows the subscribers' estimates up, never down, so a link that recovered is used again; a publisher
-     * never capped is sent nothing and sends what its own uplink allows.
+     * the cap: a receive-side estimate also falls when the receiving browser stalls (a busy CPU), and a cap
+     * then holds the publisher near what the estimate lets through, which the estimate in turn never climbs far
+     * above. While none does, a cap sent earlier follows the subscribers' estimates up, never down, so a link
+     * that recovered is used again; a publisher never capped is sent nothing and sends what its own uplink
+     * allows.
      */
     private void sendRemb(RouterTransport state, long nowNanos, boolean dueAnyway) {
         if (!dueAnyway && !capFell(state, nowNanos)) {
