@@ -97,17 +97,18 @@ public final class DownlinkEstimator {
         return acked.bitsPerSecond();
     }
 
-    /** The last loss fraction measured over at least 20 packets, 0..1. */
+    /** The last loss fraction, measured over at least 20 packets and a second, 0..1. */
     public double lossFraction() {
         return lossBased.lossFraction();
     }
 
     /**
-     * Whether the last loss fraction reached 2 % (libwebrtc's low-loss threshold): below it loss is noise a
-     * link shows at any rate, not a sign that what is sent does not fit.
+     * Whether 2 % or more (libwebrtc's low-loss threshold) of the last 20 or more packets reported on were lost:
+     * below it loss is noise a link shows at any rate, not a sign that what is sent does not fit. Over 20 packets,
+     * not the rate's second: a cap that waits a second for it lets a narrow link's queue overflow meanwhile.
      */
     public boolean losing() {
-        return lossBased.lossFraction() >= LossBasedControl.LOW_LOSS;
+        return lossBased.recentLossFraction() >= LossBasedControl.LOW_LOSS;
     }
 
     public BandwidthUsage usage() {

@@ -1,11 +1,18 @@
 package se.vardmote.media.bwe;
 
 /**
- * The loss-based rate (draft-ietf-rmcat-gcc-02 §6; libwebrtc's classic SendSideBandwidthEstimation): loss
- * measured over at least {@link #MIN_PACKETS} packets; under 2 % the rate may grow 8 % above the lowest it was
- * in the last second, between 2 and 10 % it holds (random loss on a radio link is not congestion), above 10 %
- * it falls by half the loss fraction, at most once per 300 ms + RTT. It never exceeds the delay-based rate;
- * the estimator reports the lower of the two.
+ * The loss-based rate (draft-ietf-rmcat-gcc-02 §6; libwebrtc's classic SendSideBandwidthEstimation): while
+ * under 2 % of the last {@link #MIN_PACKETS} or more packets were lost the rate may grow 8 % above the lowest it
+ * was in the last second; when over 10 % were lost in a window of {@link #WINDOW_NANOS} (and as many packets)
+ * it falls by half that fraction, once per window and at most once per 300 ms + RTT; otherwise it holds (random
+ * loss on a radio link is not congestion). It never exceeds the delay-based rate; the estimator reports the
+ * lower of the two.
+ *
+ * <p>The cut's window is libwebrtc's: its loss fraction comes from the receiver reports, one a second for
+ * video, not from each transport-cc feedback. Over a feedback's 20 packets, 5 % random loss reads as more than
+ * 10 % in one window of thirteen, and the rate, cut by each and regained only 8 % a second, sank under a
+ * group's lowest layers (a CI run paused two of a subscriber's pictures on a link that carried them all). The
+ * growth keeps the short window: waiting a second to see a clean link let a cap climb past a narrow one.
  *
  * <p>Owned by one estimator; not thread-safe. Rates in bits per second.
  */
@@ -13,6 +20,8 @@ final class LossBasedControl {
 
     /** libwebrtc kLimitNumPackets: a loss fraction over fewer packets is noise. */
     static final int MIN_PACKETS = 20;
+    /** A loss fraction spans at least this long: libwebrtc's receiver-report interval for video. */
+    static final long WINDOW_NANOS = 1_000_000_000L;
     /** draft §6 and libwebrtc kDefaultLowLossThreshold / kDefaultHighLossThreshold. */
     static final double LOW_LOSS = 0.02;
     static final double HIGH_LOSS = 0.10;
@@ -35,6 +44,15 @@ final class LossBasedControl {
     private boolean hasLossReport;
     private long lossReportNanos;
     private boolean hasDecrease;
+    /** libwebrtc has_decreased_since_last_fraction_loss_: one cut per measured fraction. */
+    private boolean decreasedSinceLossReport;
+    private int recentLost;
+    private int recentExpected;
+    private double recentLossFraction;
+    private boolean hasRecentReport;
+    private long recentReportNanos;
+    private boolean windowStarted;
+    private long windowStartNanos;
     private long lastDecreaseNanos;
     private long historyBucket = Long.MIN_VALUE;
     private double historyMinCurrent = Double.MAX_VALUE;
@@ -56,20 +74,43 @@ final class LossBasedControl {
         return lossFraction;
     }
 
+    /**
+     * The loss fraction over the last {@link #MIN_PACKETS} packets or more, without waiting for the window: not
+     * for the rate, which it would shake, but to tell at once that a link has begun to drop what it is sent.
+     */
+    double recentLossFraction() {
+        return recentLossFraction;
+    }
+
     boolean decreasedLastUpdate() {
         return decreasedLastUpdate;
     }
 
     /** Counts packets feedback reported lost ({@code lost}) and all it reported on ({@code expected}). */
     void onPackets(int lost, int expected, long nowNanos) {
+        if (!windowStarted) {
+            windowStarted = true;
+            windowStartNanos = nowNanos;
+        }
+        recentLost = Math.max(0, recentLost + lost);
+        recentExpected += expected;
+        if (recentExpected >= MIN_PACKETS) {
+            recentLossFraction = Math.min(1.0, (double) recentLost / recentExpected);
+            recentLost = 0;
+            recentExpected = 0;
+            hasRecentReport = true;
+            recentReportNanos = nowNanos;
+        }
         lostAccumulated = Math.max(0, lostAccumulated + lost);
         expectedAccumulated += expected;
-        if (expectedAccumulated >= MIN_PACKETS) {
+        if (expectedAccumulated >= MIN_PACKETS && nowNanos - windowStartNanos >= WINDOW_NANOS) {
             lossFraction = Math.min(1.0, (double) lostAccumulated / expectedAccumulated);
             lostAccumulated = 0;
             expectedAccumulated = 0;
+            windowStartNanos = nowNanos;
             hasLossReport = true;
             lossReportNanos = nowNanos;
+            decreasedSinceLossReport = false;
         }
     }
 
@@ -84,14 +125,16 @@ final class LossBasedControl {
     void update(long nowNanos, long delayBasedBps, long rttNanos) {
         decreasedLastUpdate = false;
         rememberForHistory(nowNanos);
-        if (hasLossReport && nowNanos - lossReportNanos < LOSS_REPORT_MAX_AGE_NANOS) {
-            if (lossFraction <= LOW_LOSS) {
-                double lowest = Math.min(historyMinCurrent, historyMinPrevious);
-                current = lowest * INCREASE_FACTOR + INCREASE_SLACK;
-            } else if (lossFraction > HIGH_LOSS
+        if (hasRecentReport && nowNanos - recentReportNanos < LOSS_REPORT_MAX_AGE_NANOS
+                && recentLossFraction <= LOW_LOSS) {
+            double lowest = Math.min(historyMinCurrent, historyMinPrevious);
+            current = lowest * INCREASE_FACTOR + INCREASE_SLACK;
+        } else if (hasLossReport && nowNanos - lossReportNanos < LOSS_REPORT_MAX_AGE_NANOS) {
+            if (lossFraction > HIGH_LOSS && !decreasedSinceLossReport
                     && (!hasDecrease || nowNanos - lastDecreaseNanos >= DECREASE_INTERVAL_NANOS + rttNanos)) {
                 current = current * (1 - 0.5 * lossFraction);
                 hasDecrease = true;
+                decreasedSinceLossReport = true;
                 lastDecreaseNanos = nowNanos;
                 decreasedLastUpdate = true;
             }

@@ -116,8 +116,7 @@ class DownlinkEstimatorTest {
             arrivals[i] = i % 10 == 0 ? -1 : 50 * MS + i * MS;
         }
         estimator.onFeedback(feedback(0, arrivals), 100 * MS);
-        assertEquals(0.1, estimator.lossFraction(), 1e-9);
-        estimator.onFeedback(feedback(0, arrivals), 110 * MS);
+        estimator.onFeedback(feedback(0, arrivals), 1_100 * MS); // a second later: the loss window closes
         assertEquals(27, estimator.duplicatePackets());
         assertEquals(0.1, estimator.lossFraction(), 1e-9, "the lost ones are not lost again");
     }
@@ -131,13 +130,23 @@ class DownlinkEstimatorTest {
         for (int i = 0; i < 20; i++) {
             first[i] = i < 18 ? 50 * MS + i * MS : -1; // 18 and 19 reported lost (reordered in the network)
         }
-        estimator.onFeedback(feedback(0, first), 100 * MS);
-        assertEquals(0.1, estimator.lossFraction(), 1e-9);
         long[] second = new long[22];
         for (int i = 0; i < 22; i++) {
             second[i] = 70 * MS + i * MS; // 18 and 19 arrive after all, then 20..39
         }
-        estimator.onFeedback(feedback(18, second), 150 * MS);
+        long[] secondWithoutThem = second.clone();
+        secondWithoutThem[0] = -1;
+        secondWithoutThem[1] = -1;
+        DownlinkEstimator other = new DownlinkEstimator(1_000_000, 50_000, 10_000_000);
+        for (int i = 0; i < 40; i++) {
+            other.history().onSent(i, i * MS, 1200, -1);
+        }
+        other.onFeedback(feedback(0, first), 100 * MS);
+        other.onFeedback(feedback(18, secondWithoutThem), 1_150 * MS);
+        assertEquals(0.05, other.lossFraction(), 1e-9, "2 of 40 lost when they never arrive");
+
+        estimator.onFeedback(feedback(0, first), 100 * MS);
+        estimator.onFeedback(feedback(18, second), 1_150 * MS);
         assertEquals(0.0, estimator.lossFraction(), 1e-9, "the late two are taken off the count");
     }
 

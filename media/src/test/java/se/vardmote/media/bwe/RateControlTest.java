@@ -75,15 +75,21 @@ class RateControlTest {
     }
 
     @Test
-    void lossBasedSheddsHalfTheLossAboveTenPercentAtMostEveryThreeHundredMillisecondsPlusRtt() {
+    void lossBasedShedsHalfTheLossAboveTenPercentOncePerSecondLongMeasurementAndAtMostEveryThreeHundredMillisecondsPlusRtt() {
         LossBasedControl loss = new LossBasedControl(1_000_000, 10_000, 100_000_000);
         report(loss, 20, 0);
         loss.update(0, 100_000_000, 100 * MS);
-        assertEquals(900_000, loss.bitsPerSecond());
-        report(loss, 20, 300 * MS);
-        loss.update(300 * MS, 100_000_000, 100 * MS);
-        assertEquals(900_000, loss.bitsPerSecond(), "not before 300 ms + 100 ms RTT");
-        loss.update(400 * MS, 100_000_000, 100 * MS);
+        assertEquals(1_000_000, loss.bitsPerSecond(), "a loss fraction spans a second");
+        report(loss, 20, 1_000 * MS);
+        loss.update(1_000 * MS, 100_000_000, 100 * MS);
+        assertEquals(900_000, loss.bitsPerSecond(), "20 % lost: 10 % off");
+        loss.update(1_500 * MS, 100_000_000, 100 * MS);
+        assertEquals(900_000, loss.bitsPerSecond(), "one cut per measurement");
+        report(loss, 20, 1_500 * MS);
+        report(loss, 20, 2_000 * MS);
+        loss.update(2_000 * MS, 100_000_000, 1_200 * MS);
+        assertEquals(900_000, loss.bitsPerSecond(), "not before 300 ms + the 1.2 s RTT");
+        loss.update(2_500 * MS, 100_000_000, 1_200 * MS);
         assertEquals(810_000, loss.bitsPerSecond());
     }
 

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import se.vardmote.media.rtcp.TransportCcFeedback;
 import se.vardmote.media.rtp.RtpHeaderExtension;
@@ -52,12 +53,12 @@ class DownlinkEstimateTest extends RouterFixture {
     }
 
     /**
-     * Records {@code count} packets (transport-wide 0..count-1) as sent to the subscriber and returns its
-     * feedback on them: each arrived 1 ms after the last, but those in {@code lost}.
+     * Records {@code count} packets (transport-wide {@code from}..) as sent to the subscriber and returns its
+     * feedback on them: each arrived 1 ms after the last, but those in {@code lost} (offsets from {@code from}).
      */
-    private ByteBuf sentAndArrived(FakeTransport subscriber, int count, int... lost) throws Exception {
+    private ByteBuf sentAndArrived(FakeTransport subscriber, int from, int count, int... lost) throws Exception {
         onLoop(() -> {
-            for (int i = 0; i < count; i++) subscriber.numberedInto.onSent(i, clock.get(), 1000, -1);
+            for (int i = 0; i < count; i++) subscriber.numberedInto.onSent(from + i, clock.get(), 1000, -1);
             return null;
         });
         byte[] symbols = new byte[count];
@@ -73,7 +74,7 @@ class DownlinkEstimateTest extends RouterFixture {
             }
         }
         ByteBuf out = Unpooled.buffer();
-        TransportCcFeedback.write(out, (int) SUBSCRIBER_SSRC, 0x1234, 0, 100, 0, symbols, count, deltas);
+        TransportCcFeedback.write(out, (int) SUBSCRIBER_SSRC, 0x1234, from, 100, 0, symbols, count, deltas);
         return out;
     }
 
@@ -117,7 +118,9 @@ class DownlinkEstimateTest extends RouterFixture {
     void aPublisherIsCappedBelowTheServersEstimateSoRepairsAndProbesFitBesideItsVideo() throws Exception {
         FakeTransport[] room = roomWithTransportCc();
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
-        receiveRtcp(room[1], sentAndArrived(room[1], 20, 7)); // its downlink lost 1 of 20: its publisher is capped
+        receiveRtcp(room[1], sentAndArrived(room[1], 0, 10));
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        receiveRtcp(room[1], sentAndArrived(room[1], 10, 10, 7)); // its downlink lost 1 of 20 in a second: capped
         sendFeedback();
         List<Long> sent = rembs(room[0]);
         assertEquals(1, sent.size());
@@ -129,12 +132,15 @@ class DownlinkEstimateTest extends RouterFixture {
     void aNackFromASubscriberWhoseArrivalsTheServerHearsIsNoSignOfItsDownlinkLosingPackets() throws Exception {
         FakeTransport[] room = roomWithTransportCc();
         receiveRtp(room[0], chromiumPacket(1, 0, 1));
-        receiveRtcp(room[1], sentAndArrived(room[1], 20));
+        receiveRtcp(room[1], sentAndArrived(room[1], 0, 10));
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        receiveRtcp(room[1], sentAndArrived(room[1], 10, 10));
         receiveRtcp(room[1], nack(1)); // its jitter buffer's view; the feedback says everything sent arrived
         sendFeedback();
         assertTrue(rembs(room[0]).isEmpty(), "nothing lost on its downlink: no cap");
 
-        receiveRtcp(room[1], sentAndArrived(room[1], 100, 50)); // 1 %: noise, not a full link
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        receiveRtcp(room[1], sentAndArrived(room[1], 20, 100, 50)); // 1 %: noise, not a full link
         sendFeedback();
         assertTrue(rembs(room[0]).isEmpty(), "under 2 % lost: no cap");
     }

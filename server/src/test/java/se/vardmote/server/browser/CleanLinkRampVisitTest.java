@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -50,16 +49,6 @@ class CleanLinkRampVisitTest {
         if (server != null) server.close();
     }
 
-    /** What the server did that bears on a publisher's ramp: caps sent, losses reported, its downlink estimates. */
-    private static String serverView() {
-        Map<String, Long> c = server.media().routerCounters();
-        return String.format(" server: %d REMB sent, %d NACKs received (%d for packets it never had), %d sent,"
-                        + " downlink estimates %s kbit/s", c.getOrDefault("rtcp.remb.sent", 0L),
-                c.getOrDefault("rtcp.nack.received", 0L), c.getOrDefault("rtcp.nack.not_in_cache", 0L),
-                c.getOrDefault("rtcp.nack.sent", 0L),
-                Arrays.toString(Arrays.stream(server.media().subscriberEstimates()).map(e -> e / 1000).toArray()));
-    }
-
     @Test
     void onACleanLinkEachPublisherRampsPastOneAndAHalfMegabits() throws Exception {
         List<String> links = TestBooking.joinUrls(TestBooking.book(server, "two-party", false, "clinician", "patient"));
@@ -88,7 +77,7 @@ class CleanLinkRampVisitTest {
                     bytes[i] = total;
                 }
                 last = now;
-                line.append(serverView());
+                line.append(ServerMediaView.of(server));
                 System.out.println(line);
                 history.append('\n').append(line);
             }

@@ -208,7 +208,9 @@ class ImpairedNetworkVisitTest extends BrowserVisitFixture {
             failures.append(audio >= streams * 40 * seconds ? ""
                     : name + " received " + audio + " audio packets in " + seconds + " s; ");
         }
-        assertTrue(failures.isEmpty(), failures.toString());
+        String serverSide = ServerMediaView.of(server);
+        System.out.println("[impaired] 5% loss, " + label + ":" + serverSide);
+        assertTrue(failures.isEmpty(), failures + serverSide);
         assertTrue(loss.dropped() > 0, "the loss rule dropped nothing: the test measured a clean link");
     }
 
