@@ -69,7 +69,7 @@ final class LossBasedControl {
         return (long) current;
     }
 
-    /** The last loss fraction computed over at least {@link #MIN_PACKETS} packets (0 before any). */
+    /** The last loss fraction over a window of {@link #WINDOW_NANOS} and {@link #MIN_PACKETS} packets (0 before any). */
     double lossFraction() {
         return lossFraction;
     }
