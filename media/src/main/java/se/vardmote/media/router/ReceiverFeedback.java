@@ -242,9 +242,8 @@ final class ReceiverFeedback {
                 audios++;
             }
         }
-        boolean serverEstimate = subscriber.estimator != null && subscriber.estimator.feedbacks() > 0;
-        long usable = serverEstimate ? (long) (SERVER_ESTIMATE_VIDEO_FRACTION * subscriber.downlinkEstimate)
-                : subscriber.downlinkEstimate;
+        long usable = subscriber.estimatedByServer()
+                ? (long) (SERVER_ESTIMATE_VIDEO_FRACTION * subscriber.downlinkEstimate) : subscriber.downlinkEstimate;
         return (usable - audios * AUDIO_SHARE) / Math.max(1, videos);
     }
 

@@ -133,4 +133,13 @@ final class RouterTransport {
         }
         return true;
     }
+
+    /**
+     * Whether the server numbers what it sends this subscriber and has heard back what arrived: its downlink
+     * estimate is then the server's own, and its downlink's losses are known exactly — a NACK, which also names
+     * packets the publisher's uplink lost, is no sign of them.
+     */
+    boolean estimatedByServer() {
+        return estimator != null && estimator.feedbacks() > 0;
+    }
 }

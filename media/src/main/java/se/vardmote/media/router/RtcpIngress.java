@@ -124,7 +124,7 @@ final class RtcpIngress {
         }
         router.count(RouterCounter.RTCP_NACK_RECEIVED);
         if (stream.cache == null) {
-            if (!estimatedByServer(state)) state.lossReportedNanos = nanoClock.getAsLong(); // cannot tell where it was lost
+            if (!state.estimatedByServer()) state.lossReportedNanos = nanoClock.getAsLong(); // cannot tell where it was lost
             forwardNack(feedback, subscription, stream, items);
             return;
         }
@@ -159,7 +159,7 @@ final class RtcpIngress {
             return;
         }
         if (stream.cache.find(subscription.inSequence(outSequence), now, cached)) {
-            if (!estimatedByServer(subscriber)) subscriber.lossReportedNanos = now; // the server had it: its downlink lost it
+            if (!subscriber.estimatedByServer()) subscriber.lossReportedNanos = now; // the server had it: its downlink lost it
             long estimate = subscriber.hasDownlinkEstimate ? subscriber.downlinkEstimate : 0;
             if (!subscriber.repairBudget.take(cached.length(), now, estimate)) {
                 router.count(RouterCounter.RTCP_NACK_OVER_BUDGET);
@@ -173,15 +173,6 @@ final class RtcpIngress {
         } else {
             router.count(RouterCounter.RTCP_NACK_NOT_IN_CACHE);
         }
-    }
-
-    /**
-     * Whether the server numbers what it sends {@code subscriber} and hears back what arrived: its downlink's
-     * losses are then known exactly, and a NACK, which also names packets the publisher's uplink lost, is no
-     * sign of them.
-     */
-    private static boolean estimatedByServer(RouterTransport subscriber) {
-        return subscriber.estimator != null && subscriber.estimator.feedbacks() > 0;
     }
 
     /** A stream without a retransmission buffer (audio) has its NACKs answered by the publisher. */
@@ -232,7 +223,7 @@ final class RtcpIngress {
         } else if (feedback.isRemb()) {
             // A subscriber's browser estimating its own downlink (receive-side, abs-send-time): taken only while
             // the server has no estimate of its own from the subscriber's transport-cc feedback.
-            if (state.estimator == null || state.estimator.feedbacks() == 0) {
+            if (!state.estimatedByServer()) {
                 downlinkEstimated(state, feedback.rembBitrate(), nanoClock.getAsLong());
             }
             router.count(RouterCounter.RTCP_CONSUMED_REMB);
